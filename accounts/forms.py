@@ -1,0 +1,15 @@
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("Nama pengguna atau kata sandi salah. Perhatikan huruf besar dan kecil pada kata sandi."),
+        "inactive": _("Akun ini tidak aktif. Hubungi admin."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Nama pengguna")
+        self.fields["password"].label = _("Kata sandi")
+        self.fields["username"].widget.attrs.update({"autocapitalize": "none", "autocomplete": "username"})

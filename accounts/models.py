@@ -1,0 +1,76 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Opd(models.Model):
+    """A local government agency (Organisasi Perangkat Daerah) whose staff use the app."""
+
+    name = models.CharField(_("nama"), max_length=150, unique=True)
+    short_name = models.CharField(_("singkatan"), max_length=30, unique=True)
+    is_active = models.BooleanField(
+        _("aktif"),
+        default=True,
+        help_text=_("Pengguna OPD yang tidak aktif tidak dapat masuk; datanya tetap dapat dibaca."),
+    )
+
+    class Meta:
+        verbose_name = _("OPD")
+        verbose_name_plural = _("OPD")
+        ordering = ["short_name"]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    SUPERVISOR = "supervisor", _("Supervisor Dinsos")
+    CASEWORKER = "caseworker", _("Pendamping")
+
+
+class User(AbstractUser):
+    opd = models.ForeignKey(
+        Opd,
+        verbose_name=_("OPD"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+        help_text=_("Wajib untuk semua akun kecuali superuser teknis."),
+    )
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices, default=Role.CASEWORKER)
+    must_change_password = models.BooleanField(_("wajib ganti kata sandi"), default=False)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="accounts_user_role_valid"),
+            models.CheckConstraint(
+                condition=Q(opd__isnull=False) | Q(is_superuser=True), name="accounts_user_opd_required"
+            ),
+        ]
+        indexes = [models.Index(fields=["opd", "role"], name="accounts_user_opd_role_idx")]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
+
+    @property
+    def is_caseworker(self) -> bool:
+        return self.role == Role.CASEWORKER

@@ -1,0 +1,76 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from audit.models import ChangeLog
+from audit.services import case_id_of, log_change, snapshot
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Django admin that writes the same change log as the app's services."""
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        log_change(
+            actor=request.user,
+            instance=obj,
+            action=ChangeLog.Action.UPDATE if change else ChangeLog.Action.CREATE,
+            before=before,
+            case_id=case_id_of(obj),
+            source="admin",
+        )
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        befores = {
+            obj.pk: snapshot(type(obj).objects.get(pk=obj.pk))
+            for obj in formset.save(commit=False)
+            if obj.pk is not None
+        }
+        instances = formset.save()
+        for obj in instances:
+            log_change(
+                actor=request.user,
+                instance=obj,
+                action=ChangeLog.Action.UPDATE if obj.pk in befores else ChangeLog.Action.CREATE,
+                before=befores.get(obj.pk),
+                case_id=case_id_of(obj),
+                source="admin",
+            )
+        for obj in formset.deleted_objects:
+            log_change(
+                actor=request.user,
+                instance=obj,
+                action=ChangeLog.Action.DELETE,
+                case_id=case_id_of(obj),
+                source="admin",
+            )
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        log_change(
+            actor=request.user, instance=obj, action=ChangeLog.Action.DELETE, case_id=case_id_of(obj), source="admin"
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(ChangeLog)
+class ChangeLogAdmin(admin.ModelAdmin):
+    """Read-only: the history is evidence and nobody edits it."""
+
+    list_display = ["at", "actor", "action", "content_type", "object_repr", "case_id", "source"]
+    list_filter = ["action", "content_type", "source"]
+    search_fields = ["object_repr", "actor__username", "note"]
+    date_hierarchy = "at"
+    list_select_related = ["actor", "content_type"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

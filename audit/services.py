@@ -1,0 +1,82 @@
+"""Write the change log. Services call `log_change` inside their transaction."""
+
+import datetime
+import decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from audit.models import ChangeLog
+
+# Bookkeeping columns that change on every save and say nothing to a reader.
+IGNORED_FIELDS = {"id", "created_at", "updated_at", "version", "status_changed_at"}
+
+
+def _display(instance: models.Model, field: models.Field) -> Any:
+    value = getattr(instance, field.attname)
+    if value is None or value == "":
+        return None
+    if field.is_relation:
+        return str(getattr(instance, field.name))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return str(value)
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """Readable values of the concrete fields of `instance`, keyed by field name."""
+    return {
+        field.name: _display(instance, field)
+        for field in instance._meta.concrete_fields
+        if field.name not in IGNORED_FIELDS
+    }
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+
+
+def case_id_of(instance: models.Model) -> int | None:
+    """The household (case) a record belongs to: itself for a household, else its `household_id`."""
+    if instance._meta.label == "households.Household":
+        return instance.pk
+    return getattr(instance, "household_id", None)
+
+
+def log_change(
+    *,
+    actor,
+    instance: models.Model,
+    action: str,
+    before: dict[str, Any] | None = None,
+    case_id: int | None = None,
+    note: str = "",
+    source: str = "web",
+) -> ChangeLog | None:
+    """Record a create/update/delete of `instance`. Returns None when an update changed nothing."""
+    if action == ChangeLog.Action.DELETE:
+        changes = {name: [value, None] for name, value in (before or snapshot(instance)).items() if value is not None}
+    elif action == ChangeLog.Action.CREATE:
+        changes = {name: [None, value] for name, value in snapshot(instance).items() if value is not None}
+    else:
+        changes = diff(before or {}, snapshot(instance))
+        if not changes and not note:
+            return None
+    return ChangeLog.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=instance.pk,
+        object_repr=str(instance)[:200],
+        case_id=case_id,
+        changes=changes,
+        note=note,
+        source=source[:100],
+    )

@@ -1,0 +1,99 @@
+from django.contrib import admin
+
+from audit.admin import AuditedModelAdmin
+from households.models import Household, HouseholdStatusChange, Kecamatan, Kelurahan, Person, Visit
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(AuditedModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Kelurahan)
+class KelurahanAdmin(AuditedModelAdmin):
+    list_display = ["code", "name", "kecamatan", "is_priority_locus"]
+    list_filter = ["kecamatan", "is_priority_locus"]
+    list_editable = ["is_priority_locus"]
+    list_select_related = ["kecamatan"]
+    search_fields = ["name", "code"]
+
+
+class PersonInline(admin.StackedInline):
+    model = Person
+    extra = 0
+    fields = [
+        ("full_name", "nik"),
+        ("sex", "birth_date", "birth_place"),
+        ("relation", "marital_status", "status"),
+        ("education", "occupation"),
+        ("disability", "chronic_illness", "health_insurance"),
+        "is_extreme_poor",
+    ]
+    show_change_link = True
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = HouseholdStatusChange
+    extra = 0
+    fields = ["changed_at", "from_status", "to_status", "changed_by", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Household)
+class HouseholdAdmin(AuditedModelAdmin):
+    list_display = ["id", "head_name", "kelurahan", "rt", "rw", "status", "desil"]
+    list_filter = ["status", "desil", "kelurahan__kecamatan", "kelurahan__is_priority_locus", "kelurahan"]
+    list_select_related = ["kelurahan"]
+    search_fields = ["=id", "no_kk", "p3ke_id", "address", "members__full_name", "members__nik"]
+    autocomplete_fields = ["kelurahan"]
+    readonly_fields = ["status", "status_changed_at", "created_at", "updated_at", "created_by"]
+    inlines = [PersonInline, StatusChangeInline]
+    fieldsets = [
+        (None, {"fields": ["no_kk", "p3ke_id", "status", "status_changed_at", "desil"]}),
+        ("Alamat", {"fields": ["kelurahan", "address", ("rt", "rw"), ("latitude", "longitude")]}),
+        (
+            "Kondisi rumah (P3KE)",
+            {
+                "fields": [
+                    ("ownership", "floor"),
+                    ("wall", "roof"),
+                    ("lighting", "cooking_fuel"),
+                    ("drinking_water", "toilet"),
+                ]
+            },
+        ),
+        ("Pengeluaran", {"fields": ["expenditure_per_capita", "expenditure_measured_on"]}),
+        ("Pencatatan", {"fields": ["created_at", "updated_at", "created_by"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("members")
+
+    @admin.display(description="Kepala keluarga")
+    def head_name(self, obj: Household) -> str:
+        heads = [m.full_name for m in obj.members.all() if m.is_head]
+        return heads[0] if heads else "—"
+
+
+@admin.register(Person)
+class PersonAdmin(AuditedModelAdmin):
+    list_display = ["full_name", "sex", "birth_date", "relation", "household", "is_extreme_poor", "status"]
+    list_filter = ["sex", "relation", "is_extreme_poor", "status", "disability", "health_insurance"]
+    search_fields = ["full_name", "nik", "household__no_kk"]
+    autocomplete_fields = ["household"]
+    list_select_related = ["household"]
+
+
+@admin.register(Visit)
+class VisitAdmin(AuditedModelAdmin):
+    list_display = ["visited_on", "household", "caseworker", "purpose", "next_follow_up_on"]
+    list_filter = ["purpose", "visited_on"]
+    search_fields = ["household__members__full_name", "findings"]
+    autocomplete_fields = ["household", "caseworker"]
+    list_select_related = ["household", "caseworker"]
+    date_hierarchy = "visited_on"

@@ -1,0 +1,475 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from households.nik import validate_nik, validate_nik_format, validate_no_kk
+
+
+class Kecamatan(models.Model):
+    code = models.CharField(_("kode Kemendagri"), max_length=8, unique=True)
+    name = models.CharField(_("nama"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Kelurahan(models.Model):
+    kecamatan = models.ForeignKey(
+        Kecamatan, verbose_name=_("kecamatan"), on_delete=models.PROTECT, related_name="kelurahan_set"
+    )
+    code = models.CharField(_("kode Kemendagri"), max_length=13, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    is_priority_locus = models.BooleanField(
+        _("lokus prioritas"), default=False, help_text=_("Kelurahan yang menjadi lokus prioritas penghapusan.")
+    )
+
+    class Meta:
+        verbose_name = _("kelurahan")
+        verbose_name_plural = _("kelurahan")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["kecamatan", "name"], name="households_kelurahan_name_unique"),
+        ]
+        indexes = [models.Index(fields=["is_priority_locus"], name="households_kel_priority_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ownership(models.TextChoices):
+    OWN = "milik_sendiri", _("Milik sendiri")
+    RENT = "kontrak_sewa", _("Kontrak/sewa")
+    RENT_FREE = "bebas_sewa", _("Bebas sewa (menumpang)")
+    OFFICIAL = "dinas", _("Rumah dinas")
+    OTHER = "lainnya", _("Lainnya")
+
+
+class Floor(models.TextChoices):
+    TILE = "keramik", _("Keramik/granit/marmer/ubin/tegel/teraso")
+    WOOD = "kayu_papan", _("Kayu/papan")
+    CEMENT = "semen", _("Semen/bata merah")
+    BAMBOO = "bambu", _("Bambu")
+    EARTH = "tanah", _("Tanah")
+    OTHER = "lainnya", _("Lainnya")
+
+
+class Wall(models.TextChoices):
+    MASONRY = "tembok", _("Tembok")
+    PLASTERED_WOVEN = "plesteran_anyaman", _("Plesteran anyaman bambu/kawat")
+    WOOD = "kayu_papan", _("Kayu/papan/gypsum/GRC")
+    WOVEN_BAMBOO = "anyaman_bambu", _("Anyaman bambu")
+    LOG = "batang_kayu", _("Batang kayu")
+    BAMBOO = "bambu", _("Bambu")
+    OTHER = "lainnya", _("Lainnya")
+
+
+class Roof(models.TextChoices):
+    CONCRETE = "beton", _("Beton")
+    CLAY_TILE = "genteng", _("Genteng")
+    ZINC = "seng", _("Seng")
+    ASBESTOS = "asbes", _("Asbes")
+    SHINGLE = "kayu_sirap", _("Kayu/sirap")
+    BAMBOO = "bambu", _("Bambu")
+    THATCH = "jerami_ijuk_daun", _("Jerami/ijuk/daun/rumbia")
+    OTHER = "lainnya", _("Lainnya")
+
+
+class Lighting(models.TextChoices):
+    PLN_METERED = "pln_meteran", _("Listrik PLN meteran")
+    PLN_UNMETERED = "pln_non_meteran", _("Listrik PLN non meteran")
+    NON_PLN = "non_pln", _("Listrik non-PLN")
+    NONE = "bukan_listrik", _("Bukan listrik")
+
+
+class CookingFuel(models.TextChoices):
+    ELECTRIC = "listrik", _("Listrik")
+    LPG_LARGE = "elpiji_besar", _("Elpiji 5,5 kg/12 kg/gas kota")
+    LPG_3KG = "elpiji_3kg", _("Elpiji 3 kg")
+    KEROSENE = "minyak_tanah", _("Minyak tanah")
+    WOOD = "kayu_arang", _("Kayu bakar/arang")
+    NONE = "tidak_memasak", _("Tidak memasak di rumah")
+    OTHER = "lainnya", _("Lainnya")
+
+
+class DrinkingWater(models.TextChoices):
+    BOTTLED = "kemasan_isi_ulang", _("Air kemasan/isi ulang")
+    PIPED = "leding", _("Leding (PDAM)")
+    BORED_WELL = "sumur_bor", _("Sumur bor/pompa")
+    PROTECTED_WELL = "sumur_terlindung", _("Sumur terlindung")
+    UNPROTECTED_WELL = "sumur_tidak_terlindung", _("Sumur tidak terlindung")
+    SPRING = "mata_air", _("Mata air")
+    RAIN = "air_hujan", _("Air hujan")
+    SURFACE = "air_permukaan", _("Air permukaan (sungai, danau, dll)")
+    OTHER = "lainnya", _("Lainnya")
+
+
+class Toilet(models.TextChoices):
+    OWN = "sendiri", _("Ada, dipakai sendiri")
+    SHARED = "bersama", _("Ada, dipakai bersama")
+    PUBLIC = "umum", _("MCK umum")
+    NONE = "tidak_ada", _("Tidak ada")
+
+
+HOUSE_INDICATOR_FIELDS = (
+    "ownership",
+    "floor",
+    "wall",
+    "roof",
+    "lighting",
+    "cooking_fuel",
+    "drinking_water",
+    "toilet",
+)
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def extreme_poor(self) -> "HouseholdQuerySet":
+        return self.filter(status=Household.Status.EXTREME_POOR)
+
+
+class Household(models.Model):
+    class Status(models.TextChoices):
+        EXTREME_POOR = "extreme_poor", _("Miskin ekstrem")
+        POOR = "poor", _("Miskin")
+        VULNERABLE = "vulnerable", _("Rentan miskin")
+        GRADUATED = "graduated", _("Graduasi")
+        MOVED = "moved", _("Pindah")
+        DISSOLVED = "dissolved", _("Meninggal/bubar")
+
+    no_kk = models.CharField(_("No. KK"), max_length=16, blank=True, validators=[validate_no_kk])
+    p3ke_id = models.CharField(_("ID keluarga P3KE"), max_length=40, blank=True)
+    kelurahan = models.ForeignKey(
+        Kelurahan, verbose_name=_("kelurahan"), on_delete=models.PROTECT, related_name="households"
+    )
+    address = models.CharField(_("alamat"), max_length=255)
+    rt = models.CharField(_("RT"), max_length=3, blank=True)
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
+    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True)
+    desil = models.PositiveSmallIntegerField(
+        _("desil kesejahteraan"),
+        null=True,
+        blank=True,
+        choices=[(d, f"Desil {d}") for d in range(1, 5)],
+        help_text=_("Desil P3KE: 1 = paling miskin."),
+    )
+    ownership = models.CharField(_("status kepemilikan rumah"), max_length=20, blank=True, choices=Ownership.choices)
+    floor = models.CharField(_("jenis lantai"), max_length=20, blank=True, choices=Floor.choices)
+    wall = models.CharField(_("jenis dinding"), max_length=20, blank=True, choices=Wall.choices)
+    roof = models.CharField(_("jenis atap"), max_length=20, blank=True, choices=Roof.choices)
+    lighting = models.CharField(_("sumber penerangan"), max_length=20, blank=True, choices=Lighting.choices)
+    cooking_fuel = models.CharField(_("bahan bakar memasak"), max_length=20, blank=True, choices=CookingFuel.choices)
+    drinking_water = models.CharField(_("sumber air minum"), max_length=25, blank=True, choices=DrinkingWater.choices)
+    toilet = models.CharField(_("fasilitas BAB"), max_length=20, blank=True, choices=Toilet.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.EXTREME_POOR)
+    status_changed_at = models.DateTimeField(_("status berubah"), default=timezone.now)
+    expenditure_per_capita = models.PositiveBigIntegerField(
+        _("pengeluaran per kapita per bulan (Rp)"), null=True, blank=True
+    )
+    expenditure_measured_on = models.DateField(_("tanggal pengukuran pengeluaran"), null=True, blank=True)
+    # Optimistic locking: a save must name the version it was edited from.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("didaftarkan oleh"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rumah tangga")
+        verbose_name_plural = _("rumah tangga")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["no_kk"], condition=~Q(no_kk=""), name="households_household_kk_unique"),
+            models.UniqueConstraint(
+                fields=["p3ke_id"], condition=~Q(p3ke_id=""), name="households_household_p3ke_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["extreme_poor", "poor", "vulnerable", "graduated", "moved", "dissolved"]),
+                name="households_household_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(desil__isnull=True) | Q(desil__gte=1, desil__lte=4), name="households_household_desil_1_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="households_household_coordinates_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status"], name="households_hh_status_idx"),
+            models.Index(fields=["kelurahan", "status"], name="households_hh_kel_status_idx"),
+            models.Index(fields=["desil"], name="households_hh_desil_idx"),
+            models.Index(fields=["status_changed_at"], name="households_hh_status_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Rumah tangga #%(id)s") % {"id": self.pk}
+
+    @property
+    def is_extreme_poor(self) -> bool:
+        return self.status == self.Status.EXTREME_POOR
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def clean(self) -> None:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya."))
+
+
+class HouseholdStatusChange(models.Model):
+    """Every change of a household's status, with who, when and why."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(_("dari"), max_length=20, choices=Household.Status.choices, blank=True)
+    to_status = models.CharField(_("menjadi"), max_length=20, choices=Household.Status.choices)
+    changed_at = models.DateTimeField(_("waktu"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reason = models.TextField(_("alasan"))
+
+    class Meta:
+        verbose_name = _("perubahan status")
+        verbose_name_plural = _("perubahan status")
+        ordering = ["-changed_at", "-id"]
+        indexes = [
+            models.Index(fields=["household", "changed_at"], name="households_hsc_hh_at_idx"),
+            models.Index(fields=["to_status", "changed_at"], name="households_hsc_to_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Laki-laki")
+    FEMALE = "P", _("Perempuan")
+
+
+class Relation(models.TextChoices):
+    HEAD = "kepala", _("Kepala keluarga")
+    SPOUSE = "pasangan", _("Istri/suami")
+    CHILD = "anak", _("Anak")
+    CHILD_IN_LAW = "menantu", _("Menantu")
+    GRANDCHILD = "cucu", _("Cucu")
+    PARENT = "orang_tua", _("Orang tua/mertua")
+    RELATIVE = "famili", _("Famili lain")
+    OTHER = "lainnya", _("Lainnya")
+
+
+class MaritalStatus(models.TextChoices):
+    SINGLE = "belum_kawin", _("Belum kawin")
+    MARRIED = "kawin", _("Kawin")
+    DIVORCED = "cerai_hidup", _("Cerai hidup")
+    WIDOWED = "cerai_mati", _("Cerai mati")
+
+
+class Education(models.TextChoices):
+    NONE = "tidak_sekolah", _("Tidak/belum sekolah")
+    PRIMARY_INCOMPLETE = "tidak_tamat_sd", _("Tidak tamat SD")
+    PRIMARY = "sd", _("SD/sederajat")
+    JUNIOR = "smp", _("SMP/sederajat")
+    SENIOR = "sma", _("SMA/sederajat")
+    DIPLOMA = "diploma", _("Diploma")
+    DEGREE = "sarjana", _("S1 atau lebih")
+
+
+class Disability(models.TextChoices):
+    NONE = "tidak_ada", _("Tidak ada")
+    PHYSICAL = "fisik", _("Disabilitas fisik")
+    SENSORY = "sensorik", _("Disabilitas sensorik (netra/rungu/wicara)")
+    INTELLECTUAL = "intelektual", _("Disabilitas intelektual")
+    MENTAL = "mental", _("Disabilitas mental")
+    MULTIPLE = "ganda", _("Disabilitas ganda")
+
+
+class HealthInsurance(models.TextChoices):
+    UNKNOWN = "tidak_diketahui", _("Belum diketahui")
+    NONE = "tidak_punya", _("Tidak punya JKN")
+    PBI = "pbi", _("PBI-JK (iuran dibayar pemerintah)")
+    SELF_PAID = "mandiri", _("JKN mandiri (PBPU)")
+    EMPLOYEE = "pekerja", _("JKN pekerja (PPU)")
+
+
+class PersonQuerySet(models.QuerySet):
+    def active(self) -> "PersonQuerySet":
+        return self.filter(status=Person.Status.ACTIVE)
+
+    def extreme_poor(self) -> "PersonQuerySet":
+        """Persons counted as extreme-poor: flagged, still in their household, household still extreme-poor."""
+        return self.active().filter(is_extreme_poor=True, household__status=Household.Status.EXTREME_POOR)
+
+
+class Person(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Anggota aktif")
+        MOVED_OUT = "moved_out", _("Pindah keluar")
+        DECEASED = "deceased", _("Meninggal")
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("rumah tangga"), on_delete=models.PROTECT, related_name="members"
+    )
+    nik = models.CharField(
+        _("NIK"),
+        max_length=16,
+        blank=True,
+        validators=[validate_nik_format],
+        help_text=_("16 digit. Boleh kosong bila belum punya NIK."),
+    )
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
+    relation = models.CharField(_("hubungan dengan kepala keluarga"), max_length=20, choices=Relation.choices)
+    marital_status = models.CharField(_("status perkawinan"), max_length=20, blank=True, choices=MaritalStatus.choices)
+    education = models.CharField(_("pendidikan terakhir"), max_length=20, blank=True, choices=Education.choices)
+    occupation = models.CharField(_("pekerjaan"), max_length=100, blank=True)
+    disability = models.CharField(_("disabilitas"), max_length=20, choices=Disability.choices, default=Disability.NONE)
+    chronic_illness = models.CharField(
+        _("penyakit kronis"), max_length=200, blank=True, help_text=_("Kosongkan bila tidak ada.")
+    )
+    health_insurance = models.CharField(
+        _("kepesertaan JKN"), max_length=20, choices=HealthInsurance.choices, default=HealthInsurance.UNKNOWN
+    )
+    is_extreme_poor = models.BooleanField(_("miskin ekstrem"), default=True)
+    status = models.CharField(_("status keanggotaan"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("anggota rumah tangga")
+        verbose_name_plural = _("anggota rumah tangga")
+        ordering = ["household_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["nik"], condition=~Q(nik=""), name="households_person_nik_unique"),
+            models.CheckConstraint(condition=Q(sex__in=["L", "P"]), name="households_person_sex_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "moved_out", "deceased"]), name="households_person_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["household", "status"], name="households_person_hh_idx"),
+            models.Index(fields=["is_extreme_poor", "status"], name="households_person_ep_idx"),
+            models.Index(fields=["full_name"], name="households_person_name_idx"),
+            models.Index(fields=["birth_date"], name="households_person_birth_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def age_on(self, day: datetime.date) -> int | None:
+        if self.birth_date is None:
+            return None
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - before_birthday
+
+    @property
+    def age(self) -> int | None:
+        return self.age_on(timezone.localdate())
+
+    @property
+    def is_head(self) -> bool:
+        return self.relation == Relation.HEAD
+
+    def clean(self) -> None:
+        if self.birth_date and self.birth_date > timezone.localdate():
+            raise ValidationError({"birth_date": _("Tanggal lahir tidak boleh di masa depan.")})
+        if self.birth_date and self.birth_date.year < 1900:
+            raise ValidationError({"birth_date": _("Tanggal lahir sebelum tahun 1900 tidak mungkin.")})
+        if self.nik:
+            try:
+                validate_nik(self.nik, birth_date=self.birth_date, sex=self.sex)
+            except ValidationError as error:
+                raise ValidationError({"nik": error.messages}) from None
+
+
+class Visit(models.Model):
+    """A home visit by a caseworker, with what was found and when to come back."""
+
+    class Purpose(models.TextChoices):
+        ASSESSMENT = "assessment", _("Pendataan/asesmen")
+        VERIFICATION = "verification", _("Verifikasi data")
+        MONITORING = "monitoring", _("Pemantauan")
+        DELIVERY = "delivery", _("Penyaluran bantuan")
+        FOLLOW_UP = "follow_up", _("Tindak lanjut")
+        OTHER = "other", _("Lainnya")
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("rumah tangga"), on_delete=models.PROTECT, related_name="visits"
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("petugas"), on_delete=models.PROTECT, related_name="visits"
+    )
+    visited_on = models.DateField(_("tanggal kunjungan"), default=timezone.localdate)
+    purpose = models.CharField(_("tujuan"), max_length=20, choices=Purpose.choices)
+    findings = models.TextField(_("temuan"), blank=True)
+    next_follow_up_on = models.DateField(_("tindak lanjut berikutnya"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("kunjungan")
+        verbose_name_plural = _("kunjungan")
+        ordering = ["-visited_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_follow_up_on__isnull=True) | Q(next_follow_up_on__gte=models.F("visited_on")),
+                name="households_visit_follow_up_after_visit",
+            ),
+            models.CheckConstraint(
+                condition=Q(purpose__in=["assessment", "verification", "monitoring", "delivery", "follow_up", "other"]),
+                name="households_visit_purpose_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["household", "visited_on"], name="households_visit_hh_idx"),
+            models.Index(fields=["caseworker", "visited_on"], name="households_visit_cw_idx"),
+            models.Index(fields=["next_follow_up_on"], name="households_visit_follow_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Kunjungan %(date)s") % {"date": self.visited_on.strftime("%d/%m/%Y")}
+
+    def clean(self) -> None:
+        errors = {}
+        if self.visited_on and self.visited_on > timezone.localdate():
+            errors["visited_on"] = _("Tanggal kunjungan tidak boleh di masa depan.")
+        if self.visited_on and self.next_follow_up_on and self.next_follow_up_on < self.visited_on:
+            errors["next_follow_up_on"] = _("Tindak lanjut tidak boleh sebelum tanggal kunjungan.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_follow_up_overdue(self) -> bool:
+        return self.next_follow_up_on is not None and self.next_follow_up_on < timezone.localdate()

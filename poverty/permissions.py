@@ -1,0 +1,171 @@
+"""The one place that decides who may do what. Views ask here; nothing else decides.
+
+Roles (accounts.Role):
+- admin: manages OPDs, users, programmes and reference data; reads case data.
+- supervisor (Dinsos): reads and changes all case data, approves, sees dashboards and the audit log.
+- caseworker: reads all households (targeting needs it), registers households and members,
+  records visits (changes only their own) and interventions of their own OPD's programmes.
+
+A record the user may not see at all answers 404; a visible record they may not change answers 403.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+
+from accounts.models import Opd, Role, User
+from audit.models import ChangeLog
+from households.models import Household, Kecamatan, Kelurahan, Person, Visit
+from interventions.models import Intervention, Program
+
+VIEW, ADD, CHANGE, CHANGE_STATUS = "view", "add", "change", "change_status"
+
+
+def _role(user) -> str | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.opd_id is not None and not user.opd.is_active:
+        return None
+    return user.role
+
+
+def is_admin(user) -> bool:
+    return _role(user) == Role.ADMIN
+
+
+def is_supervisor(user) -> bool:
+    return _role(user) == Role.SUPERVISOR
+
+
+def is_caseworker(user) -> bool:
+    return _role(user) == Role.CASEWORKER
+
+
+def has_role(user) -> bool:
+    return _role(user) in Role.values
+
+
+def _any_role(user, obj=None) -> bool:
+    return has_role(user)
+
+
+def _casework(user, obj=None) -> bool:
+    return is_supervisor(user) or is_caseworker(user)
+
+
+def _supervisor(user, obj=None) -> bool:
+    return is_supervisor(user)
+
+
+def _admin(user, obj=None) -> bool:
+    return is_admin(user)
+
+
+def _oversight(user, obj=None) -> bool:
+    return is_supervisor(user) or is_admin(user)
+
+
+def _own_visit(user, visit: Visit | None) -> bool:
+    if is_supervisor(user):
+        return True
+    return is_caseworker(user) and visit is not None and visit.caseworker_id == user.pk
+
+
+def _own_opd(user, obj: Intervention | Program | None) -> bool:
+    """Supervisors act for every OPD; a caseworker only for programmes of their own OPD."""
+    if is_supervisor(user):
+        return True
+    return is_caseworker(user) and obj is not None and obj.opd_id == user.opd_id
+
+
+Rule = Callable[[Any, Any], bool]
+
+RULES: dict[tuple[type[models.Model], str], Rule] = {
+    (Household, VIEW): _any_role,
+    (Household, ADD): _casework,
+    (Household, CHANGE): _casework,
+    (Household, CHANGE_STATUS): _supervisor,
+    (Person, VIEW): _any_role,
+    (Person, ADD): _casework,
+    (Person, CHANGE): _casework,
+    (Visit, VIEW): _any_role,
+    (Visit, ADD): _casework,
+    (Visit, CHANGE): _own_visit,
+    (Intervention, VIEW): _any_role,
+    # For ADD, the object is the programme to be recorded.
+    (Intervention, ADD): _own_opd,
+    (Intervention, CHANGE): _own_opd,
+    (Program, VIEW): _any_role,
+    (Program, CHANGE): _admin,
+    (Opd, VIEW): _any_role,
+    (Opd, CHANGE): _admin,
+    (User, VIEW): _admin,
+    (User, CHANGE): _admin,
+    (Kecamatan, VIEW): _any_role,
+    (Kelurahan, VIEW): _any_role,
+    (Kelurahan, CHANGE): _admin,
+    (ChangeLog, VIEW): _oversight,
+}
+
+
+def has_perm(user, action: str, target: models.Model | type[models.Model], obj: Any = None) -> bool:
+    """May `user` do `action` on `target` (an instance, or a model class for list/add)?
+
+    `obj` carries what a class-level check needs, e.g. the programme for adding an intervention.
+    """
+    model = target if isinstance(target, type) else type(target)
+    rule = RULES.get((model, action))
+    if rule is None:
+        return False
+    return bool(rule(user, obj if isinstance(target, type) else target))
+
+
+def can_view(user, obj: models.Model) -> bool:
+    return has_perm(user, VIEW, obj)
+
+
+def can_change(user, obj: models.Model) -> bool:
+    return has_perm(user, CHANGE, obj)
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def get_object_for(user, queryset: models.QuerySet[M] | type[M], pk: Any, action: str = VIEW) -> M:
+    """Fetch and authorize in one call: 404 if missing or not visible, 403 if visible but not allowed."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    try:
+        obj = queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not can_view(user, obj):
+        raise Http404
+    if action != VIEW and not has_perm(user, action, obj):
+        raise PermissionDenied
+    return obj
+
+
+def role_required(check: Callable[[Any], bool]) -> Callable:
+    """Decorator: anonymous users go to the login page, signed-in users failing `check` get 403."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+signed_in = role_required(has_role)

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from poverty import views
+
+admin.site.site_header = "Sistem Kasus Kemiskinan Ekstrem — Kota Palangka Raya"
+admin.site.site_title = "Admin Kemiskinan Ekstrem"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,33 @@
+"""Django admin (for superusers) opens every model's list, search and form."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from tests.factories import InterventionFactory, UserFactory, VisitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True, role="admin"))
+    InterventionFactory()
+    VisitFactory()
+    return client
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label)
+def test_every_admin_changelist_search_and_add_form_opens(superuser_client, model):
+    info = (model._meta.app_label, model._meta.model_name)
+    assert superuser_client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
+    assert superuser_client.get(reverse("admin:{}_{}_changelist".format(*info)), {"q": "Budi"}).status_code == 200
+    model_admin = admin.site._registry[model]
+    if model_admin.has_add_permission(type("R", (), {"user": UserFactory(is_superuser=True, is_staff=True)})()):
+        assert superuser_client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
+
+
+def test_caseworker_cannot_open_django_admin(client, dinsos_caseworker):
+    client.force_login(dinsos_caseworker)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
