@@ -1,12 +1,22 @@
+from urllib.parse import urlencode
+
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from audit.models import ChangeLog
 from audit.services import case_id_of, log_change, snapshot
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
-    """Django admin that writes the same change log as the app's services."""
+    """Django admin that writes the same change log as the app's services, and shows it as "History"."""
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        content_type = ContentType.objects.get_for_model(self.model)
+        url = reverse("admin:audit_changelog_changelist")
+        return redirect(f"{url}?{urlencode({'content_type__id__exact': content_type.pk, 'object_id': object_id})}")
 
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None

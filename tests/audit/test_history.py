@@ -169,3 +169,13 @@ def test_saving_in_django_admin_is_recorded(client, db):
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     row = ChangeLog.objects.for_object(household).get()
     assert (row.actor, row.source, row.changes["rt"]) == (superuser, "admin", ["001", "005"])
+
+
+def test_the_admin_history_button_lists_the_records_change_log(client, supervisor):
+    from tests.factories import UserFactory
+
+    household = register(supervisor)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True, role="admin"))
+    response = client.get(reverse("admin:households_household_history", args=[household.pk]), follow=True)
+    assert response.status_code == 200
+    assert list(response.context["cl"].queryset) == list(ChangeLog.objects.for_object(household))
