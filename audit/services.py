@@ -9,8 +9,9 @@ from django.db import models
 
 from audit.models import ChangeLog
 
-# Bookkeeping columns that change on every save and say nothing to a reader.
-IGNORED_FIELDS = {"id", "created_at", "updated_at", "version", "status_changed_at"}
+# Bookkeeping columns that change on every save and say nothing to a reader. Non-editable
+# fields (versions, timestamps, derived summaries and search columns) are skipped as well.
+IGNORED_FIELDS = {"id", "status_changed_at"}
 
 
 def _display(instance: models.Model, field: models.Field) -> Any:
@@ -35,7 +36,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return {
         field.name: _display(instance, field)
         for field in instance._meta.concrete_fields
-        if field.name not in IGNORED_FIELDS
+        if field.editable and field.name not in IGNORED_FIELDS
     }
 
 

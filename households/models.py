@@ -1,4 +1,5 @@
 import datetime
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,6 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from households.nik import validate_nik, validate_nik_format, validate_no_kk
+
+
+def normalize_name(value: str) -> str:
+    """Lower case, accents removed, spaces collapsed: what name search compares."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
 
 
 class Kecamatan(models.Model):
@@ -177,6 +184,14 @@ class Household(models.Model):
         _("pengeluaran per kapita per bulan (Rp)"), null=True, blank=True
     )
     expenditure_measured_on = models.DateField(_("tanggal pengukuran pengeluaran"), null=True, blank=True)
+    # Summary of the case kept by the services (households.services.household_refresh_summary and the
+    # intervention services), so the registry lists, sorts and filters a province without joins.
+    head_name = models.CharField(_("kepala keluarga"), max_length=150, blank=True, editable=False)
+    member_count = models.PositiveIntegerField(_("jumlah anggota"), default=0, editable=False)
+    extreme_poor_count = models.PositiveIntegerField(_("jiwa miskin ekstrem"), default=0, editable=False)
+    last_visit_on = models.DateField(_("kunjungan terakhir"), null=True, blank=True, editable=False)
+    next_follow_up_on = models.DateField(_("tindak lanjut berikutnya"), null=True, blank=True, editable=False)
+    delivered_count = models.PositiveIntegerField(_("intervensi tersalurkan"), default=0, editable=False)
     # Optimistic locking: a save must name the version it was edited from.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -226,6 +241,10 @@ class Household(models.Model):
             models.Index(fields=["kelurahan", "status"], name="households_hh_kel_status_idx"),
             models.Index(fields=["desil"], name="households_hh_desil_idx"),
             models.Index(fields=["status_changed_at"], name="households_hh_status_at_idx"),
+            models.Index(fields=["head_name"], name="households_hh_head_idx"),
+            models.Index(fields=["last_visit_on"], name="households_hh_last_visit_idx"),
+            models.Index(fields=["next_follow_up_on"], name="households_hh_follow_up_idx"),
+            models.Index(fields=["delivered_count"], name="households_hh_delivered_idx"),
         ]
 
     def __str__(self) -> str:
@@ -345,6 +364,8 @@ class Person(models.Model):
         help_text=_("16 digit. Boleh kosong bila belum punya NIK."),
     )
     full_name = models.CharField(_("nama lengkap"), max_length=150)
+    # Lower-case, accent-free copy of the name for search ("Sitï" finds "siti").
+    search_name = models.CharField(max_length=150, blank=True, editable=False)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
@@ -381,12 +402,19 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["household", "status"], name="households_person_hh_idx"),
             models.Index(fields=["is_extreme_poor", "status"], name="households_person_ep_idx"),
-            models.Index(fields=["full_name"], name="households_person_name_idx"),
+            models.Index(fields=["search_name"], name="households_person_search_idx"),
             models.Index(fields=["birth_date"], name="households_person_birth_idx"),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        # A derived column, kept in step on every save path (services, admin, factories).
+        self.search_name = normalize_name(self.full_name)
+        if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
 
     def age_on(self, day: datetime.date) -> int | None:
         if self.birth_date is None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import ChangeLog
 from audit.services import log_change, snapshot
-from households.models import Household, HouseholdStatusChange, Person, Visit
+from households.models import Household, HouseholdStatusChange, Person, Relation, Visit
 from poverty.errors import DomainError, StaleEditError
 
 
@@ -24,6 +24,30 @@ def _bump_version(model: type[Household] | type[Person], pk: int, expected_versi
                 "disimpan; muat ulang halaman untuk melihat data terbaru."
             )
         )
+
+
+def household_refresh_summary(household_id: int) -> None:
+    """Recompute the registry's summary columns of one household from its members and visits.
+
+    Called by every service that changes members or visits; recomputing (rather than adding and
+    subtracting) keeps the numbers right whatever happened before.
+    """
+    members = Person.objects.filter(household_id=household_id, status=Person.Status.ACTIVE)
+    head = members.filter(relation=Relation.HEAD).order_by("id").values_list("full_name", flat=True).first()
+    latest_visit = (
+        Visit.objects.filter(household_id=household_id)
+        .order_by("-visited_on", "-id")
+        .values("visited_on", "next_follow_up_on")
+        .first()
+    )
+    Household.objects.filter(pk=household_id).update(
+        head_name=head or "",
+        member_count=members.count(),
+        extreme_poor_count=members.filter(is_extreme_poor=True).count(),
+        last_visit_on=latest_visit["visited_on"] if latest_visit else None,
+        # The follow-up that is still open is the one asked for at the latest visit.
+        next_follow_up_on=latest_visit["next_follow_up_on"] if latest_visit else None,
+    )
 
 
 @transaction.atomic
@@ -44,6 +68,7 @@ def household_register(
     )
     for member in members or []:
         person_add(household=household, actor=actor, source=source, **member)
+    household.refresh_from_db()
     return household
 
 
@@ -53,11 +78,12 @@ def household_update(
 ) -> Household:
     if "status" in changes:
         raise DomainError(_("Status rumah tangga diubah melalui perubahan status dengan alasan."))
-    before = snapshot(household)
     _bump_version(Household, household.pk, expected_version)
+    # Work on the stored row: the caller's object may already carry the unsaved form values.
+    household = Household.objects.get(pk=household.pk)
+    before = snapshot(household)
     for name, value in changes.items():
         setattr(household, name, value)
-    household.version = expected_version + 1
     household.full_clean()
     household.save()
     log_change(
@@ -114,6 +140,7 @@ def person_add(*, household: Household, actor, source: str = "web", **fields: An
     person.full_clean()
     person.save()
     log_change(actor=actor, instance=person, action=ChangeLog.Action.CREATE, case_id=household.pk, source=source)
+    household_refresh_summary(household.pk)
     return person
 
 
@@ -121,11 +148,11 @@ def person_add(*, household: Household, actor, source: str = "web", **fields: An
 def person_update(*, person: Person, actor, expected_version: int, source: str = "web", **changes: Any) -> Person:
     if "household" in changes or "household_id" in changes:
         raise DomainError(_("Pindah rumah tangga dilakukan melalui fitur pindah anggota."))
-    before = snapshot(person)
     _bump_version(Person, person.pk, expected_version)
+    person = Person.objects.get(pk=person.pk)
+    before = snapshot(person)
     for name, value in changes.items():
         setattr(person, name, value)
-    person.version = expected_version + 1
     person.full_clean()
     person.save()
     log_change(
@@ -136,22 +163,31 @@ def person_update(*, person: Person, actor, expected_version: int, source: str =
         case_id=person.household_id,
         source=source,
     )
+    household_refresh_summary(person.household_id)
     return person
 
 
 @transaction.atomic
-def person_move(*, person: Person, to_household: Household, actor, reason: str, source: str = "web") -> Person:
+def person_move(
+    *,
+    person: Person,
+    to_household: Household,
+    actor,
+    reason: str,
+    expected_version: int | None = None,
+    source: str = "web",
+) -> Person:
     """Move a member to another household; both case files record it."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Alasan pindah wajib diisi."))
     if to_household.pk == person.household_id:
         raise DomainError(_("Anggota sudah berada di rumah tangga tujuan."))
+    _bump_version(Person, person.pk, person.version if expected_version is None else expected_version)
+    person = Person.objects.get(pk=person.pk)
     before = snapshot(person)
     from_household_id = person.household_id
-    _bump_version(Person, person.pk, person.version)
     person.household = to_household
-    person.version += 1
     person.save()
     for case_id in (from_household_id, to_household.pk):
         log_change(
@@ -163,6 +199,7 @@ def person_move(*, person: Person, to_household: Household, actor, reason: str, 
             note=reason,
             source=source,
         )
+        household_refresh_summary(case_id)
     return person
 
 
@@ -188,4 +225,25 @@ def visit_log(
     visit.full_clean()
     visit.save()
     log_change(actor=caseworker, instance=visit, action=ChangeLog.Action.CREATE, case_id=household.pk, source=source)
+    household_refresh_summary(household.pk)
+    return visit
+
+
+@transaction.atomic
+def visit_update(*, visit: Visit, actor, source: str = "web", **changes: Any) -> Visit:
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    before = snapshot(visit)
+    for name, value in changes.items():
+        setattr(visit, name, value)
+    visit.full_clean()
+    visit.save()
+    log_change(
+        actor=actor,
+        instance=visit,
+        action=ChangeLog.Action.UPDATE,
+        before=before,
+        case_id=visit.household_id,
+        source=source,
+    )
+    household_refresh_summary(visit.household_id)
     return visit

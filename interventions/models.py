@@ -30,6 +30,15 @@ class FundingSource(models.TextChoices):
     OTHER = "lainnya", _("Lainnya (CSR, Baznas, dll)")
 
 
+class Period(models.TextChoices):
+    """How often a person may receive a programme; a second one in the same period needs confirmation."""
+
+    ONCE = "once", _("Sekali (mis. KTP, bedah rumah)")
+    YEAR = "year", _("Sekali per tahun")
+    QUARTER = "quarter", _("Sekali per triwulan (tahap)")
+    MONTH = "month", _("Sekali per bulan")
+
+
 class Program(models.Model):
     opd = models.ForeignKey(Opd, verbose_name=_("OPD pelaksana"), on_delete=models.PROTECT, related_name="programs")
     name = models.CharField(_("nama program"), max_length=150)
@@ -38,6 +47,7 @@ class Program(models.Model):
     target = models.CharField(_("sasaran"), max_length=10, choices=Target.choices, default=Target.PERSON)
     unit = models.CharField(_("satuan"), max_length=30, blank=True, help_text=_("Mis. paket, orang, rumah, bulan."))
     funding_source = models.CharField(_("sumber dana"), max_length=20, choices=FundingSource.choices)
+    period = models.CharField(_("periode"), max_length=10, choices=Period.choices, default=Period.YEAR)
     is_active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:

@@ -3,15 +3,24 @@
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import ChangeLog
 from audit.services import log_change, snapshot
 from households.models import Household, Person
-from interventions.models import Intervention, Program, Target
+from interventions.models import Intervention, Period, Program, Target
 from poverty.errors import DomainError
+
+
+def household_refresh_delivered(household_id: int) -> None:
+    """Keep the registry's "interventions delivered" count of a household right."""
+    Household.objects.filter(pk=household_id).update(
+        delivered_count=Intervention.objects.filter(
+            household_id=household_id, status=Intervention.Status.DELIVERED
+        ).count()
+    )
 
 
 @transaction.atomic
@@ -97,6 +106,52 @@ def intervention_transition(
         before=before,
         case_id=intervention.household_id,
         note=intervention.cancel_reason,
+        source=source,
+    )
+    household_refresh_delivered(intervention.household_id)
+    return intervention
+
+
+def same_period_interventions(
+    *, program: Program, on: datetime.date, person: Person | None = None, household: Household | None = None
+) -> models.QuerySet[Intervention]:
+    """Interventions of `program` for the same recipient in the programme's period around `on`.
+
+    Recording another one is allowed, but only after the user confirms it is not a duplicate.
+    """
+    found = Intervention.objects.filter(program=program).exclude(status=Intervention.Status.CANCELLED)
+    found = (
+        found.filter(person=person) if person is not None else found.filter(household=household, person__isnull=True)
+    )
+    if program.period == Period.ONCE:
+        return found
+    if program.period == Period.YEAR:
+        return found.filter(planned_on__year=on.year)
+    if program.period == Period.QUARTER:
+        quarter_start = datetime.date(on.year, 3 * ((on.month - 1) // 3) + 1, 1)
+        quarter_end = datetime.date(on.year + (quarter_start.month == 10), (quarter_start.month + 2) % 12 + 1, 1)
+        return found.filter(planned_on__gte=quarter_start, planned_on__lt=quarter_end)
+    return found.filter(planned_on__year=on.year, planned_on__month=on.month)
+
+
+@transaction.atomic
+def intervention_update(*, intervention: Intervention, actor, source: str = "web", **changes) -> Intervention:
+    """Correct the plan of an intervention (date, amount, quantity, notes); status moves by transition."""
+    intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    before = snapshot(intervention)
+    for name, value in changes.items():
+        if name not in {"planned_on", "amount", "quantity", "notes"}:
+            raise DomainError(_("Kolom %(name)s tidak dapat diubah di sini.") % {"name": name})
+        setattr(intervention, name, value)
+    intervention.version += 1
+    intervention.full_clean()
+    intervention.save()
+    log_change(
+        actor=actor,
+        instance=intervention,
+        action=ChangeLog.Action.UPDATE,
+        before=before,
+        case_id=intervention.household_id,
         source=source,
     )
     return intervention

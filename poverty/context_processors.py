@@ -10,7 +10,11 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not permissions.has_role(user):
         return {"nav_items": []}
-    items = [(_("Beranda"), reverse("home"))]
+    items = [(_("Beranda"), reverse("home")), (_("Registri"), reverse("cases:registry"))]
+    if permissions.is_caseworker(user) or permissions.is_supervisor(user):
+        items.append((_("Pekerjaan saya"), reverse("cases:my_work")))
+    if permissions.programs_for(user).exists():
+        items.append((_("Catat program massal"), reverse("interventions:bulk")))
     if user.is_superuser:
         items.append((_("Admin Django"), reverse("admin:index")))
     return {"nav_items": items}

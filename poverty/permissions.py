@@ -89,7 +89,7 @@ RULES: dict[tuple[type[models.Model], str], Rule] = {
     (Household, VIEW): _any_role,
     (Household, ADD): _casework,
     (Household, CHANGE): _casework,
-    (Household, CHANGE_STATUS): _supervisor,
+    (Household, CHANGE_STATUS): _casework,  # which statuses: household_statuses_for()
     (Person, VIEW): _any_role,
     (Person, ADD): _casework,
     (Person, CHANGE): _casework,
@@ -111,6 +111,27 @@ RULES: dict[tuple[type[models.Model], str], Rule] = {
     (Kelurahan, CHANGE): _admin,
     (ChangeLog, VIEW): _oversight,
 }
+
+
+def programs_for(user) -> models.QuerySet[Program]:
+    """The active programmes this user may record interventions for."""
+    programs = Program.objects.filter(is_active=True).select_related("opd")
+    if is_supervisor(user):
+        return programs
+    if is_caseworker(user):
+        return programs.filter(opd_id=user.opd_id)
+    return programs.none()
+
+
+def household_statuses_for(user, household: Household) -> list[tuple[str, str]]:
+    """The statuses this user may set on `household`; graduation is decided by supervisors only."""
+    if is_supervisor(user):
+        allowed = Household.Status.choices
+    elif is_caseworker(user) and household.status != Household.Status.GRADUATED:
+        allowed = [(value, label) for value, label in Household.Status.choices if value != Household.Status.GRADUATED]
+    else:
+        return []
+    return [(value, label) for value, label in allowed if value != household.status]
 
 
 def has_perm(user, action: str, target: models.Model | type[models.Model], obj: Any = None) -> bool:
@@ -169,3 +190,8 @@ def role_required(check: Callable[[Any], bool]) -> Callable:
 
 
 signed_in = role_required(has_role)
+
+
+def permission_required(action: str, model: type[models.Model]) -> Callable:
+    """Decorator for views that act on a kind of record rather than one record (lists, create forms)."""
+    return role_required(lambda user: has_perm(user, action, model))

@@ -9,6 +9,9 @@ admin.site.site_title = "Admin Kemiskinan Ekstrem"
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("", include("cases.urls")),
+    path("", include("households.urls")),
+    path("", include("interventions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

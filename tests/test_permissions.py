@@ -37,7 +37,7 @@ def objects(cast):
 MATRIX = [
     ("household", VIEW, EVERY_ROLE),
     ("household", CHANGE, {DC, NC, S}),
-    ("household", CHANGE_STATUS, {S}),
+    ("household", CHANGE_STATUS, {DC, NC, S}),
     ("person", VIEW, EVERY_ROLE),
     ("person", CHANGE, {DC, NC, S}),
     ("visit", VIEW, EVERY_ROLE),

@@ -1,4 +1,6 @@
 from django import template
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 
 from households.nik import mask
 from poverty import permissions
@@ -33,3 +35,38 @@ def percent(part, whole) -> str:
     if not whole:
         return "—"
     return f"{round(100 * (part or 0) / whole)}%"
+
+
+@register.simple_tag(takes_context=True)
+def sort_url(context, key: str) -> str:
+    """The list's URL sorted by `key`, or by `-key` when it is already sorted by `key`."""
+    query = context["request"].GET.copy()
+    current = query.get("sort", "")
+    query["sort"] = f"-{key}" if current == key else key
+    query.pop("page", None)
+    return f"?{query.urlencode()}"
+
+
+@register.simple_tag(takes_context=True)
+def sort_mark(context, key: str) -> str:
+    current = context["request"].GET.get("sort", "")
+    return "▲" if current == key else "▼" if current == f"-{key}" else ""
+
+
+MASKED_FIELDS = {"nik", "no_kk"}
+
+
+@register.filter
+def change_rows(entry) -> list[tuple[str, object, object]]:
+    """A change-log entry as (field label, old, new) rows, identity numbers masked."""
+    model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
+    rows = []
+    for name, (old, new) in (entry.changes or {}).items():
+        try:
+            label = model._meta.get_field(name).verbose_name if model else name
+        except FieldDoesNotExist:
+            label = name
+        if name in MASKED_FIELDS:
+            old, new = mask(old or ""), mask(new or "")
+        rows.append((label, old, new))
+    return rows

@@ -104,10 +104,10 @@ def test_person_update_and_move_are_recorded_on_both_case_files(dinsos_caseworke
     person = person_update(
         person=person, actor=dinsos_caseworker, expected_version=person.version, occupation="Nelayan"
     )
-    target = HouseholdFactory()
+    target, origin = HouseholdFactory(), person.household_id
     person_move(person=person, to_household=target, actor=dinsos_caseworker, reason="Menikah")
-    assert ChangeLog.objects.for_case(target.pk).filter(object_id=person.pk).exists()
-    assert ChangeLog.objects.for_case(person.household_id).count() == 1
+    assert ChangeLog.objects.for_case(target.pk).get(object_id=person.pk).note == "Menikah"
+    assert ChangeLog.objects.for_case(origin).count() == 2  # the edit and the move
     old_case_rows = ChangeLog.objects.filter(object_id=person.pk, content_type__model="person")
     assert old_case_rows.count() == 3
 

@@ -1,0 +1,113 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Opd
+from households.models import Household, Kecamatan, Kelurahan, Person, normalize_name
+from interventions.models import Intervention, Program
+from poverty.forms import digits_only
+
+YES_NO = [("", _("Semua")), ("1", _("Ya"))]
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    """The registry's filters. Everything lives in the query string, so a filtered list can be shared."""
+
+    q = django_filters.CharFilter(label=_("Cari"), method="search")
+    kecamatan = django_filters.ModelChoiceFilter(
+        label=_("Kecamatan"), field_name="kelurahan__kecamatan", queryset=Kecamatan.objects.all()
+    )
+    kelurahan = django_filters.ModelChoiceFilter(
+        label=_("Kelurahan"), queryset=Kelurahan.objects.select_related("kecamatan").order_by("name")
+    )
+    priority = django_filters.BooleanFilter(
+        label=_("Lokus prioritas"),
+        field_name="kelurahan__is_priority_locus",
+        widget=forms.Select(choices=[("", _("Semua")), ("true", _("Ya")), ("false", _("Bukan"))]),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Household.Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    desil = django_filters.ChoiceFilter(label=_("Desil"), choices=[(d, f"Desil {d}") for d in range(1, 5)])
+    no_delivery = django_filters.ChoiceFilter(
+        label=_("Belum ada intervensi tersalurkan"), choices=YES_NO[1:], method="filter_no_delivery"
+    )
+    not_visited = django_filters.ChoiceFilter(
+        label=_("Belum dikunjungi 30 hari terakhir"), choices=YES_NO[1:], method="filter_not_visited"
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Tindak lanjut terlambat"), choices=YES_NO[1:], method="filter_overdue"
+    )
+    opd = django_filters.ModelChoiceFilter(
+        label=_("OPD yang mengintervensi"), queryset=Opd.objects.all(), method="filter_opd"
+    )
+    program = django_filters.ModelChoiceFilter(
+        label=_("Program"), queryset=Program.objects.select_related("opd"), method="filter_program"
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Urutkan"),
+        fields=[
+            ("id", "id"),
+            ("head_name", "head"),
+            ("kelurahan__name", "kelurahan"),
+            ("status", "status"),
+            ("desil", "desil"),
+            ("member_count", "members"),
+            ("delivered_count", "delivered"),
+            ("last_visit_on", "visited"),
+        ],
+        field_labels={
+            "id": _("Nomor"),
+            "head_name": _("Kepala keluarga"),
+            "kelurahan__name": _("Kelurahan"),
+            "status": _("Status"),
+            "desil": _("Desil"),
+            "member_count": _("Jumlah anggota"),
+            "delivered_count": _("Intervensi tersalurkan"),
+            "last_visit_on": _("Kunjungan terakhir"),
+        },
+    )
+
+    class Meta:
+        model = Household
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Head or member name (partial, any case, accents ignored), NIK, No. KK or address."""
+        value = value.strip()
+        if not value:
+            return queryset
+        digits = digits_only(value)
+        if len(digits) == 16 and digits.isdigit():
+            return queryset.filter(Q(no_kk=digits) | Q(pk__in=Person.objects.filter(nik=digits).values("household_id")))
+        if value.lstrip("#").isdigit() and len(value) < 10:
+            return queryset.filter(pk=int(value.lstrip("#")))
+        needle = normalize_name(value)
+        return queryset.filter(
+            Q(pk__in=Person.objects.filter(search_name__contains=needle).values("household_id"))
+            | Q(address__icontains=value)
+        )
+
+    def filter_no_delivery(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(delivered_count=0) if value else queryset
+
+    def filter_not_visited(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        since = timezone.localdate() - datetime.timedelta(days=30)
+        return queryset.filter(Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=since))
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(next_follow_up_on__lt=timezone.localdate()) if value else queryset
+
+    def filter_opd(self, queryset: QuerySet, name: str, value: Opd) -> QuerySet:
+        interventions = Intervention.objects.exclude(status=Intervention.Status.CANCELLED)
+        return queryset.filter(Exists(interventions.filter(household=OuterRef("pk"), opd=value)))
+
+    def filter_program(self, queryset: QuerySet, name: str, value: Program) -> QuerySet:
+        interventions = Intervention.objects.exclude(status=Intervention.Status.CANCELLED)
+        return queryset.filter(Exists(interventions.filter(household=OuterRef("pk"), program=value)))

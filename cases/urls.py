@@ -1,0 +1,11 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("households/", views.registry, name="registry"),
+    path("households/<int:pk>/", views.detail, name="detail"),
+    path("my-work/", views.my_work, name="my_work"),
+]

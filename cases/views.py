@@ -1,0 +1,134 @@
+"""Screens that read across households and interventions: the registry, the case file, my work."""
+
+import datetime
+from itertools import groupby
+
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from audit.models import ChangeLog
+from cases.filters import HouseholdFilter
+from households.models import Household, Person, Relation, Visit
+from interventions.models import Intervention
+from poverty import permissions
+from poverty.permissions import ADD, get_object_for, role_required, signed_in
+
+PAGE_SIZE = 25
+
+
+@signed_in
+@require_GET
+def registry(request: HttpRequest) -> HttpResponse:
+    households = Household.objects.select_related("kelurahan__kecamatan").order_by("-id")
+    filterset = HouseholdFilter(request.GET or None, queryset=households)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "sort": request.GET.get("sort", ""),
+        "can_register": permissions.has_perm(request.user, ADD, Household),
+        "today": timezone.localdate(),
+    }
+    template = "cases/_registry_results.html" if request.headers.get("HX-Request") else "cases/registry.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+RELATION_ORDER = {value: rank for rank, value in enumerate(Relation.values)}
+
+
+def _member_order(person: Person) -> tuple:
+    """Active members first, the head first, then by relation and age."""
+    return (
+        person.status != Person.Status.ACTIVE,
+        RELATION_ORDER.get(person.relation, 99),
+        person.birth_date or datetime.date.max,
+    )
+
+
+@signed_in
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case file: what every OPD has done for this family, and what is still missing."""
+    household = get_object_for(request.user, Household.objects.select_related("kelurahan__kecamatan", "created_by"), pk)
+    interventions = Intervention.objects.select_related("program", "opd", "recorded_by").order_by(
+        "opd__short_name", "program__name", "-planned_on"
+    )
+    members = sorted(
+        household.members.prefetch_related(Prefetch("interventions", queryset=interventions)),
+        key=_member_order,
+    )
+    member_rows = []
+    for member in members:
+        member_interventions = list(member.interventions.all())
+        member_rows.append(
+            {
+                "person": member,
+                "by_opd": [(opd, list(items)) for opd, items in groupby(member_interventions, key=lambda i: i.opd)],
+                "delivered": any(i.status == Intervention.Status.DELIVERED for i in member_interventions),
+            }
+        )
+    household_interventions = list(interventions.filter(household=household, person__isnull=True))
+    household_delivered = any(i.status == Intervention.Status.DELIVERED for i in household_interventions)
+    context = {
+        "household": household,
+        "member_rows": member_rows,
+        "active_member_count": sum(1 for m in members if m.status == Person.Status.ACTIVE),
+        "waiting_count": sum(
+            1 for row in member_rows if row["person"].status == Person.Status.ACTIVE and not row["delivered"]
+        )
+        if not household_delivered
+        else 0,
+        "household_interventions": household_interventions,
+        "visits": household.visits.select_related("caseworker__opd").order_by("-visited_on", "-id"),
+        "status_changes": household.status_changes.select_related("changed_by"),
+        "history": ChangeLog.objects.for_case(household.pk).select_related("actor", "content_type")[:100],
+        "can_record": permissions.programs_for(request.user).exists(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "cases/detail.html", context)
+
+
+def _casework(user) -> bool:
+    return permissions.is_caseworker(user) or permissions.is_supervisor(user)
+
+
+@role_required(_casework)
+@require_GET
+def my_work(request: HttpRequest) -> HttpResponse:
+    """A caseworker's day: follow-ups due, my OPD's open interventions, households I visited."""
+    today = timezone.localdate()
+    later_visit = Visit.objects.filter(household=OuterRef("household"), visited_on__gt=OuterRef("visited_on"))
+    follow_ups = (
+        Visit.objects.filter(caseworker=request.user, next_follow_up_on__lte=today + datetime.timedelta(days=7))
+        .exclude(Exists(later_visit))
+        .select_related("household__kelurahan")
+        .order_by("next_follow_up_on")[:100]
+    )
+    open_interventions = (
+        Intervention.objects.open()
+        .filter(opd_id=request.user.opd_id)
+        .select_related("program", "person", "household__kelurahan")
+        .order_by("planned_on", "id")[:100]
+    )
+    recent_visits = (
+        Visit.objects.filter(caseworker=request.user, visited_on__gte=today - datetime.timedelta(days=30))
+        .select_related("household__kelurahan")
+        .order_by("-visited_on", "-id")[:50]
+    )
+    return render(
+        request,
+        "cases/my_work.html",
+        {
+            "follow_ups": follow_ups,
+            "open_interventions": open_interventions,
+            "recent_visits": recent_visits,
+            "today": today,
+        },
+    )

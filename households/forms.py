@@ -1,0 +1,269 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from households.models import HOUSE_INDICATOR_FIELDS, Household, Kelurahan, Person, Visit
+from poverty.forms import DateInput, DigitsField, digits_only, today_max
+from poverty.submissions import SubmitOnceMixin
+
+HOUSEHOLD_FIELDS = [
+    "kelurahan",
+    "address",
+    "rt",
+    "rw",
+    "no_kk",
+    "p3ke_id",
+    "desil",
+    *HOUSE_INDICATOR_FIELDS,
+    "latitude",
+    "longitude",
+    "expenditure_per_capita",
+    "expenditure_measured_on",
+]
+
+PERSON_FIELDS = [
+    "full_name",
+    "nik",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "relation",
+    "marital_status",
+    "education",
+    "occupation",
+    "disability",
+    "chronic_illness",
+    "health_insurance",
+    "is_extreme_poor",
+]
+
+
+class HouseholdForm(forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = HOUSEHOLD_FIELDS
+        field_classes = {"no_kk": DigitsField}
+        widgets = {"expenditure_measured_on": DateInput(), "address": forms.TextInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kelurahan"].queryset = Kelurahan.objects.select_related("kecamatan").order_by(
+            "kecamatan__name", "name"
+        )
+        self.fields["kelurahan"].label_from_instance = lambda k: f"{k.name} — {k.kecamatan.name}"
+        today_max(self.fields["expenditure_measured_on"].widget)
+        for name in ("rt", "rw"):
+            self.fields[name].widget.attrs["inputmode"] = "numeric"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Alamat"),
+                "kelurahan",
+                "address",
+                Div(Div("rt", css_class="col-6"), Div("rw", css_class="col-6"), css_class="row"),
+            ),
+            Fieldset(_("Identitas keluarga"), "no_kk", "p3ke_id", "desil"),
+            Fieldset(
+                _("Kondisi rumah (P3KE)"),
+                Div(*[Div(name, css_class="col-sm-6") for name in HOUSE_INDICATOR_FIELDS], css_class="row"),
+            ),
+            Fieldset(
+                _("Lokasi dan pengeluaran (bila ada)"),
+                Div(Div("latitude", css_class="col-6"), Div("longitude", css_class="col-6"), css_class="row"),
+                Div(
+                    Div("expenditure_per_capita", css_class="col-sm-6"),
+                    Div("expenditure_measured_on", css_class="col-sm-6"),
+                    css_class="row",
+                ),
+            ),
+        )
+
+    def clean_rt(self) -> str:
+        return _pad(self.cleaned_data["rt"], _("RT"))
+
+    def clean_rw(self) -> str:
+        return _pad(self.cleaned_data["rw"], _("RW"))
+
+
+def _pad(value: str, label) -> str:
+    value = digits_only(value)
+    if value and not value.isdigit():
+        raise ValidationError(_("%(label)s hanya berisi angka.") % {"label": label})
+    return value.zfill(3) if value else ""
+
+
+class HouseholdRegisterForm(SubmitOnceMixin, HouseholdForm):
+    pass
+
+
+class HouseholdEditForm(HouseholdForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+        field_classes = {"nik": DigitsField}
+        widgets = {"birth_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today_max(self.fields["birth_date"].widget)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Div(
+                Div("full_name", css_class="col-md-6"),
+                Div("nik", css_class="col-md-6"),
+                Div("sex", css_class="col-6 col-md-3"),
+                Div("birth_date", css_class="col-6 col-md-3"),
+                Div("birth_place", css_class="col-md-6"),
+                Div("relation", css_class="col-md-6"),
+                Div("marital_status", css_class="col-md-6"),
+                Div("education", css_class="col-md-6"),
+                Div("occupation", css_class="col-md-6"),
+                Div("disability", css_class="col-md-6"),
+                Div("health_insurance", css_class="col-md-6"),
+                Div("chronic_illness", css_class="col-md-6"),
+                Div(Field("is_extreme_poor"), css_class="col-md-6 align-self-end"),
+                css_class="row",
+            )
+        )
+
+    def clean_nik(self) -> str:
+        nik = self.cleaned_data["nik"]
+        if nik:
+            existing = Person.objects.filter(nik=nik).exclude(pk=self.instance.pk).select_related("household").first()
+            if existing is not None:
+                # Lead to the person already registered instead of creating a duplicate.
+                raise ValidationError(
+                    format_html(
+                        _(
+                            "NIK ini sudah terdaftar atas nama {name} di {link}. "
+                            "Buka data itu; jangan mendaftar dua kali."
+                        ),
+                        name=existing.full_name,
+                        link=format_html(
+                            '<a href="{}">{}</a>',
+                            reverse("cases:detail", args=[existing.household_id]),
+                            _("rumah tangga #%(id)s") % {"id": existing.household_id},
+                        ),
+                    ),
+                    code="duplicate_nik",
+                )
+        return nik
+
+
+class PersonAddForm(SubmitOnceMixin, PersonForm):
+    pass
+
+
+class PersonEditForm(PersonForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta(PersonForm.Meta):
+        fields = [*PERSON_FIELDS, "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout[0].append(Div("status", css_class="col-md-6"))
+
+
+class BaseMemberFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        kept = [form for form in self.forms if form.has_changed() and not self._should_delete_form(form)]
+        if not kept:
+            raise ValidationError(_("Isi paling sedikit satu anggota rumah tangga."))
+        niks = [form.cleaned_data.get("nik") for form in kept if form.cleaned_data.get("nik")]
+        if len(niks) != len(set(niks)):
+            raise ValidationError(_("NIK yang sama diisi untuk dua anggota."))
+        heads = [form for form in kept if form.cleaned_data.get("relation") == "kepala"]
+        if len(heads) != 1:
+            raise ValidationError(_("Tandai tepat satu anggota sebagai kepala keluarga."))
+
+    def kept_members(self) -> list[dict]:
+        return [
+            {name: form.cleaned_data[name] for name in PERSON_FIELDS}
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form)
+        ]
+
+
+MemberFormSet = forms.formset_factory(PersonForm, formset=BaseMemberFormSet, extra=1, can_delete=True, max_num=30)
+
+
+def member_formset(data=None, *, add_row: bool = False) -> BaseMemberFormSet:
+    """The members of a new household. `add_row` re-shows the posted rows with one more empty row
+    (how "add a member" works without JavaScript)."""
+    if data is not None and add_row:
+        data = data.copy()
+        total = int(data.get("members-TOTAL_FORMS", "1") or 1)
+        data["members-TOTAL_FORMS"] = str(min(total + 1, 30))
+        formset = MemberFormSet(data, prefix="members")
+        formset.is_bound = True
+        return formset
+    return MemberFormSet(data, prefix="members")
+
+
+class StatusForm(SubmitOnceMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status baru"), choices=())
+    reason = forms.CharField(
+        label=_("Alasan"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": _("Alasan perubahan status wajib diisi.")},
+    )
+
+    def __init__(self, *args, statuses: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = statuses
+
+
+class MoveForm(forms.Form):
+    target = forms.CharField(
+        label=_("Rumah tangga tujuan"),
+        help_text=_("Nomor rumah tangga (mis. 125) atau No. KK tujuan."),
+        max_length=20,
+    )
+    reason = forms.CharField(label=_("Alasan pindah"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_target(self) -> Household:
+        value = digits_only(self.cleaned_data["target"]).lstrip("#")
+        household = None
+        if len(value) == 16:
+            household = Household.objects.filter(no_kk=value).first()
+        elif value.isdigit():
+            household = Household.objects.filter(pk=int(value)).first()
+        if household is None:
+            raise ValidationError(_("Rumah tangga tujuan tidak ditemukan."))
+        return household
+
+
+class VisitForm(SubmitOnceMixin, forms.ModelForm):
+    class Meta:
+        model = Visit
+        fields = ["visited_on", "purpose", "findings", "next_follow_up_on"]
+        widgets = {
+            "visited_on": DateInput(),
+            "next_follow_up_on": DateInput(),
+            "findings": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today_max(self.fields["visited_on"].widget)
+        self.fields["visited_on"].required = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from interventions import views
+
+app_name = "interventions"
+
+urlpatterns = [
+    path("households/<int:pk>/interventions/new/", views.intervention_create, name="create"),
+    path("interventions/<int:pk>/edit/", views.intervention_edit, name="edit"),
+    path("interventions/<int:pk>/status/", views.intervention_status, name="status"),
+    path("interventions/bulk/", views.intervention_bulk, name="bulk"),
+]

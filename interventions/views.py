@@ -1,0 +1,181 @@
+"""Recording interventions and moving them from plan to delivery: thin views over interventions.services."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from households.models import Household, Person
+from interventions.filters import PersonFilter
+from interventions.forms import BulkInterventionForm, InterventionEditForm, InterventionForm, TransitionForm
+from interventions.models import Intervention
+from interventions.services import intervention_record, intervention_transition, intervention_update
+from poverty import permissions
+from poverty.errors import DomainError
+from poverty.permissions import ADD, CHANGE, get_object_for, role_required, signed_in
+from poverty.submissions import DUPLICATE_MESSAGE, AlreadySubmitted, repeated, run_once
+
+BULK_PAGE_SIZE = 50
+
+
+def _may_record(user) -> bool:
+    return permissions.programs_for(user).exists()
+
+
+def _case_url(household_id: int) -> str:
+    return reverse("cases:detail", args=[household_id]) + "#intervensi"
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_object_for(request.user, Household.objects.select_related("kelurahan"), pk)
+    programs = permissions.programs_for(request.user)
+    if not programs.exists():
+        raise PermissionDenied
+    if response := repeated(request):
+        return response
+    initial = {"recipient": request.GET.get("person", "")}
+    form = InterventionForm(request.POST or None, household=household, programs=programs, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not permissions.has_perm(request.user, ADD, Intervention, obj=data["program"]):
+            raise PermissionDenied
+
+        def save() -> str:
+            intervention_record(
+                program=data["program"],
+                person=data["person"],
+                household=household,
+                planned_on=data["planned_on"],
+                amount=data["amount"],
+                quantity=data["quantity"],
+                notes=data["notes"],
+                recorded_by=request.user,
+            )
+            return _case_url(household.pk)
+
+        try:
+            url = run_once(request.user, data.get("submission_token"), save)
+        except AlreadySubmitted as done:
+            messages.info(request, DUPLICATE_MESSAGE)
+            return redirect(done.redirect_to or _case_url(household.pk))
+        except (DomainError, ValidationError) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, _("Intervensi dicatat."))
+            return redirect(url)
+    return render(request, "interventions/intervention_form.html", {"form": form, "household": household})
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    queryset = Intervention.objects.select_related("program", "person", "household")
+    intervention = get_object_for(request.user, queryset, pk, action=CHANGE)
+    form = InterventionEditForm(request.POST or None, instance=queryset.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            intervention_update(intervention=intervention, actor=request.user, **form.cleaned_data)
+        except (DomainError, ValidationError) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, _("Intervensi disimpan."))
+            return redirect(_case_url(intervention.household_id))
+    return render(
+        request,
+        "interventions/intervention_edit.html",
+        {"form": form, "intervention": intervention, "household": intervention.household},
+    )
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def intervention_status(request: HttpRequest, pk: int) -> HttpResponse:
+    queryset = Intervention.objects.select_related("program", "person", "household", "opd")
+    intervention = get_object_for(request.user, queryset, pk, action=CHANGE)
+    if not intervention.is_open:
+        messages.info(
+            request, _("Intervensi ini sudah %(status)s.") % {"status": intervention.get_status_display().lower()}
+        )
+        return redirect(_case_url(intervention.household_id))
+    form = TransitionForm(request.POST or None, intervention=intervention)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            intervention_transition(
+                intervention=intervention,
+                status=data["status"],
+                delivered_on=data.get("delivered_on"),
+                amount=data.get("amount"),
+                cancel_reason=data.get("cancel_reason") or "",
+                actor=request.user,
+            )
+        except (DomainError, ValidationError) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, _("Status intervensi diubah."))
+            return redirect(_case_url(intervention.household_id))
+    return render(
+        request,
+        "interventions/intervention_status.html",
+        {"form": form, "intervention": intervention, "household": intervention.household},
+    )
+
+
+@role_required(_may_record)
+@require_http_methods(["GET", "POST"])
+def intervention_bulk(request: HttpRequest) -> HttpResponse:
+    """One programme for many persons at once, chosen from a filtered list."""
+    if response := repeated(request):
+        return response
+    programs = permissions.programs_for(request.user)
+    persons = (
+        Person.objects.active()
+        .select_related("household__kelurahan")
+        .order_by("household__kelurahan__name", "household_id", "id")
+    )
+    filterset = PersonFilter(request.GET, queryset=persons)
+    page = Paginator(filterset.qs, BULK_PAGE_SIZE).get_page(request.GET.get("page"))
+    form = BulkInterventionForm(request.POST or None, programs=programs)
+    selected = {str(pk) for pk in request.POST.getlist("persons")}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not permissions.has_perm(request.user, ADD, Intervention, obj=data["program"]):
+            raise PermissionDenied
+
+        def save() -> str:
+            for person in data["persons"]:
+                intervention_record(
+                    program=data["program"],
+                    person=person,
+                    planned_on=data["planned_on"],
+                    amount=data["amount"],
+                    notes=data["notes"],
+                    recorded_by=request.user,
+                )
+            return request.get_full_path()
+
+        try:
+            url = run_once(request.user, data.get("submission_token"), save)
+        except AlreadySubmitted as done:
+            messages.info(request, DUPLICATE_MESSAGE)
+            return redirect(done.redirect_to or "interventions:bulk")
+        except (DomainError, ValidationError) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(
+                request,
+                _("%(count)d intervensi %(program)s dicatat.")
+                % {"count": len(data["persons"]), "program": data["program"].name},
+            )
+            return redirect(url)
+    return render(
+        request,
+        "interventions/bulk.html",
+        {"filter": filterset, "page_obj": page, "form": form, "selected": selected},
+    )

@@ -1,0 +1,38 @@
+"""Form pieces shared by the apps: date inputs phones understand, and number cleaning."""
+
+import re
+
+from django import forms
+from django.utils import timezone
+
+
+class DateInput(forms.DateInput):
+    """The phone's own date picker; the value travels as yyyy-mm-dd, shown in the user's locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def today_max(widget: forms.Widget) -> forms.Widget:
+    widget.attrs["max"] = timezone.localdate().isoformat()
+    return widget
+
+
+def digits_only(value: str) -> str:
+    """Remove the spaces, dots, dashes and leading apostrophe people type into NIK and No. KK."""
+    return re.sub(r"[\s.\-']", "", value or "")
+
+
+class DigitsField(forms.CharField):
+    """A NIK or No. KK: spaces, dots and dashes typed or pasted are removed before any check."""
+
+    def to_python(self, value) -> str:
+        return digits_only(super().to_python(value))
+
+    def widget_attrs(self, widget) -> dict:
+        attrs = super().widget_attrs(widget)
+        # Let people paste "6271 0412 0385 0001"; the 16-digit rule is checked after cleaning.
+        attrs.update({"maxlength": "24", "inputmode": "numeric", "autocomplete": "off"})
+        return attrs

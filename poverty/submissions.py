@@ -1,0 +1,85 @@
+"""Double-submit protection: every create form carries a one-time token.
+
+The token is claimed in the same transaction that saves the records, after the form is valid, so a
+second post of the same form (double click, resend after a slow network) finds the claim and is sent
+to what the first one created instead of creating it again.
+"""
+
+import uuid
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from poverty.models import FormSubmission
+
+
+class SubmitOnceMixin(forms.Form):
+    """Add to a create form; the view calls `claim()` once the form is valid."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())
+
+
+class AlreadySubmitted(Exception):  # noqa: N818 - reads as a sentence at the call site
+    def __init__(self, redirect_to: str):
+        super().__init__(redirect_to)
+        self.redirect_to = redirect_to
+
+
+DUPLICATE_MESSAGE = _("Formulir ini sudah terkirim sebelumnya; data tidak dicatat dua kali.")
+
+
+def repeated(request) -> HttpResponse | None:
+    """A redirect to the first result when this POST repeats an accepted form, before any validation
+    (so a repeat is not mistaken for, say, a duplicate NIK)."""
+    if request.method != "POST":
+        return None
+    try:
+        token = uuid.UUID(request.POST.get("submission_token", ""))
+    except ValueError:
+        return None
+    previous = FormSubmission.objects.filter(token=token, user=request.user).exclude(redirect_to="").first()
+    if previous is None:
+        return None
+    messages.info(request, DUPLICATE_MESSAGE)
+    return redirect(previous.redirect_to)
+
+
+def claim(user, token: uuid.UUID | None) -> FormSubmission | None:
+    """Claim `token` for this save, or raise AlreadySubmitted with where the first save led."""
+    if token is None:
+        return None
+    try:
+        with transaction.atomic():
+            return FormSubmission.objects.create(token=token, user=user)
+    except IntegrityError:
+        previous = FormSubmission.objects.filter(token=token, user=user).first()
+        raise AlreadySubmitted(previous.redirect_to if previous else "/") from None
+
+
+def complete(submission: FormSubmission | None, redirect_to: str) -> None:
+    if submission is not None:
+        submission.redirect_to = redirect_to
+        submission.save(update_fields=["redirect_to"])
+
+
+def run_once(user, token: uuid.UUID | None, save: Callable[[], str]) -> str:
+    """Run `save` (which returns the URL to go to next) at most once per token.
+
+    The claim and the save share one savepoint: if the save fails, the claim goes too and the
+    corrected form can be sent again. A repeat raises AlreadySubmitted with the first save's URL.
+    """
+    with transaction.atomic():
+        submission = claim(user, token)
+        url = save()
+        complete(submission, url)
+    return url

@@ -1,0 +1,84 @@
+// Small progressive enhancements; every page also works without JavaScript.
+(function () {
+  "use strict";
+
+  // A form is sent once: the submit button is disabled after the first click.
+  // (The server also refuses a second post of the same form token.)
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset.submitted === "yes") {
+      event.preventDefault();
+      return;
+    }
+    var submitter = event.submitter;
+    if (submitter && submitter.name === "add_member") return;
+    form.dataset.submitted = "yes";
+    form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      button.setAttribute("aria-disabled", "true");
+      button.classList.add("disabled");
+    });
+  });
+
+  // Coming back with the browser's back button must not leave forms locked.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitted]").forEach(function (form) {
+      delete form.dataset.submitted;
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.removeAttribute("aria-disabled");
+        button.classList.remove("disabled");
+      });
+    });
+  });
+
+  // Member rows of the household form: add and remove without reloading.
+  function setUpFormset(container) {
+    var prefix = container.dataset.formsetPrefix;
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var template = container.querySelector("template[data-empty-form]");
+    var list = container.querySelector("[data-formset-rows]");
+    var addButton = container.querySelector("[data-formset-add]");
+    if (!total || !template || !list || !addButton) return;
+    addButton.addEventListener("click", function (event) {
+      event.preventDefault();
+      var index = parseInt(total.value, 10);
+      var html = template.innerHTML.replace(/__prefix__/g, index).replace(/__number__/g, index + 1);
+      list.insertAdjacentHTML("beforeend", html);
+      total.value = index + 1;
+      var rows = list.querySelectorAll("[data-formset-row]");
+      var input = rows[rows.length - 1].querySelector("input, select");
+      if (input) input.focus();
+    });
+    list.addEventListener("click", function (event) {
+      var remove = event.target.closest("[data-formset-remove]");
+      if (!remove) return;
+      event.preventDefault();
+      var row = remove.closest("[data-formset-row]");
+      var checkbox = row.querySelector("input[name$='-DELETE']");
+      if (checkbox) checkbox.checked = true;
+      row.hidden = true;
+    });
+  }
+  document.querySelectorAll("[data-formset-prefix]").forEach(setUpFormset);
+
+  // Bulk recording: "select all on this page".
+  document.querySelectorAll("[data-select-all]").forEach(function (master) {
+    master.addEventListener("change", function () {
+      document.querySelectorAll("input[name='" + master.dataset.selectAll + "']").forEach(function (box) {
+        box.checked = master.checked;
+      });
+    });
+  });
+
+  // Show the delivery date or the cancellation reason only when it applies.
+  document.querySelectorAll("[data-transition-form]").forEach(function (form) {
+    function update() {
+      var checked = form.querySelector("input[name='status']:checked");
+      var status = checked ? checked.value : "";
+      form.querySelectorAll("[data-show-for]").forEach(function (block) {
+        block.hidden = status && block.dataset.showFor.split(" ").indexOf(status) === -1;
+      });
+    }
+    form.addEventListener("change", update);
+    update();
+  });
+})();

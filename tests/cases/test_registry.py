@@ -1,0 +1,158 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from households.models import Household
+from households.services import visit_log
+from interventions.services import intervention_record, intervention_transition
+from tests.factories import HouseholdFactory, PersonFactory, ProgramFactory, kelurahan, opd
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("cases:registry")
+
+
+def listed(client, **params) -> set[int]:
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return {household.pk for household in response.context["page_obj"]}
+
+
+@pytest.fixture
+def client(client_as):
+    return client_as("disnaker_caseworker")
+
+
+def household_with_head(name: str, **kwargs) -> Household:
+    household = HouseholdFactory(**kwargs)
+    PersonFactory(household=household, full_name=name)
+    from households.services import household_refresh_summary
+
+    household_refresh_summary(household.pk)
+    household.refresh_from_db()
+    return household
+
+
+def test_total_is_visible_and_pages_hold_25(client):
+    for _ in range(30):
+        HouseholdFactory()
+    response = client.get(URL)
+    assert response.context["page_obj"].paginator.count == 30
+    assert len(response.context["page_obj"]) == 25
+    assert '<strong data-testid="registry-total">30</strong>' in response.text
+    assert len(client.get(URL, {"page": 2}).context["page_obj"]) == 5
+
+
+def test_filters_by_kecamatan_kelurahan_and_priority_locus(client):
+    kameloh = HouseholdFactory(kelurahan=kelurahan("Kameloh Baru"))
+    menteng = HouseholdFactory(kelurahan=kelurahan("Menteng"))
+    assert listed(client, kelurahan=kelurahan("Menteng").pk) == {menteng.pk}
+    assert listed(client, kecamatan=kelurahan("Kameloh Baru").kecamatan_id) == {kameloh.pk}
+    assert listed(client, priority="true") == {kameloh.pk}
+    assert listed(client, priority="false") == {menteng.pk}
+
+
+def test_filters_by_status_and_desil(client):
+    extreme = HouseholdFactory(status="extreme_poor", desil=1)
+    poor = HouseholdFactory(status="poor", desil=3)
+    graduated = HouseholdFactory(status="graduated", desil=2)
+    assert listed(client, status="poor") == {poor.pk}
+    assert listed(client, status=["poor", "graduated"]) == {poor.pk, graduated.pk}
+    assert listed(client, desil=1) == {extreme.pk}
+
+
+def test_filters_no_delivery_visits_and_overdue_follow_ups(client, supervisor):
+    served, waiting, stale = (household_with_head(n) for n in ("Ani", "Budi", "Cici"))
+    today = timezone.localdate()
+    program = ProgramFactory(opd=opd("Disnaker"))
+    intervention = intervention_record(program=program, person=served.members.get(), recorded_by=supervisor)
+    intervention_transition(intervention=intervention, status="delivered", delivered_on=today, actor=supervisor)
+    visit_log(household=served, caseworker=supervisor, purpose="monitoring", visited_on=today)
+    visit_log(
+        household=stale,
+        caseworker=supervisor,
+        purpose="monitoring",
+        visited_on=today - datetime.timedelta(days=40),
+        next_follow_up_on=today - datetime.timedelta(days=5),
+    )
+    assert listed(client, no_delivery="1") == {waiting.pk, stale.pk}
+    assert listed(client, not_visited="1") == {waiting.pk, stale.pk}
+    assert listed(client, overdue="1") == {stale.pk}
+
+
+def test_filters_by_opd_and_programme_that_intervened(client, supervisor):
+    trained, fed = household_with_head("Ani"), household_with_head("Budi")
+    training = ProgramFactory(opd=opd("Disnaker"))
+    food = ProgramFactory(opd=opd("Dinsos"))
+    intervention_record(program=training, person=trained.members.get(), recorded_by=supervisor)
+    intervention_record(program=food, person=fed.members.get(), recorded_by=supervisor)
+    cancelled = intervention_record(program=training, person=fed.members.get(), recorded_by=supervisor)
+    intervention_transition(intervention=cancelled, status="cancelled", cancel_reason="Salah", actor=supervisor)
+    assert listed(client, opd=opd("Disnaker").pk) == {trained.pk}
+    assert listed(client, program=food.pk) == {fed.pk}
+
+
+@pytest.mark.parametrize("query", ["siti", "SITI", "Sïtï", "aminah", "ti Ami"])
+def test_search_finds_member_names_partially_ignoring_case_and_accents(client, query):
+    household = household_with_head("Budi Santoso")
+    PersonFactory(household=household, full_name="Siti Aminah", relation="pasangan", sex="P")
+    household_with_head("Joko Widodo")
+    assert listed(client, q=query) == {household.pk}
+
+
+def test_search_finds_by_nik_kk_address_and_number(client):
+    household = household_with_head("Budi Santoso", address="Jl. Mahir Mahar No. 7", no_kk="6271041111110001")
+    other = household_with_head("Joko Widodo")
+    nik = household.members.get().nik
+    assert listed(client, q=nik) == {household.pk}
+    assert listed(client, q=f"{nik[:4]} {nik[4:8]} {nik[8:]}") == {household.pk}
+    assert listed(client, q="6271041111110001") == {household.pk}
+    assert listed(client, q="mahir mahar") == {household.pk}
+    assert listed(client, q=str(other.pk)) == {other.pk}
+
+
+def test_sorting_by_head_name_both_ways(client):
+    for name in ("Citra", "Agus", "Bayu"):
+        household_with_head(name)
+    heads = [h.head_name for h in client.get(URL, {"sort": "head"}).context["page_obj"]]
+    assert heads == ["Agus", "Bayu", "Citra"]
+    heads = [h.head_name for h in client.get(URL, {"sort": "-head"}).context["page_obj"]]
+    assert heads == ["Citra", "Bayu", "Agus"]
+
+
+def test_invalid_filter_values_show_a_message_instead_of_failing(client):
+    HouseholdFactory()
+    response = client.get(URL, {"kelurahan": "999999", "desil": "9"})
+    assert response.status_code == 200
+    assert "tidak valid" in response.text
+
+
+def test_htmx_request_gets_only_the_results(client):
+    HouseholdFactory()
+    response = client.get(URL, HTTP_HX_REQUEST="true")
+    assert "<html" not in response.text
+    assert "registry-total" in response.text
+    assert "HX-Request" in response["Vary"]
+
+
+def query_count(client, **params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL, params).status_code == 200
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_rows(client, django_assert_max_num_queries):
+    for _ in range(5):
+        household_with_head("Ani")
+    few = query_count(client, q="ani", no_delivery="1", opd=opd("Dinsos").pk)
+    for _ in range(45):
+        household_with_head("Ani")
+    assert query_count(client, q="ani", no_delivery="1", opd=opd("Dinsos").pk) == few
+    kameloh = kelurahan("Kameloh Baru").pk
+    # session, user, filter choices (4), the chosen kelurahan, count, page, navigation, savepoints, session save
+    with django_assert_max_num_queries(16):
+        client.get(URL, {"kelurahan": kameloh, "sort": "-visited"})
