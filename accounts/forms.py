@@ -1,5 +1,11 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Opd, User
 
 
 class LoginForm(AuthenticationForm):
@@ -13,3 +19,55 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = _("Nama pengguna")
         self.fields["password"].label = _("Kata sandi")
         self.fields["username"].widget.attrs.update({"autocapitalize": "none", "autocomplete": "username"})
+
+
+class OpdForm(forms.ModelForm):
+    class Meta:
+        model = Opd
+        fields = ["name", "short_name", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class _UserFields(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "opd", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opd"].required = True
+        self.fields["opd"].queryset = Opd.objects.filter(is_active=True) | Opd.objects.filter(
+            pk=getattr(self.instance, "opd_id", None)
+        )
+        self.fields["email"].help_text = _("Untuk tautan atur ulang kata sandi.")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class UserCreateForm(_UserFields):
+    password = forms.CharField(
+        label=_("Kata sandi sementara"),
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Minimal 10 karakter. Pengguna wajib menggantinya saat pertama masuk."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password"):
+            candidate = User(username=data.get("username", ""), email=data.get("email", ""))
+            try:
+                password_validation.validate_password(data["password"], candidate)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class UserEditForm(_UserFields):
+    class Meta(_UserFields.Meta):
+        fields = ["first_name", "last_name", "email", "opd", "role", "is_active", "must_change_password"]

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from audit.models import ChangeLog
+from audit.models import AccessLog, ChangeLog
 
 # Bookkeeping columns that change on every save and say nothing to a reader. Non-editable
 # fields (versions, timestamps, derived summaries and search columns) are skipped as well.
@@ -80,4 +80,33 @@ def log_change(
         changes=changes,
         note=note,
         source=source[:100],
+    )
+
+
+def client_ip(request) -> str | None:
+    """The client's address; behind nginx (HTTPS=1) Django sees the proxy, so trust its header only then."""
+    from django.conf import settings
+
+    if getattr(settings, "HTTPS", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+        if forwarded:
+            return forwarded
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def log_access(
+    *, request, kind: str, instance: models.Model | None = None, field: str = "", detail: dict | None = None
+) -> AccessLog:
+    """Record that `request.user` saw (or exported) personal data."""
+    return AccessLog.objects.create(
+        actor=request.user,
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(instance) if instance is not None else None,
+        object_id=instance.pk if instance is not None else None,
+        object_repr=str(instance)[:200] if instance is not None else "",
+        case_id=case_id_of(instance) if instance is not None else None,
+        field=field,
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
+        detail=detail or {},
     )

@@ -48,6 +48,12 @@ class HouseholdFilter(django_filters.FilterSet):
     program = django_filters.ModelChoiceFilter(
         label=_("Program"), queryset=Program.objects.select_related("opd"), method="filter_program"
     )
+    archived = django_filters.ChoiceFilter(
+        label=_("Arsip"),
+        choices=[("only", _("Hanya yang diarsipkan")), ("all", _("Aktif dan arsip"))],
+        empty_label=_("Tanpa arsip"),
+        method="keep",  # applied in filter_queryset, so the default (no archive) holds without the field
+    )
     sort = django_filters.OrderingFilter(
         label=_("Urutkan"),
         fields=[
@@ -75,6 +81,17 @@ class HouseholdFilter(django_filters.FilterSet):
     class Meta:
         model = Household
         fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        archived = self.form.cleaned_data.get("archived")
+        if archived == "only":
+            queryset = queryset.filter(archived_at__isnull=False)
+        elif archived != "all":
+            queryset = queryset.filter(archived_at__isnull=True)
+        return super().filter_queryset(queryset)
+
+    def keep(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Head or member name (partial, any case, accents ignored), NIK, No. KK or address."""

@@ -8,36 +8,35 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import ChangeLog
 from cases.filters import HouseholdFilter
 from households.models import Household, Person, Relation, Visit
 from interventions.models import Intervention
-from poverty import permissions
+from poverty import permissions, search
 from poverty.permissions import ADD, get_object_for, role_required, signed_in
 
 PAGE_SIZE = 25
 
 
 @signed_in
-@require_GET
+@require_http_methods(["GET", "POST"])
 def registry(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":  # a search: its words go to the session, not the URL
+        return search.redirect_with_search(request)
     households = Household.objects.select_related("kelurahan__kecamatan").order_by("-id")
-    filterset = HouseholdFilter(request.GET or None, queryset=households)
+    filterset = HouseholdFilter(search.filter_data(request), queryset=households)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page_obj": page,
         "sort": request.GET.get("sort", ""),
         "can_register": permissions.has_perm(request.user, ADD, Household),
+        "search_text": filterset.data.get("q", "") if filterset.data else "",
         "today": timezone.localdate(),
     }
-    template = "cases/_registry_results.html" if request.headers.get("HX-Request") else "cases/registry.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render(request, "cases/registry.html", context)
 
 
 RELATION_ORDER = {value: rank for rank, value in enumerate(Relation.values)}

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from households.models import HOUSE_INDICATOR_FIELDS, Household, Kelurahan, Person, Visit
+from households.models import HOUSE_INDICATOR_FIELDS, Household, Kelurahan, Person, PovertyLine, Visit
+from households.nik import mask
 from poverty.forms import DateInput, DigitsField, digits_only, today_max
 from poverty.submissions import SubmitOnceMixin
 
@@ -102,8 +103,26 @@ class HouseholdRegisterForm(SubmitOnceMixin, HouseholdForm):
     pass
 
 
+def keep_stored_number(form: forms.ModelForm, name: str) -> None:
+    """An edit form never shows a stored NIK / No. KK (that would bypass the recorded reveal):
+    the field starts empty, and empty means "keep the stored number"."""
+    stored = getattr(form.instance, name)
+    if stored:
+        form.initial[name] = ""
+        form.fields[name].help_text = _(
+            "Tersimpan: %(masked)s. Kosongkan untuk tetap memakai nomor ini; isi hanya untuk menggantinya."
+        ) % {"masked": mask(stored)}
+
+
 class HouseholdEditForm(HouseholdForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep_stored_number(self, "no_kk")
+
+    def clean_no_kk(self) -> str:
+        return self.cleaned_data["no_kk"] or self.instance.no_kk
 
 
 class PersonForm(forms.ModelForm):
@@ -175,6 +194,12 @@ class PersonEditForm(PersonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper.layout[0].append(Div("status", css_class="col-md-6"))
+        keep_stored_number(self, "nik")
+
+    def clean_nik(self) -> str:
+        if not self.cleaned_data["nik"]:
+            return self.instance.nik
+        return super().clean_nik()
 
 
 class BaseMemberFormSet(forms.BaseFormSet):
@@ -267,3 +292,25 @@ class VisitForm(SubmitOnceMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class PovertyLineForm(forms.ModelForm):
+    class Meta:
+        model = PovertyLine
+        fields = ["valid_from", "amount", "source"]
+        widgets = {"valid_from": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class ArchiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan pengarsipan"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Alasan pengarsipan wajib diisi.")},
+    )

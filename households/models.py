@@ -140,8 +140,12 @@ HOUSE_INDICATOR_FIELDS = (
 
 
 class HouseholdQuerySet(models.QuerySet):
+    def active(self) -> "HouseholdQuerySet":
+        """Not archived: what lists and counts show by default."""
+        return self.filter(archived_at__isnull=True)
+
     def extreme_poor(self) -> "HouseholdQuerySet":
-        return self.filter(status=Household.Status.EXTREME_POOR)
+        return self.active().filter(status=Household.Status.EXTREME_POOR)
 
 
 class Household(models.Model):
@@ -192,6 +196,19 @@ class Household(models.Model):
     last_visit_on = models.DateField(_("kunjungan terakhir"), null=True, blank=True, editable=False)
     next_follow_up_on = models.DateField(_("tindak lanjut berikutnya"), null=True, blank=True, editable=False)
     delivered_count = models.PositiveIntegerField(_("intervensi tersalurkan"), default=0, editable=False)
+    # Retention: a household that left the programme can be archived by a supervisor: hidden from
+    # default lists and active counts, still readable by direct link and in the audit trail.
+    archived_at = models.DateTimeField(_("diarsipkan"), null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diarsipkan oleh"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    archive_reason = models.TextField(_("alasan arsip"), blank=True, editable=False)
     # Optimistic locking: a save must name the version it was edited from.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -245,6 +262,7 @@ class Household(models.Model):
             models.Index(fields=["last_visit_on"], name="households_hh_last_visit_idx"),
             models.Index(fields=["next_follow_up_on"], name="households_hh_follow_up_idx"),
             models.Index(fields=["delivered_count"], name="households_hh_delivered_idx"),
+            models.Index(fields=["archived_at"], name="households_hh_archived_idx"),
         ]
 
     def __str__(self) -> str:
@@ -253,6 +271,14 @@ class Household(models.Model):
     @property
     def is_extreme_poor(self) -> bool:
         return self.status == self.Status.EXTREME_POOR
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def has_left_programme(self) -> bool:
+        return self.status in (self.Status.GRADUATED, self.Status.MOVED, self.Status.DISSOLVED)
 
     @property
     def has_coordinates(self) -> bool:
@@ -343,8 +369,11 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(status=Person.Status.ACTIVE)
 
     def extreme_poor(self) -> "PersonQuerySet":
-        """Persons counted as extreme-poor: flagged, still in their household, household still extreme-poor."""
-        return self.active().filter(is_extreme_poor=True, household__status=Household.Status.EXTREME_POOR)
+        """Persons counted as extreme-poor: flagged, still in their household, household still extreme-poor
+        and not archived."""
+        return self.active().filter(
+            is_extreme_poor=True, household__status=Household.Status.EXTREME_POOR, household__archived_at__isnull=True
+        )
 
 
 class Person(models.Model):
@@ -501,3 +530,27 @@ class Visit(models.Model):
     @property
     def is_follow_up_overdue(self) -> bool:
         return self.next_follow_up_on is not None and self.next_follow_up_on < timezone.localdate()
+
+
+class PovertyLineQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date | None = None) -> "PovertyLine | None":
+        return self.filter(valid_from__lte=on or timezone.localdate()).order_by("-valid_from").first()
+
+
+class PovertyLine(models.Model):
+    """The extreme-poverty line (Rupiah per person per month) in force from a date; admins keep it current."""
+
+    valid_from = models.DateField(_("berlaku mulai"), unique=True)
+    amount = models.PositiveIntegerField(_("garis kemiskinan ekstrem (Rp/kapita/bulan)"))
+    source = models.CharField(_("sumber"), max_length=255, blank=True)
+
+    objects = PovertyLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("garis kemiskinan ekstrem")
+        verbose_name_plural = _("garis kemiskinan ekstrem")
+        ordering = ["-valid_from"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="households_povertyline_amount_gt_0")]
+
+    def __str__(self) -> str:
+        return f"{self.valid_from:%d/%m/%Y}: Rp {self.amount:,}".replace(",", ".")

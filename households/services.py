@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import ChangeLog
 from audit.services import log_change, snapshot
-from households.models import Household, HouseholdStatusChange, Person, Relation, Visit
+from households.models import Household, HouseholdStatusChange, Kelurahan, Person, PovertyLine, Relation, Visit
 from poverty.errors import DomainError, StaleEditError
 
 
@@ -247,3 +247,76 @@ def visit_update(*, visit: Visit, actor, source: str = "web", **changes: Any) ->
     )
     household_refresh_summary(visit.household_id)
     return visit
+
+
+@transaction.atomic
+def household_archive(*, household: Household, actor, reason: str, source: str = "web") -> Household:
+    """Hide a household that left the programme from default lists and active counts; nothing is deleted."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Alasan pengarsipan wajib diisi."))
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.is_archived:
+        raise DomainError(_("Rumah tangga ini sudah diarsipkan."))
+    if not household.has_left_programme:
+        raise DomainError(_("Hanya rumah tangga yang sudah graduasi, pindah, atau bubar yang dapat diarsipkan."))
+    household.archived_at = timezone.now()
+    household.archived_by = actor
+    household.archive_reason = reason
+    household.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_at"])
+    log_change(
+        actor=actor,
+        instance=household,
+        action=ChangeLog.Action.UPDATE,
+        case_id=household.pk,
+        note=_("Diarsipkan: %(reason)s") % {"reason": reason},
+        source=source,
+    )
+    return household
+
+
+@transaction.atomic
+def household_unarchive(*, household: Household, actor, source: str = "web") -> Household:
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if not household.is_archived:
+        raise DomainError(_("Rumah tangga ini tidak diarsipkan."))
+    household.archived_at = None
+    household.archived_by = None
+    household.archive_reason = ""
+    household.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_at"])
+    log_change(
+        actor=actor,
+        instance=household,
+        action=ChangeLog.Action.UPDATE,
+        case_id=household.pk,
+        note=_("Dikeluarkan dari arsip"),
+        source=source,
+    )
+    return household
+
+
+@transaction.atomic
+def poverty_line_save(*, actor, line: PovertyLine | None = None, **fields: Any) -> PovertyLine:
+    creating = line is None
+    line = line or PovertyLine()
+    before = None if creating else snapshot(PovertyLine.objects.get(pk=line.pk))
+    for name, value in fields.items():
+        setattr(line, name, value)
+    line.full_clean()
+    line.save()
+    log_change(
+        actor=actor,
+        instance=line,
+        action=ChangeLog.Action.CREATE if creating else ChangeLog.Action.UPDATE,
+        before=before,
+    )
+    return line
+
+
+@transaction.atomic
+def kelurahan_set_priority(*, kelurahan: Kelurahan, is_priority_locus: bool, actor) -> Kelurahan:
+    before = snapshot(kelurahan)
+    kelurahan.is_priority_locus = is_priority_locus
+    kelurahan.save(update_fields=["is_priority_locus"])
+    log_change(actor=actor, instance=kelurahan, action=ChangeLog.Action.UPDATE, before=before)
+    return kelurahan

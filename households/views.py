@@ -7,33 +7,51 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.models import AccessLog
+from audit.services import log_access
 from households.forms import (
     PERSON_FIELDS,
+    ArchiveForm,
     HouseholdEditForm,
     HouseholdRegisterForm,
     MoveForm,
     PersonAddForm,
     PersonEditForm,
+    PovertyLineForm,
     StatusForm,
     VisitForm,
     member_formset,
 )
-from households.models import Household, Person, Visit
+from households.models import Household, Kelurahan, Person, PovertyLine, Visit
 from households.services import (
+    household_archive,
     household_change_status,
     household_register,
+    household_unarchive,
     household_update,
+    kelurahan_set_priority,
     person_add,
     person_move,
     person_update,
+    poverty_line_save,
     visit_log,
     visit_update,
 )
 from poverty import permissions
 from poverty.errors import DomainError
-from poverty.permissions import ADD, CHANGE, CHANGE_STATUS, get_object_for, permission_required, signed_in
+from poverty.permissions import (
+    ADD,
+    ARCHIVE,
+    CHANGE,
+    CHANGE_STATUS,
+    REVEAL,
+    get_object_for,
+    permission_required,
+    role_required,
+    signed_in,
+)
 from poverty.submissions import DUPLICATE_MESSAGE, AlreadySubmitted, repeated, run_once
 
 
@@ -242,3 +260,99 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Kunjungan disimpan."))
             return redirect(_case_url(visit.household_id, "kunjungan"))
     return render(request, "households/visit_form.html", {"form": form, "household": visit.household, "visit": visit})
+
+
+# Personal data: the full NIK / No. KK only on an explicit request, and every look is recorded.
+
+
+@signed_in
+@require_POST
+def person_reveal_nik(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_for(request.user, Person, pk, action=REVEAL)
+    if person.nik:
+        log_access(request=request, kind=AccessLog.Kind.REVEAL, instance=person, field="nik")
+    return _revealed(request, person.nik, _("NIK %(name)s") % {"name": person.full_name}, person.household_id)
+
+
+@signed_in
+@require_POST
+def household_reveal_kk(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_object_for(request.user, Household, pk, action=REVEAL)
+    if household.no_kk:
+        log_access(request=request, kind=AccessLog.Kind.REVEAL, instance=household, field="no_kk")
+    return _revealed(request, household.no_kk, _("No. KK rumah tangga #%(id)s") % {"id": household.pk}, household.pk)
+
+
+def _revealed(request: HttpRequest, number: str, label: str, household_id: int) -> HttpResponse:
+    context = {"number": number, "label": label, "household_id": household_id}
+    template = "households/_revealed.html" if request.headers.get("HX-Request") else "households/revealed.html"
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def household_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_object_for(request.user, Household, pk, action=ARCHIVE)
+    form = ArchiveForm(request.POST or None)
+    if request.method == "POST" and "unarchive" in request.POST:
+        try:
+            household_unarchive(household=household, actor=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Rumah tangga dikeluarkan dari arsip."))
+        return redirect(_case_url(household.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            household_archive(household=household, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Rumah tangga diarsipkan."))
+            return redirect(_case_url(household.pk))
+    return render(request, "households/archive_form.html", {"form": form, "household": household})
+
+
+# Reference data kept by admins.
+
+
+@role_required(permissions.is_admin)
+def poverty_lines(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "households/poverty_lines.html",
+        {"lines": PovertyLine.objects.all(), "in_force": PovertyLine.objects.in_force()},
+    )
+
+
+@role_required(permissions.is_admin)
+@require_http_methods(["GET", "POST"])
+def poverty_line_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    line = get_object_for(request.user, PovertyLine, pk, action=CHANGE) if pk else None
+    form = PovertyLineForm(request.POST or None, instance=PovertyLine.objects.get(pk=pk) if pk else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            poverty_line_save(actor=request.user, line=line, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Garis kemiskinan ekstrem disimpan."))
+            return redirect("households:poverty_lines")
+    return render(request, "households/poverty_line_form.html", {"form": form, "line": line})
+
+
+@role_required(permissions.is_admin)
+@require_http_methods(["GET", "POST"])
+def kelurahan_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        kelurahan = get_object_for(request.user, Kelurahan, request.POST.get("kelurahan"), action=CHANGE)
+        kelurahan_set_priority(
+            kelurahan=kelurahan, is_priority_locus=request.POST.get("priority") == "1", actor=request.user
+        )
+        messages.success(request, _("Lokus prioritas %(name)s disimpan.") % {"name": kelurahan.name})
+        return redirect("households:kelurahan_list")
+    return render(
+        request, "households/kelurahan_list.html", {"kelurahan_list": Kelurahan.objects.select_related("kecamatan")}
+    )

@@ -178,3 +178,16 @@ class BulkInterventionForm(_NoTagHelperMixin, SubmitOnceMixin, forms.Form):
                 code="duplicate",
             )
         return data
+
+
+class ProgramForm(forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = ["opd", "name", "description", "strategy", "target", "unit", "funding_source", "period", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

@@ -155,3 +155,21 @@ def intervention_update(*, intervention: Intervention, actor, source: str = "web
         source=source,
     )
     return intervention
+
+
+@transaction.atomic
+def program_save(*, actor, program: Program | None = None, **fields) -> Program:
+    creating = program is None
+    program = program or Program()
+    before = None if creating else snapshot(Program.objects.get(pk=program.pk))
+    for name, value in fields.items():
+        setattr(program, name, value)
+    program.full_clean()
+    program.save()
+    log_change(
+        actor=actor,
+        instance=program,
+        action=ChangeLog.Action.CREATE if creating else ChangeLog.Action.UPDATE,
+        before=before,
+    )
+    return program

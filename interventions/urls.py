@@ -9,4 +9,7 @@ urlpatterns = [
     path("interventions/<int:pk>/edit/", views.intervention_edit, name="edit"),
     path("interventions/<int:pk>/status/", views.intervention_status, name="status"),
     path("interventions/bulk/", views.intervention_bulk, name="bulk"),
+    path("accounts/manage/programs/", views.program_list, name="program_list"),
+    path("accounts/manage/programs/new/", views.program_form, name="program_create"),
+    path("accounts/manage/programs/<int:pk>/", views.program_form, name="program_edit"),
 ]

@@ -11,9 +11,15 @@ from django.views.decorators.http import require_http_methods
 
 from households.models import Household, Person
 from interventions.filters import PersonFilter
-from interventions.forms import BulkInterventionForm, InterventionEditForm, InterventionForm, TransitionForm
-from interventions.models import Intervention
-from interventions.services import intervention_record, intervention_transition, intervention_update
+from interventions.forms import (
+    BulkInterventionForm,
+    InterventionEditForm,
+    InterventionForm,
+    ProgramForm,
+    TransitionForm,
+)
+from interventions.models import Intervention, Program
+from interventions.services import intervention_record, intervention_transition, intervention_update, program_save
 from poverty import permissions
 from poverty.errors import DomainError
 from poverty.permissions import ADD, CHANGE, get_object_for, role_required, signed_in
@@ -179,3 +185,25 @@ def intervention_bulk(request: HttpRequest) -> HttpResponse:
         "interventions/bulk.html",
         {"filter": filterset, "page_obj": page, "form": form, "selected": selected},
     )
+
+
+@role_required(permissions.is_admin)
+def program_list(request: HttpRequest) -> HttpResponse:
+    programs = Program.objects.select_related("opd").order_by("-is_active", "opd__short_name", "name")
+    return render(request, "interventions/program_list.html", {"programs": programs})
+
+
+@role_required(permissions.is_admin)
+@require_http_methods(["GET", "POST"])
+def program_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    program = get_object_for(request.user, Program, pk, action=CHANGE) if pk else None
+    form = ProgramForm(request.POST or None, instance=Program.objects.get(pk=pk) if pk else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program_save(actor=request.user, program=program, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Program disimpan."))
+            return redirect("interventions:program_list")
+    return render(request, "interventions/program_form.html", {"form": form, "program": program})

@@ -2,6 +2,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import ChangeLog
 from poverty import permissions
 
 
@@ -15,6 +16,10 @@ def navigation(request: HttpRequest) -> dict:
         items.append((_("Pekerjaan saya"), reverse("cases:my_work")))
     if permissions.programs_for(user).exists():
         items.append((_("Catat program massal"), reverse("interventions:bulk")))
+    if permissions.has_perm(user, permissions.VIEW, ChangeLog):
+        items.append((_("Jejak audit"), reverse("audit:changes")))
+    if permissions.is_admin(user):
+        items.append((_("Administrasi"), reverse("accounts:admin_home")))
     if user.is_superuser:
         items.append((_("Admin Django"), reverse("admin:index")))
     return {"nav_items": items}

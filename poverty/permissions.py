@@ -19,11 +19,14 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 
 from accounts.models import Opd, Role, User
-from audit.models import ChangeLog
-from households.models import Household, Kecamatan, Kelurahan, Person, Visit
+from audit.models import AccessLog, ChangeLog
+from households.models import Household, Kecamatan, Kelurahan, Person, PovertyLine, Visit
 from interventions.models import Intervention, Program
 
 VIEW, ADD, CHANGE, CHANGE_STATUS = "view", "add", "change", "change_status"
+# See a full NIK / No. KK (recorded in the access log); archive a household that left the programme;
+# export lists that carry full identity numbers.
+REVEAL, ARCHIVE, EXPORT_FULL = "reveal", "archive", "export_full"
 
 
 def _role(user) -> str | None:
@@ -90,9 +93,14 @@ RULES: dict[tuple[type[models.Model], str], Rule] = {
     (Household, ADD): _casework,
     (Household, CHANGE): _casework,
     (Household, CHANGE_STATUS): _casework,  # which statuses: household_statuses_for()
+    # Caseworkers and supervisors work with identity documents; admins manage accounts and do not need them.
+    (Household, REVEAL): _casework,
+    (Household, ARCHIVE): _supervisor,
+    (Household, EXPORT_FULL): _supervisor,
     (Person, VIEW): _any_role,
     (Person, ADD): _casework,
     (Person, CHANGE): _casework,
+    (Person, REVEAL): _casework,
     (Visit, VIEW): _any_role,
     (Visit, ADD): _casework,
     (Visit, CHANGE): _own_visit,
@@ -110,6 +118,9 @@ RULES: dict[tuple[type[models.Model], str], Rule] = {
     (Kelurahan, VIEW): _any_role,
     (Kelurahan, CHANGE): _admin,
     (ChangeLog, VIEW): _oversight,
+    (AccessLog, VIEW): _oversight,
+    (PovertyLine, VIEW): _any_role,
+    (PovertyLine, CHANGE): _admin,
 }
 
 

@@ -4,10 +4,12 @@ Defaults give a local SQLite demo; production sets SECRET_KEY, ALLOWED_HOSTS,
 DATABASE_URL and HTTPS=1 (see README, "Production").
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "axes",
+    "csp",
     "poverty",
     "audit",
     "accounts",
@@ -67,6 +71,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "accounts.middleware.ForcePasswordChangeMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "poverty.urls"
@@ -105,7 +113,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.OpdAwareModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses sign-in while a username or an address is locked out after failures.
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.OpdAwareModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -116,6 +128,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# A password-reset link works once, for one day.
+PASSWORD_RESET_TIMEOUT = 24 * 3600
 
 # Sessions end after 30 minutes without activity and when the browser closes.
 SESSION_COOKIE_AGE = 30 * 60
@@ -143,6 +158,32 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@palangkaraya.go.id")
 
+# Lockout after repeated failed sign-ins, per username and per address (django-axes); an admin
+# unlocks from the user screen, or the lock lifts by itself after AXES_COOLOFF_TIME.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
+AXES_ENABLE_ADMIN = False  # our own user screen shows and lifts lockouts
+
+# Content-Security-Policy: only the app's own static files; no inline scripts or styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
 # Security headers that hold everywhere.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -167,6 +208,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every sign-in at INFO; keep its warnings (lockouts) only.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Demo seeding and the extreme-poverty dashboard count from this date.

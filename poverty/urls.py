@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("households.urls")),
     path("", include("interventions.urls")),
+    path("", include("audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
         in_priority_locus=Count("id", filter=Q(household__kelurahan__is_priority_locus=True)),
         served=Count("id", filter=Q(delivered_reaching_person())),
     )
-    households = Household.objects.aggregate(
+    households = Household.objects.active().aggregate(
         extreme_poor=Count("id", filter=Q(status=Household.Status.EXTREME_POOR)),
         graduated=Count("id", filter=Q(status=Household.Status.GRADUATED)),
     )

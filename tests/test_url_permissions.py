@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from households.models import PovertyLine
 from tests.factories import InterventionFactory, PersonFactory, VisitFactory, opd
 
 pytestmark = pytest.mark.django_db
@@ -13,10 +14,18 @@ EVERYONE = {"dinsos_caseworker": 200, "disnaker_caseworker": 200, "supervisor": 
 DINSOS_VISIT = {"dinsos_caseworker": 200, "disnaker_caseworker": 403, "supervisor": 200, "admin": 403}
 DISNAKER_INTERVENTION = {"dinsos_caseworker": 403, "disnaker_caseworker": 200, "supervisor": 200, "admin": 403}
 GET_ONLY = {"dinsos_caseworker": 405, "disnaker_caseworker": 405, "supervisor": 405, "admin": 405}
+SEARCH_REDIRECT = {"dinsos_caseworker": 302, "disnaker_caseworker": 302, "supervisor": 302, "admin": 302}
+ADMIN_ONLY = {"dinsos_caseworker": 403, "disnaker_caseworker": 403, "supervisor": 403, "admin": 200}
+ADMIN_POST = {"dinsos_caseworker": 403, "disnaker_caseworker": 403, "supervisor": 403, "admin": 200}
+OVERSIGHT = {"dinsos_caseworker": 403, "disnaker_caseworker": 403, "supervisor": 200, "admin": 200}
+CASEWORK_REVEAL = {"dinsos_caseworker": 200, "disnaker_caseworker": 200, "supervisor": 200, "admin": 403}
+SUPERVISOR_ONLY = {"dinsos_caseworker": 403, "disnaker_caseworker": 403, "supervisor": 200, "admin": 403}
+POST_ONLY = {"dinsos_caseworker": 405, "disnaker_caseworker": 405, "supervisor": 405, "admin": 405}
+ADMIN_POST_ONLY = {**POST_ONLY, "dinsos_caseworker": 403, "disnaker_caseworker": 403, "supervisor": 403}
 
 # (url name, which object's pk, expected for GET, expected for POST with an empty form)
 URLS = [
-    ("cases:registry", None, EVERYONE, GET_ONLY),
+    ("cases:registry", None, EVERYONE, SEARCH_REDIRECT),
     ("cases:detail", "household", EVERYONE, GET_ONLY),
     ("cases:my_work", None, CASEWORK, {**GET_ONLY, "admin": 403}),
     ("households:create", None, CASEWORK, CASEWORK),
@@ -31,6 +40,28 @@ URLS = [
     ("interventions:edit", "intervention", DISNAKER_INTERVENTION, DISNAKER_INTERVENTION),
     ("interventions:status", "intervention", DISNAKER_INTERVENTION, DISNAKER_INTERVENTION),
     ("interventions:bulk", None, CASEWORK, CASEWORK),
+    ("households:reveal_nik", "person", POST_ONLY, CASEWORK_REVEAL),
+    ("households:reveal_kk", "household", POST_ONLY, CASEWORK_REVEAL),
+    ("households:archive", "household", SUPERVISOR_ONLY, SUPERVISOR_ONLY),
+    ("audit:changes", None, OVERSIGHT, {**GET_ONLY, "dinsos_caseworker": 403, "disnaker_caseworker": 403}),
+    ("audit:access", None, OVERSIGHT, {**GET_ONLY, "dinsos_caseworker": 403, "disnaker_caseworker": 403}),
+    # Administration
+    ("accounts:admin_home", None, ADMIN_ONLY, ADMIN_ONLY),
+    ("accounts:opd_list", None, ADMIN_ONLY, ADMIN_ONLY),
+    ("accounts:opd_create", None, ADMIN_ONLY, ADMIN_POST),
+    ("accounts:opd_edit", "opd", ADMIN_ONLY, ADMIN_POST),
+    ("accounts:user_list", None, ADMIN_ONLY, ADMIN_ONLY),
+    ("accounts:user_create", None, ADMIN_ONLY, ADMIN_POST),
+    ("accounts:user_edit", "user", ADMIN_ONLY, ADMIN_POST),
+    ("accounts:user_reset_link", "user", ADMIN_POST_ONLY, ADMIN_POST),
+    ("accounts:user_unlock", "user", ADMIN_POST_ONLY, {**ADMIN_POST, "admin": 302}),
+    ("interventions:program_list", None, ADMIN_ONLY, ADMIN_ONLY),
+    ("interventions:program_create", None, ADMIN_ONLY, ADMIN_POST),
+    ("interventions:program_edit", "program", ADMIN_ONLY, ADMIN_POST),
+    ("households:poverty_lines", None, ADMIN_ONLY, ADMIN_ONLY),
+    ("households:poverty_line_create", None, ADMIN_ONLY, ADMIN_POST),
+    ("households:poverty_line_edit", "poverty_line", ADMIN_ONLY, ADMIN_POST),
+    ("households:kelurahan_list", None, ADMIN_ONLY, {**ADMIN_POST, "admin": 404}),
 ]
 
 
@@ -42,6 +73,10 @@ def objects(cast):
         "person": person,
         "visit": VisitFactory(household=person.household, caseworker=cast["dinsos_caseworker"]),
         "intervention": InterventionFactory(person=person, program__opd=opd("Disnaker")),
+        "opd": opd("PUPR"),
+        "user": cast["disnaker_caseworker"],
+        "program": InterventionFactory(person=person, program__opd=opd("Dinsos")).program,
+        "poverty_line": PovertyLine.objects.first(),
     }
 
 
@@ -64,10 +99,18 @@ def test_permission_matrix(client_as, objects, role, name, target, get, post):
 
 
 @pytest.mark.parametrize("role", ROLES[1:])
-@pytest.mark.parametrize(("name", "target"), [(u[0], u[1]) for u in URLS if u[1]], ids=[u[0] for u in URLS if u[1]])
-def test_guessed_ids_answer_404(client_as, role, name, target):
-    response = client_as(role).get(reverse(name, args=[987654]))
-    assert response.status_code == 404
+@pytest.mark.parametrize(("name", "get", "post"), [(u[0], u[2], u[3]) for u in URLS if u[1]], ids=[u[0] for u in URLS if u[1]])
+def test_guessed_ids_answer_404_to_those_who_may_use_the_page(client_as, role, name, get, post):
+    """A made-up id tells nothing: 404 for whoever may use the page, the usual refusal for others."""
+    client = client_as(role)
+    url = reverse(name, args=[987654])
+    method = "get" if get[role] != 405 else "post"
+    expected = get[role] if method == "get" else post[role]
+    response = getattr(client, method)(url)
+    if expected in (200, 302):
+        assert response.status_code == 404
+    else:  # refused either way: by role before the lookup (403) or because there is nothing (404)
+        assert response.status_code in (404, expected)
 
 
 def test_refused_post_changes_nothing(client_as, objects):

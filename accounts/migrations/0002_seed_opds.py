@@ -1,11 +1,14 @@
-"""The city's usual OPDs (admins rename, add or deactivate them later)."""
+"""The city's usual OPDs (admins rename, add or deactivate them later).
+
+Dinas Kesehatan is left for the admin to create (README: the OPD-administration walk-through),
+together with its caseworkers and programmes; until then health insurance enrolment sits with Dinsos.
+"""
 
 from django.db import migrations
 
 OPDS = [
     ("Dinsos", "Dinas Sosial"),
     ("Disnaker", "Dinas Tenaga Kerja"),
-    ("Dinkes", "Dinas Kesehatan"),
     ("Disdik", "Dinas Pendidikan"),
     ("Disdukcapil", "Dinas Kependudukan dan Pencatatan Sipil"),
     ("Disperkimtan", "Dinas Perumahan, Kawasan Permukiman dan Pertanahan"),

@@ -11,8 +11,6 @@ PROGRAMS = [
     ("Dinsos", "Bantuan sandang", "reduce_burden", "person", "paket", "apbd_kota"),
     ("Dinsos", "Bantuan alat bantu disabilitas", "reduce_burden", "person", "unit", "apbd_kota"),
     ("Dinsos", "Bantuan usaha kelompok (KUBE)", "raise_income", "household", "kelompok", "apbd_kota"),
-    ("Dinkes", "PBI-JK daerah (iuran APBD)", "reduce_burden", "person", "orang", "apbd_kota"),
-    ("Dinkes", "Pencegahan stunting dan kunjungan kesehatan", "reduce_burden", "person", "kunjungan", "apbd_kota"),
     ("Disdik", "PIP/KIP (bantuan sekolah)", "reduce_burden", "person", "orang", "apbn"),
     ("Disdik", "Pendaftaran kembali ke sekolah", "reduce_burden", "person", "orang", "apbd_kota"),
     ("Disnaker", "Pelatihan kerja", "raise_income", "person", "orang", "apbd_kota"),

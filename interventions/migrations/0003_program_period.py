@@ -13,7 +13,7 @@ PERIODS = {
         "Jamban sehat/sanitasi",
     ],
     "quarter": ["PKH (Program Keluarga Harapan)"],
-    "month": ["BPNT/Sembako", "Permakanan", "Pencegahan stunting dan kunjungan kesehatan"],
+    "month": ["BPNT/Sembako", "Permakanan", "Pendampingan keluarga berisiko stunting"],
 }
 
 

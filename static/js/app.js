@@ -58,19 +58,25 @@
       row.hidden = true;
     });
   }
-  document.querySelectorAll("[data-formset-prefix]").forEach(setUpFormset);
+  // Filter forms apply as soon as a choice changes (with hx-boost, without reloading the page).
+  document.addEventListener("change", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-autosubmit") && event.target.type !== "search") {
+      form.requestSubmit();
+    }
+  });
 
   // Bulk recording: "select all on this page".
-  document.querySelectorAll("[data-select-all]").forEach(function (master) {
-    master.addEventListener("change", function () {
-      document.querySelectorAll("input[name='" + master.dataset.selectAll + "']").forEach(function (box) {
-        box.checked = master.checked;
-      });
+  document.addEventListener("change", function (event) {
+    var master = event.target.closest("[data-select-all]");
+    if (!master) return;
+    document.querySelectorAll("input[name='" + master.dataset.selectAll + "']").forEach(function (box) {
+      box.checked = master.checked;
     });
   });
 
   // Show the delivery date or the cancellation reason only when it applies.
-  document.querySelectorAll("[data-transition-form]").forEach(function (form) {
+  function setUpTransition(form) {
     function update() {
       var checked = form.querySelector("input[name='status']:checked");
       var status = checked ? checked.value : "";
@@ -80,5 +86,16 @@
     }
     form.addEventListener("change", update);
     update();
-  });
+  }
+
+  // Set up what the page (or content htmx just swapped in) contains.
+  function init(root) {
+    root.querySelectorAll("[data-formset-prefix]").forEach(setUpFormset);
+    root.querySelectorAll("[data-transition-form]").forEach(setUpTransition);
+  }
+  if (window.htmx) {
+    window.htmx.onLoad(init);
+  } else {
+    init(document);
+  }
 })();

@@ -108,7 +108,7 @@ def test_query_count_does_not_grow_with_members_interventions_and_visits(
             for i in range(8)
         ],
     )
-    programs = list(Program.objects.filter(opd__in=[opd("Disnaker"), opd("Dinsos"), opd("Dinkes")], target="person"))
+    programs = list(Program.objects.filter(opd__in=[opd("Disnaker"), opd("Dinsos"), opd("DP3APPKB")], target="person"))
     for person in big.members.all():
         for program in programs[:4]:
             intervention_record(program=program, person=person, recorded_by=supervisor)

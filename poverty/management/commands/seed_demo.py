@@ -50,7 +50,7 @@ ACCOUNTS = [
     ("disnaker", "Petugas", "Disnaker", "Disnaker", Role.CASEWORKER),
     ("disperkimtan", "Petugas", "Disperkimtan", "Disperkimtan", Role.CASEWORKER),
     ("disdukcapil", "Petugas", "Disdukcapil", "Disdukcapil", Role.CASEWORKER),
-    ("dinkes", "Petugas", "Dinkes", "Dinkes", Role.CASEWORKER),
+    ("dp3appkb", "Petugas", "DP3APPKB", "DP3APPKB", Role.CASEWORKER),
 ]
 
 # Extreme-poor persons per kelurahan (P3KE, January 2024): 69 in all, 33 in Kameloh Baru.
@@ -327,7 +327,7 @@ class Command(BaseCommand):
             ):
                 plans.append(("Pelatihan kerja", person, "disnaker"))
             if age < 5 and rng.random() < 0.7:
-                plans.append(("Pencegahan stunting dan kunjungan kesehatan", person, "dinkes"))
+                plans.append(("Pendampingan keluarga berisiko stunting", person, "dp3appkb"))
         if household.floor == Floor.EARTH and household.ownership == Ownership.OWN and rng.random() < 0.5:
             plans.append(("Bedah rumah tidak layak huni (RTLH)", None, "disperkimtan"))
         amounts = {"BPNT/Sembako": 600_000, "Bedah rumah tidak layak huni (RTLH)": 20_000_000}

@@ -1,0 +1,164 @@
+"""Account administration for the admin role, and the signed-in user's own password screens."""
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.forms import OpdForm, UserCreateForm, UserEditForm
+from accounts.models import Opd, Role, User
+from accounts.services import opd_save, user_create, user_password_reset_path, user_unlock, user_update
+from poverty.permissions import get_object_for, is_admin, role_required
+
+admin_only = role_required(is_admin)
+
+
+@admin_only
+def admin_home(request: HttpRequest) -> HttpResponse:
+    links = [
+        (reverse("accounts:opd_list"), _("OPD"), _("Tambah, ganti nama, nonaktifkan OPD.")),
+        (reverse("accounts:user_list"), _("Pengguna"), _("Akun, peran, kata sandi, kunci masuk.")),
+        (reverse("interventions:program_list"), _("Program"), _("Program tiap OPD dan periodenya.")),
+        (
+            reverse("households:poverty_lines"),
+            _("Garis kemiskinan ekstrem"),
+            _("Rupiah per kapita per bulan, per tanggal berlaku."),
+        ),
+        (
+            reverse("households:kelurahan_list"),
+            _("Kelurahan dan lokus prioritas"),
+            _("Tandai kelurahan lokus prioritas."),
+        ),
+        (reverse("audit:changes"), _("Jejak audit"), _("Semua perubahan data, pembukaan NIK dan ekspor.")),
+    ]
+    return render(request, "accounts/admin_home.html", {"admin_links": links})
+
+
+@admin_only
+def opd_list(request: HttpRequest) -> HttpResponse:
+    opds = Opd.objects.order_by("-is_active", "short_name").annotate(
+        user_count=Count("users", filter=Q(users__is_active=True)), program_count=Count("programs", distinct=True)
+    )
+    return render(request, "accounts/opd_list.html", {"opds": opds})
+
+
+@admin_only
+@require_http_methods(["GET", "POST"])
+def opd_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    opd = get_object_for(request.user, Opd, pk, action="change") if pk else None
+    form = OpdForm(request.POST or None, instance=Opd.objects.get(pk=pk) if pk else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opd_save(actor=request.user, opd=opd, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("OPD disimpan."))
+            return redirect("accounts:opd_list")
+    return render(request, "accounts/opd_form.html", {"form": form, "opd": opd})
+
+
+@admin_only
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = User.objects.select_related("opd").order_by("-is_active", "opd__short_name", "username")
+    query = request.GET.get("opd")
+    if query and query.isdigit():
+        users = users.filter(opd_id=int(query))
+    if request.GET.get("role") in Role.values:
+        users = users.filter(role=request.GET["role"])
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    locked = set(
+        AccessAttempt.objects.filter(
+            username__in=[u.username for u in page], failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+        ).values_list("username", flat=True)
+    )
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page_obj": page, "locked": locked, "opds": Opd.objects.all(), "roles": Role.choices},
+    )
+
+
+@admin_only
+@require_http_methods(["GET", "POST"])
+def user_create_view(request: HttpRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None, initial={"role": Role.CASEWORKER})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        user = user_create(actor=request.user, password=data.pop("password"), **data)
+        messages.success(
+            request,
+            _(
+                "Akun %(username)s dibuat. Berikan kata sandi sementara kepada pengguna; "
+                "ia wajib menggantinya saat masuk."
+            )
+            % {"username": user.username},
+        )
+        return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@admin_only
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_for(request.user, User.objects.select_related("opd"), pk, action="change")
+    form = UserEditForm(request.POST or None, instance=User.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        if account == request.user and not form.cleaned_data["is_active"]:
+            form.add_error("is_active", _("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+        else:
+            user_update(actor=request.user, user=account, **form.cleaned_data)
+            messages.success(request, _("Akun disimpan."))
+            return redirect("accounts:user_list")
+    locked = AccessAttempt.objects.filter(
+        username=account.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    ).exists()
+    return render(request, "accounts/user_form.html", {"form": form, "account": account, "locked": locked})
+
+
+@admin_only
+@require_POST
+def user_reset_link(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_for(request.user, User, pk, action="change")
+    link = request.build_absolute_uri(user_password_reset_path(account))
+    return render(request, "accounts/user_reset_link.html", {"account": account, "link": link})
+
+
+@admin_only
+@require_POST
+def user_unlock_view(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_for(request.user, User, pk, action="change")
+    user_unlock(actor=request.user, user=account)
+    messages.success(request, _("Kunci masuk %(username)s dibuka.") % {"username": account.username})
+    return redirect("accounts:user_edit", pk=account.pk)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view; choosing one's own password also lifts the "change at first sign-in" demand."""
+
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if self.request.user.must_change_password:
+            User.objects.filter(pk=self.request.user.pk).update(must_change_password=False)
+        return response
+
+
+@method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        User.objects.filter(pk=form.user.pk).update(must_change_password=False)
+        return response

@@ -1,0 +1,62 @@
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AccessLog, ChangeLog
+from poverty.forms import DateInput
+
+AUDITED_MODELS = [
+    ("households", "household"),
+    ("households", "person"),
+    ("households", "visit"),
+    ("households", "kelurahan"),
+    ("households", "povertyline"),
+    ("interventions", "intervention"),
+    ("interventions", "program"),
+    ("accounts", "user"),
+    ("accounts", "opd"),
+]
+
+
+def _users():
+    return get_user_model().objects.order_by("username")
+
+
+def _content_types():
+    query = None
+    for app_label, model in AUDITED_MODELS:
+        condition = ContentType.objects.filter(app_label=app_label, model=model)
+        query = condition if query is None else query | condition
+    return query
+
+
+class _AuditFilter(django_filters.FilterSet):
+    actor = django_filters.ModelChoiceFilter(label=_("Pengguna"), queryset=_users())
+    case_id = django_filters.NumberFilter(label=_("No. rumah tangga"))
+    date_from = django_filters.DateFilter(
+        label=_("Dari tanggal"), field_name="at", lookup_expr="date__gte", widget=DateInput()
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Sampai tanggal"), field_name="at", lookup_expr="date__lte", widget=DateInput()
+    )
+
+
+class ChangeLogFilter(_AuditFilter):
+    action = django_filters.ChoiceFilter(label=_("Aksi"), choices=ChangeLog.Action.choices)
+    content_type = django_filters.ModelChoiceFilter(label=_("Jenis data"), queryset=_content_types())
+    object_id = django_filters.NumberFilter(label=_("ID data"))
+    source = django_filters.CharFilter(label=_("Sumber"), lookup_expr="istartswith", widget=forms.TextInput)
+
+    class Meta:
+        model = ChangeLog
+        fields: list[str] = []
+
+
+class AccessLogFilter(_AuditFilter):
+    kind = django_filters.ChoiceFilter(label=_("Jenis akses"), choices=AccessLog.Kind.choices)
+
+    class Meta:
+        model = AccessLog
+        fields: list[str] = []

@@ -1,0 +1,131 @@
+"""The audit trail for supervisors and admins: every change, every look at and export of personal data.
+
+Read-only: nothing here edits or deletes an entry.
+"""
+
+import csv
+from collections.abc import Iterator
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from audit.filters import AccessLogFilter, ChangeLogFilter
+from audit.models import AccessLog, ChangeLog
+from audit.services import log_access
+from poverty.permissions import VIEW, permission_required
+from poverty.templatetags.poverty_tags import change_rows
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _stream_csv(rows: Iterator[list], filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _audit_page(request: HttpRequest, filterset, template: str, tab: str) -> HttpResponse:
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(request, template, {"filter": filterset, "page_obj": page, "tab": tab})
+
+
+@permission_required(VIEW, ChangeLog)
+@require_GET
+def changes(request: HttpRequest) -> HttpResponse:
+    queryset = ChangeLog.objects.select_related("actor", "content_type").order_by("-at", "-id")
+    filterset = ChangeLogFilter(request.GET or None, queryset=queryset)
+    if request.GET.get("format") == "csv":
+        return _export(request, filterset, "changes")
+    return _audit_page(request, filterset, "audit/changes.html", "changes")
+
+
+@permission_required(VIEW, AccessLog)
+@require_GET
+def access(request: HttpRequest) -> HttpResponse:
+    queryset = AccessLog.objects.select_related("actor", "content_type").order_by("-at", "-id")
+    filterset = AccessLogFilter(request.GET or None, queryset=queryset)
+    if request.GET.get("format") == "csv":
+        return _export(request, filterset, "access")
+    return _audit_page(request, filterset, "audit/access.html", "access")
+
+
+def _export(request: HttpRequest, filterset, kind: str) -> HttpResponse:
+    queryset = filterset.qs
+    log_access(
+        request=request,
+        kind=AccessLog.Kind.EXPORT,
+        detail={
+            "list": f"audit_{kind}",
+            "filters": {k: v for k, v in request.GET.items() if k != "format"},
+            "rows": queryset.count(),
+        },
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if kind == "changes":
+        header = [
+            _("Waktu"),
+            _("Oleh"),
+            _("Aksi"),
+            _("Jenis data"),
+            _("ID data"),
+            _("Data"),
+            _("No. rumah tangga"),
+            _("Perubahan"),
+            _("Catatan"),
+            _("Sumber"),
+        ]
+
+        def rows():
+            yield header
+            for entry in queryset.iterator(chunk_size=2000):
+                changes_text = "; ".join(f"{label}: {old} → {new}" for label, old, new in change_rows(entry))
+                yield [
+                    timezone.localtime(entry.at).strftime("%d/%m/%Y %H:%M:%S"),
+                    entry.actor.username if entry.actor else "",
+                    entry.get_action_display(),
+                    entry.content_type.name,
+                    entry.object_id,
+                    entry.object_repr,
+                    entry.case_id or "",
+                    changes_text,
+                    entry.note,
+                    entry.source,
+                ]
+
+        return _stream_csv(rows(), f"jejak-perubahan-{stamp}.csv")
+
+    header = [
+        _("Waktu"),
+        _("Oleh"),
+        _("Jenis akses"),
+        _("Data"),
+        _("Kolom"),
+        _("No. rumah tangga"),
+        _("Alamat IP"),
+        _("Rincian"),
+    ]
+
+    def access_rows():
+        yield header
+        for entry in queryset.iterator(chunk_size=2000):
+            yield [
+                timezone.localtime(entry.at).strftime("%d/%m/%Y %H:%M:%S"),
+                entry.actor.username if entry.actor else "",
+                entry.get_kind_display(),
+                entry.object_repr,
+                entry.field,
+                entry.case_id or "",
+                entry.ip_address or "",
+                entry.detail,
+            ]
+
+    return _stream_csv(access_rows(), f"jejak-akses-{stamp}.csv")
