@@ -15,7 +15,7 @@ def navigation(request: HttpRequest) -> dict:
     if permissions.is_caseworker(user) or permissions.is_supervisor(user):
         items.append((_("Pekerjaan saya"), reverse("cases:my_work")))
     if permissions.programs_for(user).exists():
-        items.append((_("Catat program massal"), reverse("interventions:bulk")))
+        items.append((_("Catat massal"), reverse("interventions:bulk")))
     if permissions.has_perm(user, permissions.VIEW, ChangeLog):
         items.append((_("Jejak audit"), reverse("audit:changes")))
     if permissions.is_admin(user):

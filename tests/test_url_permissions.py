@@ -99,7 +99,9 @@ def test_permission_matrix(client_as, objects, role, name, target, get, post):
 
 
 @pytest.mark.parametrize("role", ROLES[1:])
-@pytest.mark.parametrize(("name", "get", "post"), [(u[0], u[2], u[3]) for u in URLS if u[1]], ids=[u[0] for u in URLS if u[1]])
+@pytest.mark.parametrize(
+    ("name", "get", "post"), [(u[0], u[2], u[3]) for u in URLS if u[1]], ids=[u[0] for u in URLS if u[1]]
+)
 def test_guessed_ids_answer_404_to_those_who_may_use_the_page(client_as, role, name, get, post):
     """A made-up id tells nothing: 404 for whoever may use the page, the usual refusal for others."""
     client = client_as(role)

@@ -29,6 +29,7 @@ def test_caseworker_on_a_phone_sees_their_opd_role_and_the_city_count(demo, new_
     toggler = page.get_by_role("button", name="Buka menu")
     assert toggler.is_visible()
     toggler.click()
+    page.get_by_role("button", name="Petugas Disnaker · Disnaker").click()
     page.get_by_role("button", name="Keluar").wait_for(state="visible")
     screenshot(page, "home-caseworker-phone")
 
@@ -39,7 +40,9 @@ def test_supervisor_at_a_desk_sees_the_spread_by_kelurahan(demo, new_page):
     assert page.get_by_test_id("extreme-poor-persons").inner_text() == "69"
     table = page.locator("table").first.inner_text()
     assert "Kameloh Baru" in table and "33" in table
-    assert page.get_by_role("button", name="Keluar").is_visible()
+    page.get_by_role("button", name="Supervisor Dinsos · Dinsos").click()
+    page.get_by_role("button", name="Keluar").click()
+    page.wait_for_url("**/accounts/login/")
     screenshot(page, "home-supervisor-desktop")
 
 
