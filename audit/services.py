@@ -20,6 +20,13 @@ def _display(instance: models.Model, field: models.Field) -> Any:
         return None
     if field.is_relation:
         return str(getattr(instance, field.name))
+    return display_value(field, value)
+
+
+def display_value(field: models.Field, value: Any) -> Any:
+    """How the change log shows a raw value of `field` (choice labels, ISO dates)."""
+    if value is None or value == "":
+        return None
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool | int | str):

@@ -3,11 +3,8 @@
 Read-only: nothing here edits or deletes an entry.
 """
 
-import csv
-from collections.abc import Iterator
-
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,21 +13,9 @@ from django.views.decorators.http import require_GET
 from audit.filters import AccessLogFilter, ChangeLogFilter
 from audit.models import AccessLog, ChangeLog
 from audit.services import log_access
+from poverty.exports import csv_response
 from poverty.permissions import VIEW, permission_required
 from poverty.templatetags.poverty_tags import change_rows
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _stream_csv(rows: Iterator[list], filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _audit_page(request: HttpRequest, filterset, template: str, tab: str) -> HttpResponse:
@@ -101,7 +86,7 @@ def _export(request: HttpRequest, filterset, kind: str) -> HttpResponse:
                     entry.source,
                 ]
 
-        return _stream_csv(rows(), f"jejak-perubahan-{stamp}.csv")
+        return csv_response(rows(), f"jejak-perubahan-{stamp}.csv")
 
     header = [
         _("Waktu"),
@@ -128,4 +113,4 @@ def _export(request: HttpRequest, filterset, kind: str) -> HttpResponse:
                 entry.detail,
             ]
 
-    return _stream_csv(access_rows(), f"jejak-akses-{stamp}.csv")
+    return csv_response(access_rows(), f"jejak-akses-{stamp}.csv")

@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("households/", views.registry, name="registry"),
+    path("households/export/", views.registry_export, name="registry_export"),
     path("households/<int:pk>/", views.detail, name="detail"),
     path("my-work/", views.my_work, name="my_work"),
 ]

@@ -6,15 +6,17 @@ from itertools import groupby
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import ChangeLog
+from cases.exports import registry_rows
 from cases.filters import HouseholdFilter
 from households.models import Household, Person, Relation, Visit
 from interventions.models import Intervention
 from poverty import permissions, search
+from poverty.exports import export_response, filters_for_log
 from poverty.permissions import ADD, get_object_for, role_required, signed_in
 
 PAGE_SIZE = 25
@@ -131,3 +133,14 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "today": today,
         },
     )
+
+
+@signed_in
+@require_GET
+def registry_export(request: HttpRequest) -> HttpResponse:
+    households = Household.objects.all()
+    filterset = HouseholdFilter(search.filter_data(request), queryset=households)
+    if not filterset.is_valid():
+        return redirect("cases:registry")
+    detail = {"list": "registry", "filters": filters_for_log(request), "search": bool(filterset.data.get("q"))}
+    return export_response(request, registry_rows, filterset.qs.order_by(), "registri", "Registri", detail)

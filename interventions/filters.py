@@ -6,7 +6,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Opd
 from households.models import Household, Kecamatan, Kelurahan, Person, Sex, normalize_name
+from interventions.models import Intervention, Program
+from poverty.forms import DateInput
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -62,3 +65,22 @@ def _years_ago(years: int) -> datetime.date:
         return today.replace(year=today.year - years)
     except ValueError:  # 29 February
         return today.replace(year=today.year - years, day=28)
+
+
+class InterventionFilter(django_filters.FilterSet):
+    opd = django_filters.ModelChoiceFilter(label=_("OPD"), queryset=Opd.objects.all())
+    program = django_filters.ModelChoiceFilter(label=_("Program"), queryset=Program.objects.select_related("opd"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Intervention.Status.choices)
+    kelurahan = django_filters.ModelChoiceFilter(
+        label=_("Kelurahan"), field_name="household__kelurahan", queryset=Kelurahan.objects.order_by("name")
+    )
+    planned_from = django_filters.DateFilter(
+        label=_("Rencana dari"), field_name="planned_on", lookup_expr="gte", widget=DateInput()
+    )
+    planned_to = django_filters.DateFilter(
+        label=_("Rencana sampai"), field_name="planned_on", lookup_expr="lte", widget=DateInput()
+    )
+
+    class Meta:
+        model = Intervention
+        fields: list[str] = []

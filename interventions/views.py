@@ -7,10 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from households.models import Household, Person
-from interventions.filters import PersonFilter
+from interventions.exports import intervention_rows
+from interventions.filters import InterventionFilter, PersonFilter
 from interventions.forms import (
     BulkInterventionForm,
     InterventionEditForm,
@@ -22,6 +23,7 @@ from interventions.models import Intervention, Program
 from interventions.services import intervention_record, intervention_transition, intervention_update, program_save
 from poverty import permissions
 from poverty.errors import DomainError
+from poverty.exports import export_response, filters_for_log
 from poverty.permissions import ADD, CHANGE, get_object_for, role_required, signed_in
 from poverty.submissions import DUPLICATE_MESSAGE, AlreadySubmitted, repeated, run_once
 
@@ -207,3 +209,25 @@ def program_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("Program disimpan."))
             return redirect("interventions:program_list")
     return render(request, "interventions/program_form.html", {"form": form, "program": program})
+
+
+@signed_in
+@require_GET
+def intervention_list(request: HttpRequest) -> HttpResponse:
+    """Every OPD's interventions, filterable; what each office has planned and delivered."""
+    queryset = Intervention.objects.select_related("opd", "program", "person", "household__kelurahan").order_by(
+        "-planned_on", "-id"
+    )
+    filterset = InterventionFilter(request.GET, queryset=queryset)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "interventions/intervention_list.html", {"filter": filterset, "page_obj": page})
+
+
+@signed_in
+@require_GET
+def intervention_export(request: HttpRequest) -> HttpResponse:
+    filterset = InterventionFilter(request.GET, queryset=Intervention.objects.all())
+    if not filterset.is_valid():
+        return redirect("interventions:list")
+    detail = {"list": "interventions", "filters": filters_for_log(request)}
+    return export_response(request, intervention_rows, filterset.qs.order_by(), "intervensi", "Intervensi", detail)

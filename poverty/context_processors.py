@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import ChangeLog
+from imports.models import ImportBatch
 from poverty import permissions
 
 
@@ -11,11 +12,17 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not permissions.has_role(user):
         return {"nav_items": []}
-    items = [(_("Beranda"), reverse("home")), (_("Registri"), reverse("cases:registry"))]
+    items = [
+        (_("Beranda"), reverse("home")),
+        (_("Registri"), reverse("cases:registry")),
+        (_("Intervensi"), reverse("interventions:list")),
+    ]
     if permissions.is_caseworker(user) or permissions.is_supervisor(user):
         items.append((_("Pekerjaan saya"), reverse("cases:my_work")))
     if permissions.programs_for(user).exists():
         items.append((_("Catat massal"), reverse("interventions:bulk")))
+    if permissions.has_perm(user, permissions.VIEW, ImportBatch):
+        items.append((_("Impor"), reverse("imports:list")))
     if permissions.has_perm(user, permissions.VIEW, ChangeLog):
         items.append((_("Jejak audit"), reverse("audit:changes")))
     if permissions.is_admin(user):

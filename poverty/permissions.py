@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from accounts.models import Opd, Role, User
 from audit.models import AccessLog, ChangeLog
 from households.models import Household, Kecamatan, Kelurahan, Person, PovertyLine, Visit
+from imports.models import ImportBatch
 from interventions.models import Intervention, Program
 
 VIEW, ADD, CHANGE, CHANGE_STATUS = "view", "add", "change", "change_status"
@@ -119,6 +120,8 @@ RULES: dict[tuple[type[models.Model], str], Rule] = {
     (Kelurahan, CHANGE): _admin,
     (ChangeLog, VIEW): _oversight,
     (AccessLog, VIEW): _oversight,
+    (ImportBatch, VIEW): _oversight,
+    (ImportBatch, ADD): _oversight,
     (PovertyLine, VIEW): _any_role,
     (PovertyLine, CHANGE): _admin,
 }

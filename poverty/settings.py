@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "households",
     "interventions",
     "cases",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +212,12 @@ LOGGING = {
     # django-axes logs every sign-in at INFO; keep its warnings (lockouts) only.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Spreadsheet imports: refused before parsing when larger than this or longer than this many rows.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+# Uploads above 2.5 MB go to a temporary file, not memory; the request body may hold the file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Demo seeding and the extreme-poverty dashboard count from this date.
 DEMO_PASSWORD = "demo-palangka"  # noqa: S105 - documented demo-only password

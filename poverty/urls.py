@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("households.urls")),
     path("", include("interventions.urls")),
     path("", include("audit.urls")),
+    path("", include("imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

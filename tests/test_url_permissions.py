@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from households.models import PovertyLine
+from imports.models import ImportBatch
 from tests.factories import InterventionFactory, PersonFactory, VisitFactory, opd
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,27 @@ URLS = [
     ("households:poverty_line_create", None, ADMIN_ONLY, ADMIN_POST),
     ("households:poverty_line_edit", "poverty_line", ADMIN_ONLY, ADMIN_POST),
     ("households:kelurahan_list", None, ADMIN_ONLY, {**ADMIN_POST, "admin": 404}),
+    # Imports (supervisors and admins) and exports (everyone; full numbers: supervisors)
+    ("imports:list", None, OVERSIGHT, OVERSIGHT),
+    ("imports:upload", None, OVERSIGHT, OVERSIGHT),
+    ("imports:template", None, OVERSIGHT, OVERSIGHT),
+    ("imports:detail", "batch", OVERSIGHT, OVERSIGHT),
+    ("imports:errors", "batch", OVERSIGHT, OVERSIGHT),
+    (
+        "imports:confirm",
+        "batch",
+        {**POST_ONLY, "dinsos_caseworker": 403, "disnaker_caseworker": 403},
+        {**OVERSIGHT, "supervisor": 302, "admin": 302},
+    ),
+    (
+        "imports:cancel",
+        "batch",
+        {**POST_ONLY, "dinsos_caseworker": 403, "disnaker_caseworker": 403},
+        {**OVERSIGHT, "supervisor": 302, "admin": 302},
+    ),
+    ("cases:registry_export", None, EVERYONE, GET_ONLY),
+    ("interventions:list", None, EVERYONE, GET_ONLY),
+    ("interventions:export", None, EVERYONE, GET_ONLY),
 ]
 
 
@@ -77,6 +99,7 @@ def objects(cast):
         "user": cast["disnaker_caseworker"],
         "program": InterventionFactory(person=person, program__opd=opd("Dinsos")).program,
         "poverty_line": PovertyLine.objects.first(),
+        "batch": ImportBatch.objects.create(file_name="p3ke.xlsx", uploaded_by=cast["supervisor"], content=b"x"),
     }
 
 

@@ -46,6 +46,7 @@ def caseworker_pages(household: Household) -> list[str]:
         reverse("interventions:create", args=[household.pk]),
         reverse("interventions:bulk"),
         reverse("interventions:bulk") + "?extreme_poor=false",
+        reverse("interventions:list"),
     ]
     if visit:
         pages.append(reverse("households:visit_edit", args=[visit.pk]))
@@ -72,6 +73,16 @@ def test_no_page_a_caseworker_opens_shows_a_full_nik_or_kk_of_the_demo(demo, cli
             assert response.status_code == 200, url
             found = set(SIXTEEN_DIGITS.findall(response.text))
             assert not found & (niks | kks), (url, found & (niks | kks))
+    for url in (reverse("cases:registry_export"), reverse("interventions:export")):
+        for kind in ("csv", "xlsx"):
+            body = b"".join(client.get(url, {"format": kind}).streaming_content)
+            if kind == "xlsx":
+                from openpyxl import load_workbook
+
+                sheet = load_workbook(io.BytesIO(body), read_only=True).active
+                body = "\n".join(str(cell) for r in sheet.iter_rows(values_only=True) for cell in r).encode()
+            found = set(SIXTEEN_DIGITS.findall(body.decode("utf-8-sig")))
+            assert not found & (niks | kks), (url, kind)
     text = searched.content.decode()
     found = set(SIXTEEN_DIGITS.findall(text.replace(f'value="{target_nik}"', "")))
     assert not found & niks

@@ -1,0 +1,123 @@
+"""The import format: one row per person, household fields repeated on every member row.
+
+Header names are matched case- and space-insensitively; common P3KE and DTKS/SIKS-NG spellings are
+accepted as aliases. Each column knows how to clean its cell (imports.cleaning).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from households.models import CookingFuel, DrinkingWater, Floor, Lighting, Ownership, Roof, Toilet, Wall
+from imports import cleaning
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    description: str
+    allowed: str
+    level: str  # "household", "person" or "region"
+    field: str | None
+    clean: Callable[[Any], Any]
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+def _choice(choices, what, extra=None) -> Callable[[Any], str]:
+    table = cleaning.choice_table(choices, extra)
+    labels = [str(label) for _value, label in choices]
+    return partial(cleaning.choice, table=table, what=what, labels=labels)
+
+
+COLUMNS: list[Column] = [
+    Column("id_keluarga_p3ke", _("ID keluarga P3KE"), _("teks, unik per keluarga"), "household", "p3ke_id",
+           partial(cleaning.text, max_length=40), ("id_keluarga", "idkeluarga", "id_p3ke", "id_kel", "id_keluarga_p3ke_")),
+    Column("no_kk", _("Nomor Kartu Keluarga"), _("16 digit, ketik sebagai Teks"), "household", "no_kk",
+           partial(cleaning.identity_number, label="No. KK"), ("nomor_kk", "nokk", "kk", "no_kartu_keluarga", "nomor_kartu_keluarga")),
+    Column("nik", _("Nomor Induk Kependudukan"), _("16 digit, ketik sebagai Teks; boleh kosong bila belum punya"), "person", "nik",
+           partial(cleaning.identity_number, label="NIK"), ("nik_anggota", "no_nik", "nomor_nik", "nik_art")),
+    Column("nama", _("Nama lengkap"), _("teks"), "person", "full_name", partial(cleaning.text, max_length=150),
+           ("nama_lengkap", "nama_anggota", "nama_art", "nama_penerima"), required=True),
+    Column("jenis_kelamin", _("Jenis kelamin"), "L / P (Laki-laki / Perempuan)", "person", "sex", cleaning.sex,
+           ("jk", "kelamin", "l_p", "jns_kelamin"), required=True),
+    Column("tanggal_lahir", _("Tanggal lahir"), "dd/mm/yyyy", "person", "birth_date", cleaning.date,
+           ("tgl_lahir", "tanggal_lahir_", "tgllahir")),
+    Column("tempat_lahir", _("Tempat lahir"), _("teks"), "person", "birth_place", partial(cleaning.text, max_length=100),
+           ("tmp_lahir", "tempatlahir")),
+    Column("hubungan_keluarga", _("Hubungan dengan kepala keluarga"),
+           "Kepala Keluarga, Istri/Suami, Anak, Menantu, Cucu, Orang Tua/Mertua, Famili Lain, Lainnya",
+           "person", "relation", cleaning.relation,
+           ("hubungan", "hub_kk", "shdk", "hubungan_dengan_kepala_keluarga", "hubungan_dengan_krt", "hub_krt"), required=True),
+    Column("kecamatan", _("Kecamatan"), _("nama kecamatan di Kota Palangka Raya"), "region", None,
+           partial(cleaning.text, max_length=100), ("kec", "nama_kecamatan", "kecamatan_")),
+    Column("kelurahan", _("Kelurahan"), _("nama kelurahan di Kota Palangka Raya"), "region", None,
+           partial(cleaning.text, max_length=100), ("kel", "desa_kelurahan", "nama_kelurahan", "kelurahan_desa", "desa", "nama_desa"),
+           required=True),
+    Column("alamat", _("Alamat"), _("teks"), "household", "address", partial(cleaning.text, max_length=255),
+           ("alamat_lengkap", "alamat_rumah"), required=True),
+    Column("rt", "RT", _("angka"), "household", "rt", cleaning.rt_rw, ("no_rt",)),
+    Column("rw", "RW", _("angka"), "household", "rw", cleaning.rt_rw, ("no_rw",)),
+    Column("desil", _("Desil kesejahteraan P3KE"), "1, 2, 3, 4", "household", "desil", cleaning.desil,
+           ("desil_kesejahteraan", "peringkat_desil", "desil_nasional")),
+    Column("status_miskin_ekstrem", _("Termasuk miskin ekstrem"), "Ya / Tidak", "person", "is_extreme_poor", cleaning.yes_no,
+           ("miskin_ekstrem", "kategori_miskin_ekstrem", "status_kemiskinan_ekstrem", "is_miskin_ekstrem")),
+    Column("pekerjaan", _("Pekerjaan"), _("teks"), "person", "occupation", partial(cleaning.text, max_length=100),
+           ("pekerjaan_utama", "jenis_pekerjaan")),
+    Column("pendidikan", _("Pendidikan terakhir"), "Tidak/belum sekolah, Tidak tamat SD, SD, SMP, SMA, Diploma, S1",
+           "person", "education", cleaning.education, ("pendidikan_terakhir", "pendidikan_tertinggi", "ijazah_tertinggi")),
+    Column("status_kepemilikan_rumah", _("Status kepemilikan rumah"), ", ".join(str(label) for _v, label in Ownership.choices),
+           "household", "ownership", _choice(Ownership.choices, _("Status kepemilikan rumah"), {"sewa": Ownership.RENT, "kontrak": Ownership.RENT, "menumpang": Ownership.RENT_FREE}),
+           ("kepemilikan_rumah", "status_rumah", "status_kepemilikan_bangunan")),
+    Column("jenis_lantai", _("Jenis lantai terluas"), ", ".join(str(label) for _v, label in Floor.choices), "household", "floor",
+           _choice(Floor.choices, _("Jenis lantai"), {"semen": Floor.CEMENT, "bata merah": Floor.CEMENT}), ("lantai", "jenis_lantai_terluas")),
+    Column("jenis_dinding", _("Jenis dinding terluas"), ", ".join(str(label) for _v, label in Wall.choices), "household", "wall",
+           _choice(Wall.choices, _("Jenis dinding"), {"kayu": Wall.WOOD, "papan": Wall.WOOD}), ("dinding", "jenis_dinding_terluas")),
+    Column("jenis_atap", _("Jenis atap terluas"), ", ".join(str(label) for _v, label in Roof.choices), "household", "roof",
+           _choice(Roof.choices, _("Jenis atap"), {"daun": Roof.THATCH, "rumbia": Roof.THATCH}), ("atap", "jenis_atap_terluas")),
+    Column("sumber_penerangan", _("Sumber penerangan utama"), ", ".join(str(label) for _v, label in Lighting.choices),
+           "household", "lighting", _choice(Lighting.choices, _("Sumber penerangan"), {"pln": Lighting.PLN_METERED}),
+           ("penerangan", "sumber_penerangan_utama")),
+    Column("bahan_bakar_memasak", _("Bahan bakar utama memasak"), ", ".join(str(label) for _v, label in CookingFuel.choices),
+           "household", "cooking_fuel", _choice(CookingFuel.choices, _("Bahan bakar memasak"), {"kayu bakar": CookingFuel.WOOD, "gas 3 kg": CookingFuel.LPG_3KG, "elpiji": CookingFuel.LPG_3KG}),
+           ("bahan_bakar", "bahan_bakar_utama_memasak")),
+    Column("sumber_air_minum", _("Sumber air minum utama"), ", ".join(str(label) for _v, label in DrinkingWater.choices),
+           "household", "drinking_water", _choice(DrinkingWater.choices, _("Sumber air minum"), {"sumur bor": DrinkingWater.BORED_WELL, "pdam": DrinkingWater.PIPED, "ledeng": DrinkingWater.PIPED, "sungai": DrinkingWater.SURFACE}),
+           ("air_minum", "sumber_air_minum_utama")),
+    Column("fasilitas_bab", _("Fasilitas buang air besar"), ", ".join(str(label) for _v, label in Toilet.choices), "household", "toilet",
+           _choice(Toilet.choices, _("Fasilitas BAB"), {"sendiri": Toilet.OWN, "bersama": Toilet.SHARED, "umum": Toilet.PUBLIC, "tidak ada": Toilet.NONE}),
+           ("bab", "fasilitas_buang_air_besar", "kepemilikan_fasilitas_bab", "jamban")),
+]  # fmt: skip
+
+BY_KEY = {column.key: column for column in COLUMNS}
+
+
+def header_key(value: Any) -> str:
+    """`" Tanggal Lahir "` -> `tanggal_lahir`."""
+    return cleaning.normalize(value).replace("/", " ").replace(" ", "_")
+
+
+ALIASES: dict[str, str] = {}
+for _column in COLUMNS:
+    for _name in (_column.key, *_column.aliases):
+        ALIASES[header_key(_name)] = _column.key
+
+
+def match_header(cells: list[Any]) -> tuple[dict[int, str], list[str]] | None:
+    """If this row is the header: {cell index: column key} and the names of unknown columns."""
+    mapping: dict[int, str] = {}
+    unknown: list[str] = []
+    for index, cell in enumerate(cells):
+        if cleaning.is_blank(cell):
+            continue
+        key = ALIASES.get(header_key(cell))
+        if key and key not in mapping.values():
+            mapping[index] = key
+        else:
+            unknown.append(str(cell).strip())
+    if {"nama", "kelurahan"} <= set(mapping.values()) and len(mapping) >= 3:
+        return mapping, unknown
+    return None

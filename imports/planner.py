@@ -1,0 +1,340 @@
+"""A dry run: read the file, clean every cell, match households and persons with the database, and
+say what an import would do — without writing anything.
+
+Households match by P3KE family id, then by No. KK; persons by NIK, or (without NIK) by name and
+birth date within their household. A household with any bad row is skipped as a whole, so a family is
+never half imported; its rows go to the error report to be fixed and uploaded again.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from households.models import Household, Person, normalize_name
+from households.nik import validate_nik
+from imports import cleaning
+from imports.columns import BY_KEY, COLUMNS, match_header
+from imports.reader import FileError, read_rows
+from imports.regions import RegionIndex
+
+HOUSEHOLD_FIELDS = [c.field for c in COLUMNS if c.level == "household"] + ["kelurahan_id"]
+PERSON_FIELDS = [c.field for c in COLUMNS if c.level == "person"]
+CHUNK = 2000
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass(slots=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass(slots=True)
+class PersonRow:
+    row: int
+    fields: dict[str, Any]
+    existing_id: int | None = None
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class HouseholdGroup:
+    key: str
+    first_row: int
+    fields: dict[str, Any]
+    persons: list[PersonRow] = field(default_factory=list)
+    failed: bool = False
+    existing_id: int | None = None
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+
+
+@dataclass
+class Plan:
+    header: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    groups: dict[str, HouseholdGroup] = field(default_factory=dict)
+    fatal: str = ""
+
+    def fail_row(self, row: int, column: str, message: str) -> None:
+        self.errors.append(RowError(row, column, message))
+
+    def fail_group(self, group: HouseholdGroup, column: str, message: str) -> None:
+        group.failed = True
+        self.fail_row(group.first_row, column, message)
+
+    @property
+    def ok_groups(self) -> list[HouseholdGroup]:
+        return [g for g in self.groups.values() if not g.failed]
+
+    def counts(self) -> dict[str, Any]:
+        households = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+        persons = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+        skipped_rows = {error.row for error in self.errors}
+        for group in self.groups.values():
+            if group.failed:
+                households["skipped"] += 1
+                skipped_rows.update(person.row for person in group.persons)
+                continue
+            households["new" if group.existing_id is None else "updated" if group.changes else "unchanged"] += 1
+            for person in group.persons:
+                persons["new" if person.existing_id is None else "updated" if person.changes else "unchanged"] += 1
+        persons["skipped"] = len(skipped_rows)
+        return {
+            "rows": self.rows_read,
+            "error_rows": len({e.row for e in self.errors}),
+            "households": households,
+            "persons": persons,
+        }
+
+    def skipped_rows(self) -> list[int]:
+        """Good rows of skipped households: they must be uploaded again with their family."""
+        failed_rows = {e.row for e in self.errors}
+        return [
+            person.row
+            for group in self.groups.values()
+            if group.failed
+            for person in group.persons
+            if person.row not in failed_rows
+        ]
+
+    def is_empty(self) -> bool:
+        return not self.groups and not self.errors
+
+
+def build_plan(file_name: str, data: bytes, *, max_rows: int | None = None) -> Plan:
+    plan = Plan()
+    max_rows = max_rows or settings.IMPORT_MAX_ROWS
+    try:
+        _read(plan, read_rows(file_name, data), max_rows)
+    except FileError as error:
+        plan.fatal = str(error)
+        return plan
+    if plan.fatal:
+        return plan
+    _match_households(plan)
+    _match_persons(plan)
+    return plan
+
+
+def _read(plan: Plan, rows: Iterable[tuple[int, list[Any]]], max_rows: int) -> None:
+    regions = RegionIndex()
+    mapping: dict[int, str] | None = None
+    seen_niks: dict[str, int] = {}
+    for number, cells in rows:
+        if mapping is None:
+            if number > HEADER_SEARCH_ROWS:
+                break
+            found = match_header(cells)
+            if found:
+                mapping, plan.unknown_columns = found
+                plan.header = [str(c) if c is not None else "" for c in cells]
+            continue
+        if all(cleaning.is_blank(cell) for cell in cells):
+            continue
+        plan.rows_read += 1
+        if plan.rows_read > max_rows:
+            plan.fatal = _("Berkas berisi lebih dari %(n)s baris data; bagi menjadi beberapa berkas.") % {
+                "n": f"{max_rows:,}".replace(",", ".")
+            }
+            return
+        _read_row(plan, number, cells, mapping, regions, seen_niks)
+    if mapping is None:
+        plan.fatal = _(
+            "Baris judul kolom tidak ditemukan di 30 baris pertama. Pastikan ada kolom nama, kelurahan "
+            "dan kolom lain sesuai templat."
+        )
+    else:
+        missing = [c.key for c in COLUMNS if c.required and c.key not in mapping.values()]
+        if missing:
+            plan.fatal = _("Kolom wajib tidak ada: %(columns)s.") % {"columns": ", ".join(missing)}
+
+
+def _read_row(plan: Plan, number: int, cells: list[Any], mapping, regions: RegionIndex, seen_niks) -> None:
+    values = {key: cells[index] if index < len(cells) else None for index, key in mapping.items()}
+    clean: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    for key, value in values.items():
+        column = BY_KEY[key]
+        if column.field is None:
+            continue
+        try:
+            clean[column.field] = column.clean(value)
+        except cleaning.CellError as error:
+            problems.append((key, str(error)))
+    for column in COLUMNS:
+        if (
+            column.required
+            and column.field
+            and column.key in values
+            and column.field in clean
+            and clean[column.field] in ("", None)
+        ):
+            problems.append((column.key, _("Wajib diisi.")))
+    kelurahan_id, region_column, region_message = regions.match(values.get("kecamatan"), values.get("kelurahan"))
+    if region_message:
+        problems.append((region_column, region_message))
+    clean["kelurahan_id"] = kelurahan_id
+    nik = clean.get("nik")
+    if nik and not any(key == "nik" for key, _m in problems):
+        try:
+            validate_nik(nik, birth_date=clean.get("birth_date"), sex=clean.get("sex"))
+        except ValidationError as error:
+            problems.append(("nik", error.messages[0]))
+        else:
+            if nik in seen_niks:
+                problems.append(("nik", _("NIK yang sama sudah ada di baris %(row)d.") % {"row": seen_niks[nik]}))
+            else:
+                seen_niks[nik] = number
+    birth = clean.get("birth_date")
+    if birth and birth > timezone.localdate():
+        problems.append(("tanggal_lahir", _("Tanggal lahir di masa depan.")))
+    key = clean.get("p3ke_id") or clean.get("no_kk")
+    if not key and not any(k in ("id_keluarga_p3ke", "no_kk") for k, _m in problems):
+        problems.append(("id_keluarga_p3ke", _("Isi ID keluarga P3KE atau No. KK agar anggota dapat dikelompokkan.")))
+    group = plan.groups.get(key) if key else None
+    household_fields = {name: clean.get(name) for name in HOUSEHOLD_FIELDS if name in clean}
+    if group is not None and not problems:
+        for name, value in household_fields.items():
+            known = group.fields.get(name)
+            if value not in ("", None) and known not in ("", None) and value != known:
+                column = next((c.key for c in COLUMNS if c.field == name), "kelurahan")
+                problems.append(
+                    (
+                        column,
+                        _("Data keluarga berbeda dengan baris %(row)d (anggota keluarga yang sama).")
+                        % {"row": group.first_row},
+                    )
+                )
+                break
+    if key and group is None:
+        group = plan.groups[key] = HouseholdGroup(key=key, first_row=number, fields=household_fields)
+    elif group is not None:
+        for name, value in household_fields.items():
+            if group.fields.get(name) in ("", None):
+                group.fields[name] = value
+    if problems:
+        for column, message in problems:
+            plan.fail_row(number, column, message)
+        if group is not None:
+            group.failed = True
+        return
+    person_fields = {name: clean[name] for name in PERSON_FIELDS if name in clean}
+    group.persons.append(PersonRow(row=number, fields=person_fields))
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _diff(incoming: dict[str, Any], stored: dict[str, Any]) -> dict[str, list[Any]]:
+    """Fields the file fills in and that differ from what is stored; an empty cell keeps the stored value."""
+    return {
+        name: [stored.get(name), value]
+        for name, value in incoming.items()
+        if value not in ("", None) and stored.get(name) != value
+    }
+
+
+def _match_households(plan: Plan) -> None:
+    groups = plan.groups.values()
+    by_p3ke: dict[str, dict] = {}
+    by_kk: dict[str, dict] = {}
+    columns = ["id", "p3ke_id", "no_kk", *[f for f in HOUSEHOLD_FIELDS if f not in ("p3ke_id", "no_kk")]]
+    for chunk in _chunks([g.fields.get("p3ke_id") for g in groups if g.fields.get("p3ke_id")]):
+        for row in Household.objects.filter(p3ke_id__in=chunk).values(*columns):
+            by_p3ke[row["p3ke_id"]] = row
+    for chunk in _chunks([g.fields.get("no_kk") for g in groups if g.fields.get("no_kk")]):
+        for row in Household.objects.filter(no_kk__in=chunk).values(*columns):
+            by_kk[row["no_kk"]] = row
+    for group in groups:
+        p3ke, kk = group.fields.get("p3ke_id"), group.fields.get("no_kk")
+        stored = by_p3ke.get(p3ke) if p3ke else None
+        owner_of_kk = by_kk.get(kk) if kk else None
+        if stored is None:
+            stored = owner_of_kk
+        elif owner_of_kk is not None and owner_of_kk["id"] != stored["id"]:
+            plan.fail_group(
+                group,
+                "no_kk",
+                _("No. KK ini milik rumah tangga #%(id)s yang lain; ID P3KE dan No. KK tidak cocok.")
+                % {"id": owner_of_kk["id"]},
+            )
+            continue
+        if stored is not None and p3ke and stored["p3ke_id"] and stored["p3ke_id"] != p3ke:
+            plan.fail_group(
+                group,
+                "id_keluarga_p3ke",
+                _("No. KK ini terdaftar dengan ID P3KE lain (%(other)s) di rumah tangga #%(id)s.")
+                % {"other": stored["p3ke_id"], "id": stored["id"]},
+            )
+            continue
+        if stored is not None:
+            group.existing_id = stored["id"]
+            group.changes = _diff(group.fields, stored)
+
+
+def _match_persons(plan: Plan) -> None:
+    groups = [g for g in plan.groups.values() if not g.failed]
+    niks = [p.fields["nik"] for g in groups for p in g.persons if p.fields.get("nik")]
+    columns = ["id", "household_id", "search_name", *PERSON_FIELDS]
+    by_nik: dict[str, dict] = {}
+    for chunk in _chunks(niks):
+        for row in Person.objects.filter(nik__in=chunk).values(*columns):
+            by_nik[row["nik"]] = row
+    unnumbered: dict[tuple, dict] = {}
+    existing_households = [g.existing_id for g in groups if g.existing_id]
+    for chunk in _chunks(existing_households):
+        for row in Person.objects.filter(household_id__in=chunk, nik="").values(*columns):
+            unnumbered[(row["household_id"], row["search_name"], row["birth_date"])] = row
+    for group in groups:
+        for person in group.persons:
+            nik = person.fields.get("nik")
+            stored = by_nik.get(nik) if nik else None
+            if stored is not None and stored["household_id"] != group.existing_id:
+                plan.fail_group(
+                    group,
+                    "nik",
+                    _(
+                        "NIK baris %(row)d sudah terdaftar di rumah tangga lain (#%(id)s). "
+                        "Pindahkan anggota lewat aplikasi."
+                    )
+                    % {"row": person.row, "id": stored["household_id"]},
+                )
+                break
+            if stored is None and group.existing_id:
+                key = (
+                    group.existing_id,
+                    normalize_name(person.fields.get("full_name", "")),
+                    person.fields.get("birth_date"),
+                )
+                stored = unnumbered.pop(key, None)
+            if stored is not None:
+                person.existing_id = stored["id"]
+                person.changes = _diff(person.fields, stored)
+
+
+def raw_rows(file_name: str, data: bytes, wanted: set[int]) -> dict[int, list[Any]]:
+    """The cells of the given rows, as written in the file (for the report of rows to fix).
+
+    A second pass over the file, so the first one need not keep every row in memory."""
+    found: dict[int, list[Any]] = {}
+    if not wanted:
+        return found
+    last = max(wanted)
+    for number, cells in read_rows(file_name, data):
+        if number in wanted:
+            found[number] = cells
+        if number >= last:
+            break
+    return found

@@ -1,0 +1,101 @@
+"""Spreadsheets the office downloads: the import template and the report of rows to fix."""
+
+import tempfile
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from imports.columns import COLUMNS
+from imports.models import ImportBatch
+
+EXAMPLE = {
+    "id_keluarga_p3ke": "P3KE-6271-00001",
+    "no_kk": "6271042001000001",
+    "nik": "6271040506800001",
+    "nama": "Rudi Hartono",
+    "jenis_kelamin": "L",
+    "tanggal_lahir": "05/06/1980",
+    "tempat_lahir": "Palangka Raya",
+    "hubungan_keluarga": "Kepala Keluarga",
+    "kecamatan": "Sabangau",
+    "kelurahan": "Kameloh Baru",
+    "alamat": "Jl. Mahir Mahar No. 9",
+    "rt": "003",
+    "rw": "001",
+    "desil": "1",
+    "status_miskin_ekstrem": "Ya",
+    "pekerjaan": "Buruh harian lepas",
+    "pendidikan": "SD",
+    "status_kepemilikan_rumah": "Milik sendiri",
+    "jenis_lantai": "Tanah",
+    "jenis_dinding": "Anyaman bambu",
+    "jenis_atap": "Seng",
+    "sumber_penerangan": "Listrik PLN non meteran",
+    "bahan_bakar_memasak": "Kayu bakar/arang",
+    "sumber_air_minum": "Sumur bor/pompa",
+    "fasilitas_bab": "Tidak ada",
+}
+
+
+def _save(workbook: Workbook):
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to FileResponse, which closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
+
+
+def template_workbook():
+    """The import template: a data sheet with the header (as text columns) and a sheet explaining each column."""
+    workbook = Workbook()
+    data = workbook.active
+    data.title = "Data"
+    data.append([column.key for column in COLUMNS])
+    data.append([EXAMPLE.get(column.key, "") for column in COLUMNS])
+    for index, column in enumerate(COLUMNS, start=1):
+        letter = data.cell(row=1, column=index).column_letter
+        data.column_dimensions[letter].width = max(14, len(column.key) + 2)
+        data.cell(row=1, column=index).font = Font(bold=True)
+        # Text format for every data cell: Excel then keeps all 16 digits of a NIK.
+        for row in range(2, 1002):
+            data.cell(row=row, column=index).number_format = "@"
+    guide = workbook.create_sheet(_("Petunjuk"))
+    guide.append([_("Kolom"), _("Isi"), _("Nilai yang boleh"), _("Wajib"), _("Nama lain yang dikenali")])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for column in COLUMNS:
+        guide.append(
+            [
+                column.key,
+                str(column.description),
+                str(column.allowed),
+                _("ya") if column.required else "",
+                ", ".join(column.aliases),
+            ]
+        )
+    guide.append([])
+    for line in (
+        _("Satu baris untuk satu orang; data keluarga (kolom rumah tangga) diulang di setiap anggota."),
+        _("NIK dan No. KK harus diketik sebagai Teks. Angka yang diubah Excel (mis. 6,27104E+15) ditolak."),
+        _("Tanggal: dd/mm/yyyy (mis. 05/06/1980)."),
+        _("Isi ID keluarga P3KE atau No. KK agar anggota satu keluarga dikelompokkan."),
+        _("Kolom lain yang tidak dikenal diabaikan dan disebutkan di pratinjau."),
+    ):
+        guide.append([line])
+    guide.column_dimensions["A"].width = 26
+    guide.column_dimensions["B"].width = 40
+    guide.column_dimensions["C"].width = 60
+    return _save(workbook)
+
+
+def error_workbook(batch: ImportBatch):
+    """The rows to fix, as they were in the file, with what is wrong in an extra column."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Perlu diperbaiki")
+    header = list(batch.summary.get("header") or [])
+    sheet.append([*header, _("baris_asal"), _("kesalahan")])
+    for entry in batch.errors:
+        problems = "; ".join(f"{column}: {message}" if column else message for column, message in entry["problems"])
+        values = list(entry["values"]) + [None] * max(0, len(header) - len(entry["values"]))
+        sheet.append([*values[: len(header)], entry["row"], problems])
+    return _save(workbook)

@@ -1,0 +1,285 @@
+"""Import a planned spreadsheet: one transaction, bulk writes, and a change-log row for every record
+created or changed, with the import (file name, user, time) as its source."""
+
+import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import ChangeLog
+from audit.services import display_value
+from households.models import Household, HouseholdStatusChange, Kelurahan, Person, Relation, normalize_name
+from imports.models import ImportBatch
+from imports.planner import CHUNK, Plan, _chunks, build_plan, raw_rows
+from poverty.errors import DomainError
+
+MAX_STORED_ERROR_ROWS = 50_000
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _error_rows(plan: Plan, file_name: str, data: bytes) -> list[dict[str, Any]]:
+    problems: dict[int, list[list[str]]] = {}
+    for error in plan.errors:
+        problems.setdefault(error.row, []).append([error.column, error.message])
+    skipped = _("Dilewati: anggota lain keluarga ini bermasalah; unggah ulang seluruh keluarga.")
+    for row in plan.skipped_rows():
+        problems.setdefault(row, []).append(["", skipped])
+    wanted = sorted(problems)[:MAX_STORED_ERROR_ROWS]
+    raw = raw_rows(file_name, data, set(wanted))
+    return [
+        {"row": row, "values": [_jsonable(v) for v in raw.get(row, ())], "problems": problems[row]} for row in wanted
+    ]
+
+
+def _summary(plan: Plan, limit: int = 200) -> dict[str, Any]:
+    """Counts, plus a sample of what would change, for the preview page."""
+    changed = []
+    for group in plan.ok_groups:
+        if group.existing_id and group.changes:
+            changed.append(
+                {"kind": "household", "id": group.existing_id, "row": group.first_row, "fields": list(group.changes)}
+            )
+        for person in group.persons:
+            if person.existing_id and person.changes:
+                changed.append(
+                    {
+                        "kind": "person",
+                        "id": person.existing_id,
+                        "row": person.row,
+                        "name": person.fields.get("full_name", ""),
+                        "fields": list(person.changes),
+                    }
+                )
+        if len(changed) >= limit:
+            break
+    return {**plan.counts(), "header": plan.header, "unknown_columns": plan.unknown_columns, "changed": changed[:limit]}
+
+
+@transaction.atomic
+def import_preview(*, file_name: str, data: bytes, source: str, user, plan: Plan | None = None) -> ImportBatch:
+    """Dry run: store the file and what importing it would do. Nothing in the case data changes."""
+    plan = plan or build_plan(file_name, data)
+    batch = ImportBatch(file_name=file_name[:255], source=source[:100], uploaded_by=user, size=len(data))
+    if plan.fatal or plan.is_empty():
+        batch.status = ImportBatch.Status.REJECTED
+        batch.message = plan.fatal or _("Berkas tidak berisi baris data.")
+        batch.save()
+        return batch
+    batch.content = data
+    batch.summary = _summary(plan)
+    batch.errors = _error_rows(plan, file_name, data)
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def import_cancel(*, batch: ImportBatch, actor) -> ImportBatch:
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise DomainError(_("Impor ini sudah tidak menunggu konfirmasi."))
+    batch.status = ImportBatch.Status.CANCELLED
+    batch.content = None
+    batch.save(update_fields=["status", "content"])
+    return batch
+
+
+@transaction.atomic
+def import_apply(*, batch: ImportBatch, actor, plan: Plan | None = None) -> ImportBatch:
+    """Import what the dry run showed, re-checked against the database as it is now. All or nothing.
+
+    `plan` may be passed when it was built moments ago in the same process (the command line);
+    the web flow re-plans, because time has passed since the preview.
+    """
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise DomainError(_("Impor ini sudah diproses (%(status)s).") % {"status": batch.get_status_display()})
+    data = bytes(batch.content)
+    plan = plan or build_plan(batch.file_name, data)
+    if plan.fatal:
+        raise DomainError(plan.fatal)
+    summary = _summary(plan)  # before applying: applying gives the new households their ids
+    _apply(plan, actor=actor, source=batch.source_label)
+    batch.status = ImportBatch.Status.APPLIED
+    batch.applied_at = timezone.now()
+    batch.applied_by = actor
+    batch.summary = summary
+    if plan.errors or plan.skipped_rows():
+        batch.errors = _error_rows(plan, batch.file_name, data)
+    batch.content = None
+    batch.save()
+    return batch
+
+
+class _Log:
+    """Change-log rows collected during the import and written in bulk."""
+
+    def __init__(self, actor, source: str) -> None:
+        self.actor, self.source, self.rows = actor, source, []
+        self.types = {model: ContentType.objects.get_for_model(model) for model in (Household, Person)}
+        self.fields = {model: {f.attname: f for f in model._meta.concrete_fields} for model in (Household, Person)}
+        self.kelurahan = dict(Kelurahan.objects.values_list("id", "name"))
+
+    def _show(self, model, name: str, value: Any) -> Any:
+        if name == "kelurahan_id":
+            return self.kelurahan.get(value)
+        return display_value(self.fields[model][name], value)
+
+    def add(self, model, pk: int, case_id: int, repr_: str, action: str, changes: dict[str, list[Any]]) -> None:
+        self.rows.append(
+            ChangeLog(
+                actor=self.actor,
+                action=action,
+                content_type=self.types[model],
+                object_id=pk,
+                object_repr=repr_[:200],
+                case_id=case_id,
+                changes={
+                    name.removesuffix("_id"): [self._show(model, name, old), self._show(model, name, new)]
+                    for name, (old, new) in changes.items()
+                },
+                source=self.source,
+            )
+        )
+
+    def flush(self) -> None:
+        ChangeLog.objects.bulk_create(self.rows, batch_size=CHUNK)
+        self.rows = []
+
+
+def _apply(plan: Plan, *, actor, source: str) -> None:
+    """Bulk writes in chunks: a hundred thousand model instances at once would cost hundreds of megabytes."""
+    now = timezone.now()
+    log = _Log(actor, source)
+    groups = plan.ok_groups
+    new_groups = [g for g in groups if g.existing_id is None]
+    changed_groups = [g for g in groups if g.existing_id is not None and g.changes]
+    touched = {
+        g.key
+        for g in groups
+        if g.existing_id is None or g.changes or any(p.existing_id is None or p.changes for p in g.persons)
+    }
+
+    for chunk in _chunks(new_groups):
+        created = Household.objects.bulk_create(
+            [
+                Household(
+                    **{k: v for k, v in g.fields.items() if v is not None},
+                    status=Household.Status.EXTREME_POOR
+                    if any(p.fields.get("is_extreme_poor") for p in g.persons)
+                    else Household.Status.POOR,
+                    status_changed_at=now,
+                    created_by=actor,
+                )
+                for g in chunk
+            ]
+        )
+        for group, household in zip(chunk, created, strict=True):
+            group.existing_id = household.pk
+            log.add(
+                Household,
+                household.pk,
+                household.pk,
+                f"Rumah tangga #{household.pk}",
+                ChangeLog.Action.CREATE,
+                {k: [None, v] for k, v in group.fields.items() if v not in ("", None)},
+            )
+        HouseholdStatusChange.objects.bulk_create(
+            [
+                HouseholdStatusChange(
+                    household=h, from_status="", to_status=h.status, changed_at=now, changed_by=actor, reason=source
+                )
+                for h in created
+            ]
+        )
+        log.flush()
+
+    for chunk in _chunks(changed_groups):
+        stored = Household.objects.in_bulk([g.existing_id for g in chunk])
+        for group in chunk:
+            household = stored[group.existing_id]
+            for name, (_old, new) in group.changes.items():
+                setattr(household, name, new)
+            household.version += 1
+            household.updated_at = now
+            log.add(Household, household.pk, household.pk, str(household), ChangeLog.Action.UPDATE, group.changes)
+        fields = sorted({name for g in chunk for name in g.changes} | {"version", "updated_at"})
+        Household.objects.bulk_update(stored.values(), fields)
+        log.flush()
+
+    new_rows = (
+        (group.existing_id, person) for group in groups for person in group.persons if person.existing_id is None
+    )
+    for chunk in _chunks(new_rows):
+        created_persons = Person.objects.bulk_create(
+            [
+                Person(
+                    household_id=household_id,
+                    search_name=normalize_name(row.fields.get("full_name", "")),
+                    **{k: v for k, v in row.fields.items() if v is not None},
+                )
+                for household_id, row in chunk
+            ]
+        )
+        for person, (_household_id, row) in zip(created_persons, chunk, strict=True):
+            log.add(
+                Person,
+                person.pk,
+                person.household_id,
+                person.full_name,
+                ChangeLog.Action.CREATE,
+                {k: [None, v] for k, v in row.fields.items() if v not in ("", None)},
+            )
+        log.flush()
+
+    changed_persons = [p for g in groups for p in g.persons if p.existing_id and p.changes]
+    for chunk in _chunks(changed_persons):
+        stored = Person.objects.in_bulk([p.existing_id for p in chunk])
+        for row in chunk:
+            person = stored[row.existing_id]
+            for name, (_old, new) in row.changes.items():
+                setattr(person, name, new)
+            person.search_name = normalize_name(person.full_name)
+            person.version += 1
+            person.updated_at = now
+            log.add(Person, person.pk, person.household_id, person.full_name, ChangeLog.Action.UPDATE, row.changes)
+        fields = sorted({name for p in chunk for name in p.changes} | {"search_name", "version", "updated_at"})
+        Person.objects.bulk_update(stored.values(), fields)
+        log.flush()
+
+    refresh_summaries([g.existing_id for g in groups if g.key in touched])
+
+
+def refresh_summaries(household_ids: list[int]) -> None:
+    """The registry's member columns for many households at once, in SQL."""
+    active = Person.objects.filter(household=OuterRef("pk"), status=Person.Status.ACTIVE)
+    for chunk in _chunks(household_ids):
+        Household.objects.filter(pk__in=chunk).update(
+            member_count=Coalesce(
+                Subquery(active.order_by().values("household").annotate(n=Count("id")).values("n")[:1]), 0
+            ),
+            extreme_poor_count=Coalesce(
+                Subquery(
+                    active.filter(is_extreme_poor=True)
+                    .order_by()
+                    .values("household")
+                    .annotate(n=Count("id"))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
+            head_name=Coalesce(
+                Subquery(active.filter(relation=Relation.HEAD).order_by("id").values("full_name")[:1]), Value("")
+            ),
+        )

@@ -1,0 +1,94 @@
+"""Upload a P3KE/DTKS spreadsheet, see what it would change, confirm; download the template and reports."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from imports.forms import UploadForm
+from imports.models import ImportBatch
+from imports.reports import error_workbook, template_workbook
+from imports.services import import_apply, import_cancel, import_preview
+from poverty.errors import DomainError
+from poverty.permissions import ADD, VIEW, get_object_for, permission_required
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@permission_required(VIEW, ImportBatch)
+def batch_list(request: HttpRequest) -> HttpResponse:
+    batches = ImportBatch.objects.select_related("uploaded_by", "applied_by").defer("content", "errors")
+    page = Paginator(batches, 25).get_page(request.GET.get("page"))
+    return render(request, "imports/batch_list.html", {"page_obj": page})
+
+
+@permission_required(ADD, ImportBatch)
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = import_preview(
+            file_name=upload.name, data=upload.read(), source=form.cleaned_data["source"], user=request.user
+        )
+        if batch.status == ImportBatch.Status.REJECTED:
+            form.add_error("file", batch.message)
+        else:
+            return redirect("imports:detail", pk=batch.pk)
+    return render(request, "imports/upload.html", {"form": form})
+
+
+@permission_required(VIEW, ImportBatch)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_for(request.user, ImportBatch.objects.defer("content"), pk)
+    return render(request, "imports/detail.html", {"batch": batch, "error_sample": batch.errors[:100]})
+
+
+@permission_required(ADD, ImportBatch)
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_for(request.user, ImportBatch, pk)
+    try:
+        batch = import_apply(batch=batch, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        counts = batch.summary
+        messages.success(
+            request,
+            _("Impor selesai: %(hh)d rumah tangga baru, %(hu)d diperbarui; %(pn)d anggota baru, %(pu)d diperbarui.")
+            % {
+                "hh": counts["households"]["new"],
+                "hu": counts["households"]["updated"],
+                "pn": counts["persons"]["new"],
+                "pu": counts["persons"]["updated"],
+            },
+        )
+    return redirect("imports:detail", pk=pk)
+
+
+@permission_required(ADD, ImportBatch)
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_for(request.user, ImportBatch, pk)
+    try:
+        import_cancel(batch=batch, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.info(request, _("Impor dibatalkan; tidak ada data yang diubah."))
+    return redirect("imports:list")
+
+
+@permission_required(VIEW, ImportBatch)
+def error_report(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_for(request.user, ImportBatch.objects.defer("content"), pk)
+    name = f"perbaikan-impor-{batch.pk}.xlsx"
+    return FileResponse(error_workbook(batch), as_attachment=True, filename=name, content_type=XLSX)
+
+
+@permission_required(VIEW, ImportBatch)
+def template(request: HttpRequest) -> HttpResponse:
+    return FileResponse(template_workbook(), as_attachment=True, filename="templat-impor-p3ke.xlsx", content_type=XLSX)
