@@ -38,6 +38,7 @@ def admin_home(request: HttpRequest) -> HttpResponse:
             _("Kelurahan dan lokus prioritas"),
             _("Tandai kelurahan lokus prioritas."),
         ),
+        (reverse("coordination:rules"), _("Aturan tanggung jawab"), _("Kebutuhan mana dijawab OPD mana.")),
         (reverse("audit:changes"), _("Jejak audit"), _("Semua perubahan data, pembukaan NIK dan ekspor.")),
     ]
     return render(request, "accounts/admin_home.html", {"admin_links": links})

@@ -90,6 +90,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visits": household.visits.select_related("caseworker__opd").order_by("-visited_on", "-id"),
         "status_changes": household.status_changes.select_related("changed_by"),
         "history": ChangeLog.objects.for_case(household.pk).select_related("actor", "content_type")[:100],
+        "referrals": household.referrals.select_related("opd", "person").order_by("status", "due_on"),
+        "pending_proposal": household.graduation_proposals.filter(status="pending").first(),
         "can_record": permissions.programs_for(request.user).exists(),
         "today": timezone.localdate(),
     }

@@ -220,7 +220,8 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     )
     filterset = InterventionFilter(request.GET, queryset=queryset)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "interventions/intervention_list.html", {"filter": filterset, "page_obj": page})
+    context = {"filter": filterset, "page_obj": page, "may_record": _may_record(request.user)}
+    return render(request, "interventions/intervention_list.html", context)
 
 
 @signed_in

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import ChangeLog
+from coordination.models import Referral
 from imports.models import ImportBatch
 from poverty import permissions
 
@@ -12,15 +13,17 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not permissions.has_role(user):
         return {"nav_items": []}
-    items = [
-        (_("Beranda"), reverse("home")),
-        (_("Registri"), reverse("cases:registry")),
-        (_("Intervensi"), reverse("interventions:list")),
-    ]
+    items = [(_("Beranda"), reverse("home")), (_("Registri"), reverse("cases:registry"))]
     if permissions.is_caseworker(user) or permissions.is_supervisor(user):
         items.append((_("Pekerjaan saya"), reverse("cases:my_work")))
-    if permissions.programs_for(user).exists():
-        items.append((_("Catat massal"), reverse("interventions:bulk")))
+        open_referrals = Referral.objects.open()
+        if permissions.is_caseworker(user):
+            open_referrals = open_referrals.filter(opd_id=user.opd_id)
+        count = open_referrals.count()
+        items.append((_("Rujukan (%(n)d)") % {"n": count} if count else _("Rujukan"), reverse("coordination:inbox")))
+    items.append((_("Intervensi"), reverse("interventions:list")))
+    if permissions.is_supervisor(user):
+        items.append((_("Graduasi"), reverse("coordination:graduations")))
     if permissions.has_perm(user, permissions.VIEW, ImportBatch):
         items.append((_("Impor"), reverse("imports:list")))
     if permissions.has_perm(user, permissions.VIEW, ChangeLog):

@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from accounts.models import Opd, Role, User
 from audit.models import AccessLog, ChangeLog
+from coordination.models import Assessment, GraduationProposal, Referral, ResponsibilityRule
 from households.models import Household, Kecamatan, Kelurahan, Person, PovertyLine, Visit
 from imports.models import ImportBatch
 from interventions.models import Intervention, Program
@@ -28,6 +29,8 @@ VIEW, ADD, CHANGE, CHANGE_STATUS = "view", "add", "change", "change_status"
 # See a full NIK / No. KK (recorded in the access log); archive a household that left the programme;
 # export lists that carry full identity numbers.
 REVEAL, ARCHIVE, EXPORT_FULL = "reveal", "archive", "export_full"
+# Referrals: act on one addressed to my OPD; send a declined one to another OPD. Graduation: decide.
+ACT, REASSIGN, DECIDE = "act", "reassign", "decide"
 
 
 def _role(user) -> str | None:
@@ -80,6 +83,13 @@ def _own_visit(user, visit: Visit | None) -> bool:
     return is_caseworker(user) and visit is not None and visit.caseworker_id == user.pk
 
 
+def _addressed_opd(user, referral) -> bool:
+    """Only users of the OPD a referral is addressed to act on it; supervisors may act on any."""
+    if is_supervisor(user):
+        return True
+    return is_caseworker(user) and referral is not None and referral.opd_id == user.opd_id
+
+
 def _own_opd(user, obj: Intervention | Program | None) -> bool:
     """Supervisors act for every OPD; a caseworker only for programmes of their own OPD."""
     if is_supervisor(user):
@@ -120,6 +130,15 @@ RULES: dict[tuple[type[models.Model], str], Rule] = {
     (Kelurahan, CHANGE): _admin,
     (ChangeLog, VIEW): _oversight,
     (AccessLog, VIEW): _oversight,
+    (Assessment, ADD): _casework,
+    (Referral, VIEW): _any_role,
+    (Referral, ACT): _addressed_opd,
+    (Referral, REASSIGN): _supervisor,
+    (GraduationProposal, VIEW): _any_role,
+    (GraduationProposal, ADD): _casework,
+    (GraduationProposal, DECIDE): _supervisor,
+    (ResponsibilityRule, VIEW): _any_role,
+    (ResponsibilityRule, CHANGE): _admin,
     (ImportBatch, VIEW): _oversight,
     (ImportBatch, ADD): _oversight,
     (PovertyLine, VIEW): _any_role,

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "interventions",
     "cases",
     "imports",
+    "coordination",
 ]
 
 MIDDLEWARE = [

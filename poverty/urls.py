@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("interventions.urls")),
     path("", include("audit.urls")),
     path("", include("imports.urls")),
+    path("", include("coordination.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from coordination.models import GraduationProposal, ResponsibilityRule
+from coordination.services import assessment_record
 from households.models import PovertyLine
 from imports.models import ImportBatch
 from tests.factories import InterventionFactory, PersonFactory, VisitFactory, opd
@@ -21,6 +23,7 @@ ADMIN_POST = {"dinsos_caseworker": 403, "disnaker_caseworker": 403, "supervisor"
 OVERSIGHT = {"dinsos_caseworker": 403, "disnaker_caseworker": 403, "supervisor": 200, "admin": 200}
 CASEWORK_REVEAL = {"dinsos_caseworker": 200, "disnaker_caseworker": 200, "supervisor": 200, "admin": 403}
 SUPERVISOR_ONLY = {"dinsos_caseworker": 403, "disnaker_caseworker": 403, "supervisor": 200, "admin": 403}
+ADDRESSED = {"dinsos_caseworker": 403, "disnaker_caseworker": 200, "supervisor": 200, "admin": 403}
 POST_ONLY = {"dinsos_caseworker": 405, "disnaker_caseworker": 405, "supervisor": 405, "admin": 405}
 ADMIN_POST_ONLY = {**POST_ONLY, "dinsos_caseworker": 403, "disnaker_caseworker": 403, "supervisor": 403}
 
@@ -82,6 +85,21 @@ URLS = [
         {**OVERSIGHT, "supervisor": 302, "admin": 302},
     ),
     ("cases:registry_export", None, EVERYONE, GET_ONLY),
+    # Coordination: the referral is addressed to Disnaker
+    ("coordination:assess", "household", CASEWORK, CASEWORK),
+    ("coordination:propose", "household", CASEWORK, CASEWORK),
+    ("coordination:inbox", None, CASEWORK, GET_ONLY),
+    ("coordination:referral", "referral", EVERYONE, GET_ONLY),
+    ("coordination:accept", "referral", POST_ONLY, {**ADDRESSED, "disnaker_caseworker": 302, "supervisor": 302}),
+    ("coordination:decline", "referral", POST_ONLY, {**ADDRESSED, "disnaker_caseworker": 302, "supervisor": 302}),
+    ("coordination:assign", "referral", POST_ONLY, {**ADDRESSED, "disnaker_caseworker": 302, "supervisor": 302}),
+    ("coordination:reassign", "referral", POST_ONLY, {**SUPERVISOR_ONLY, "supervisor": 302}),
+    ("coordination:fulfil", "referral", ADDRESSED, ADDRESSED),
+    ("coordination:consolidation", None, EVERYONE, GET_ONLY),
+    ("coordination:graduations", None, SUPERVISOR_ONLY, {**SUPERVISOR_ONLY, "supervisor": 405}),
+    ("coordination:decide", "proposal", POST_ONLY, {**SUPERVISOR_ONLY, "supervisor": 302}),
+    ("coordination:rules", None, ADMIN_ONLY, ADMIN_ONLY),
+    ("coordination:rule_edit", "rule", ADMIN_ONLY, ADMIN_POST),
     ("interventions:list", None, EVERYONE, GET_ONLY),
     ("interventions:export", None, EVERYONE, GET_ONLY),
 ]
@@ -100,6 +118,13 @@ def objects(cast):
         "program": InterventionFactory(person=person, program__opd=opd("Dinsos")).program,
         "poverty_line": PovertyLine.objects.first(),
         "batch": ImportBatch.objects.create(file_name="p3ke.xlsx", uploaded_by=cast["supervisor"], content=b"x"),
+        "referral": assessment_record(
+            household=person.household, actor=cast["dinsos_caseworker"], needs=[("no_work", person, "")]
+        )[1][0],
+        "proposal": GraduationProposal.objects.create(
+            household=person.household, basis="expenditure", proposed_by=cast["dinsos_caseworker"]
+        ),
+        "rule": ResponsibilityRule.objects.get(need="no_work"),
     }
 
 

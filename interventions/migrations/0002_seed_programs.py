@@ -18,7 +18,7 @@ PROGRAMS = [
     ("Diskop UKM", "Pendampingan UMKM", "raise_income", "person", "orang", "apbd_kota"),
     ("Disperkimtan", "Bedah rumah tidak layak huni (RTLH)", "reduce_pockets", "household", "rumah", "apbd_kota"),
     ("Disperkimtan", "Sambungan air bersih", "reduce_pockets", "household", "sambungan", "apbd_kota"),
-    ("PUPR", "Jamban sehat/sanitasi", "reduce_pockets", "household", "unit", "apbd_kota"),
+    ("Disperkimtan", "Jamban sehat/sanitasi", "reduce_pockets", "household", "unit", "apbd_kota"),
     ("Disdukcapil", "Penerbitan KTP/KK/akta kelahiran", "enabler", "person", "dokumen", "apbd_kota"),
     ("DP3APPKB", "Pendampingan keluarga berisiko stunting", "reduce_burden", "person", "orang", "apbd_kota"),
 ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from faker import Faker
 
 from accounts.models import Opd, Role, User
+from coordination.services import assessment_record, referral_accept, referral_decline, referral_fulfil
 from households.models import (
     CookingFuel,
     Disability,
@@ -286,6 +287,7 @@ class Command(BaseCommand):
             created += 1
             if household.status == Household.Status.EXTREME_POOR:
                 self._casework(household, users, programs, rng, today)
+                self._coordination(household, users, programs, rng, today)
         return created
 
     def _casework(self, household: Household, users, programs, rng: random.Random, today: datetime.date) -> None:
@@ -366,4 +368,60 @@ class Command(BaseCommand):
                     actor=users[username],
                     cancel_reason="Penerima tidak memenuhi syarat administrasi.",
                     source=SOURCE,
+                )
+
+    def _coordination(self, household: Household, users, programs, rng: random.Random, today: datetime.date) -> None:
+        """Needs found at an assessment, referred to each OPD; some accepted, fulfilled or declined."""
+        if rng.random() < 0.35:
+            return  # not assessed yet
+        members = list(household.members.all())
+        needs: list[tuple[str, object, str]] = []
+        for person in members:
+            age = person.age or 0
+            if not person.nik:
+                needs.append(("no_documents", person, "Belum punya KTP/akta"))
+            if person.health_insurance in (HealthInsurance.NONE, HealthInsurance.UNKNOWN):
+                needs.append(("no_health_insurance", person, "Belum terdaftar PBI-JK"))
+            if 18 <= age <= 55 and person.occupation in ("Tidak bekerja", "Buruh harian lepas", "Pemulung"):
+                needs.append(("no_work", person, person.occupation))
+            if age < 5:
+                needs.append(("stunting_risk", person, "Balita, perlu pemantauan gizi"))
+        if household.floor == Floor.EARTH:
+            needs.append(("uninhabitable_house", None, "Lantai tanah, atap bocor"))
+        if household.drinking_water in (DrinkingWater.SURFACE, DrinkingWater.UNPROTECTED_WELL):
+            needs.append(("no_clean_water", None, "Air minum dari sungai/sumur terbuka"))
+        if household.toilet == Toilet.NONE:
+            needs.append(("no_toilet", None, "Tidak ada jamban"))
+        if not needs:
+            return
+        _assessment, referrals, _skipped = assessment_record(
+            household=household,
+            actor=users["dinsos"],
+            needs=needs,
+            assessed_on=today - datetime.timedelta(days=rng.randint(10, 120)),
+        )
+        handlers = {opd: user for user in users.values() if user.role == Role.CASEWORKER for opd in [user.opd_id]}
+        for referral in referrals:
+            handler = handlers.get(referral.opd_id)
+            if handler is None:
+                continue  # an OPD without demo users: still waiting in its inbox
+            outcome = rng.random()
+            if outcome < 0.3:
+                continue
+            if outcome < 0.45:
+                referral_decline(referral=referral, actor=handler, reason="Bukan kewenangan kami; mohon dialihkan.")
+                continue
+            referral_accept(referral=referral, actor=handler)
+            if outcome < 0.75:
+                continue
+            rule_programs = [p for p in programs.values() if p.opd_id == referral.opd_id]
+            program = next(
+                (p for p in rule_programs if p.target == ("person" if referral.person else "household")), None
+            )
+            if program is not None:
+                referral_fulfil(
+                    referral=referral,
+                    actor=handler,
+                    program=program,
+                    delivered_on=today - datetime.timedelta(days=rng.randint(0, 9)),
                 )

@@ -1,0 +1,155 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coordination.models import PERSON_NEEDS, GraduationProposal, Need, ResponsibilityRule
+from interventions.models import Program
+from poverty.forms import DateInput, today_max
+from poverty.submissions import SubmitOnceMixin
+
+
+class AssessmentForm(SubmitOnceMixin, forms.Form):
+    """A checklist: household needs once, member needs per active member, each with a short note.
+
+    Field names: `need_<code>` / `note_<code>` for the household, `need_<code>_<person id>` for members.
+    """
+
+    assessed_on = forms.DateField(label=_("Tanggal asesmen"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        today_max(self.fields["assessed_on"].widget)
+        self.members = list(household.members.filter(status="active").order_by("id"))
+        self.household_needs = [need for need in Need if need not in PERSON_NEEDS]
+        self.person_needs = [need for need in Need if need in PERSON_NEEDS]
+        for need in self.household_needs:
+            self.fields[f"need_{need.value}"] = forms.BooleanField(label=need.label, required=False)
+            self.fields[f"note_{need.value}"] = forms.CharField(label=_("Catatan"), required=False, max_length=300)
+        for person in self.members:
+            for need in self.person_needs:
+                self.fields[f"need_{need.value}_{person.pk}"] = forms.BooleanField(label=need.label, required=False)
+                self.fields[f"note_{need.value}_{person.pk}"] = forms.CharField(
+                    label=_("Catatan"), required=False, max_length=300
+                )
+
+    def household_rows(self):
+        return [(need, self[f"need_{need.value}"], self[f"note_{need.value}"]) for need in self.household_needs]
+
+    def member_rows(self):
+        return [
+            (
+                person,
+                [
+                    (need, self[f"need_{need.value}_{person.pk}"], self[f"note_{need.value}_{person.pk}"])
+                    for need in self.person_needs
+                ],
+            )
+            for person in self.members
+        ]
+
+    def ticked(self) -> list[tuple[str, object, str]]:
+        data = self.cleaned_data
+        ticked = [(n.value, None, data[f"note_{n.value}"]) for n in self.household_needs if data.get(f"need_{n.value}")]
+        for person in self.members:
+            for need in self.person_needs:
+                if data.get(f"need_{need.value}_{person.pk}"):
+                    ticked.append((need.value, person, data[f"note_{need.value}_{person.pk}"]))
+        return ticked
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not self.ticked():
+            raise forms.ValidationError(_("Centang paling sedikit satu kebutuhan."))
+        return data
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan penolakan"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Alasan penolakan wajib diisi.")},
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Petugas"), queryset=None)
+
+    def __init__(self, *args, opd, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import User
+
+        self.fields["assignee"].queryset = User.objects.filter(opd=opd, is_active=True).order_by(
+            "first_name", "username"
+        )
+
+
+class FulfilForm(SubmitOnceMixin, forms.Form):
+    program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.none())
+    delivered_on = forms.DateField(label=_("Tanggal tersalurkan"), widget=DateInput(), initial=timezone.localdate)
+    amount = forms.IntegerField(label=_("Nilai (Rp)"), min_value=0, required=False)
+    notes = forms.CharField(label=_("Catatan"), required=False, max_length=2000)
+
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        programs = Program.objects.filter(opd=referral.opd, is_active=True).select_related("opd")
+        self.fields["program"].queryset = programs
+        rule = ResponsibilityRule.objects.filter(need=referral.need, opd=referral.opd).first()
+        suggested = list(rule.programs.filter(opd=referral.opd).values_list("pk", flat=True)) if rule else []
+        if suggested:
+            self.fields["program"].initial = suggested[0]
+        today_max(self.fields["delivered_on"].widget)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_delivered_on(self):
+        value = self.cleaned_data["delivered_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Tanggal tersalurkan tidak boleh di masa depan."))
+        return value
+
+
+class ReassignForm(forms.Form):
+    opd = forms.ModelChoiceField(label=_("OPD tujuan baru"), queryset=None)
+    due_on = forms.DateField(label=_("Batas waktu baru"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import Opd
+
+        self.fields["opd"].queryset = Opd.objects.filter(is_active=True)
+
+
+class ProposalForm(SubmitOnceMixin, forms.Form):
+    basis = forms.ChoiceField(
+        label=_("Dasar usulan"), choices=GraduationProposal.Basis.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Setujui")), ("reject", _("Tolak"))], widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Alasan keputusan"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Alasan keputusan wajib diisi.")},
+    )
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = ResponsibilityRule
+        fields = ["opd", "programs", "due_days"]
+        widgets = {"programs": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programs"].queryset = Program.objects.filter(is_active=True).select_related("opd")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

@@ -1,0 +1,254 @@
+"""Needs, who is responsible for them, referrals to each OPD, and graduation decided by Dinsos."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Opd
+from households.models import Household, Person, Visit
+from interventions.models import Intervention, Program
+
+
+class Need(models.TextChoices):
+    """Dimensions of extreme poverty, aligned with the three national strategies."""
+
+    NO_DOCUMENTS = "no_documents", _("Belum punya KTP/KK/akta kelahiran")
+    NO_HEALTH_INSURANCE = "no_health_insurance", _("Belum punya jaminan kesehatan (JKN/PBI)")
+    CHILD_OUT_OF_SCHOOL = "child_out_of_school", _("Anak 7–18 tahun tidak sekolah")
+    NO_WORK = "no_work", _("Usia kerja tanpa pekerjaan/penghasilan")
+    NO_FOOD_AID = "no_food_aid", _("Belum menerima bantuan pangan")
+    UNINHABITABLE_HOUSE = "uninhabitable_house", _("Rumah tidak layak huni (RTLH)")
+    NO_CLEAN_WATER = "no_clean_water", _("Tidak ada air bersih")
+    NO_TOILET = "no_toilet", _("Tidak ada jamban layak")
+    NO_ELECTRICITY = "no_electricity", _("Tidak ada listrik")
+    DISABILITY_UNSUPPORTED = "disability_unsupported", _("Disabilitas/penyakit kronis tanpa dukungan")
+    STUNTING_RISK = "stunting_risk", _("Risiko stunting")
+
+
+# Needs that belong to one member; the others belong to the whole household.
+PERSON_NEEDS = {
+    Need.NO_DOCUMENTS,
+    Need.NO_HEALTH_INSURANCE,
+    Need.CHILD_OUT_OF_SCHOOL,
+    Need.NO_WORK,
+    Need.DISABILITY_UNSUPPORTED,
+    Need.STUNTING_RISK,
+}
+
+
+class ResponsibilityRule(models.Model):
+    """Which OPD answers a need, with the programmes it usually uses and how long it may take."""
+
+    need = models.CharField(_("kebutuhan"), max_length=30, choices=Need.choices, unique=True)
+    opd = models.ForeignKey(Opd, verbose_name=_("OPD penanggung jawab"), on_delete=models.PROTECT, related_name="+")
+    programs = models.ManyToManyField(Program, verbose_name=_("program yang disarankan"), blank=True, related_name="+")
+    due_days = models.PositiveSmallIntegerField(_("batas waktu (hari)"), default=60)
+
+    class Meta:
+        verbose_name = _("aturan tanggung jawab")
+        verbose_name_plural = _("aturan tanggung jawab")
+        ordering = ["need"]
+
+    def __str__(self) -> str:
+        return f"{self.get_need_display()} → {self.opd}"
+
+
+class Assessment(models.Model):
+    """A needs assessment of a household, at a visit or from the case file."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("rumah tangga"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("kunjungan"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_on = models.DateField(_("tanggal asesmen"), default=timezone.localdate)
+    created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("asesmen kebutuhan")
+        verbose_name_plural = _("asesmen kebutuhan")
+        ordering = ["-assessed_on", "-id"]
+        indexes = [models.Index(fields=["household", "assessed_on"], name="coord_assessment_hh_idx")]
+
+    def __str__(self) -> str:
+        return _("Asesmen %(date)s") % {"date": self.assessed_on.strftime("%d/%m/%Y")}
+
+
+class ReferralQuerySet(models.QuerySet):
+    def open(self) -> "ReferralQuerySet":
+        return self.filter(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED])
+
+    def overdue(self, today=None) -> "ReferralQuerySet":
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+
+class Referral(models.Model):
+    """A need of a household (or one member) addressed to an OPD, from sent to fulfilled."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Dikirim")
+        ACCEPTED = "accepted", _("Diterima")
+        DECLINED = "declined", _("Ditolak")
+        FULFILLED = "fulfilled", _("Terpenuhi")
+
+    TRANSITIONS = {
+        Status.SENT: {Status.ACCEPTED, Status.DECLINED, Status.FULFILLED},
+        Status.ACCEPTED: {Status.FULFILLED, Status.DECLINED},
+        Status.DECLINED: {Status.SENT},  # reassigned by Dinsos
+        Status.FULFILLED: set(),
+    }
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name=_("rumah tangga"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("anggota"), on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    need = models.CharField(_("kebutuhan"), max_length=30, choices=Need.choices)
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+    opd = models.ForeignKey(Opd, verbose_name=_("OPD tujuan"), on_delete=models.PROTECT, related_name="referrals")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SENT)
+    due_on = models.DateField(_("batas waktu"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("dikirim oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("dikirim"), default=timezone.now)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ditangani oleh"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_referrals",
+    )
+    decline_reason = models.TextField(_("alasan penolakan"), blank=True)
+    intervention = models.ForeignKey(
+        Intervention,
+        verbose_name=_("intervensi yang memenuhi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    status_changed_at = models.DateTimeField(_("status berubah"), default=timezone.now)
+    fulfilled_at = models.DateTimeField(_("terpenuhi"), null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rujukan")
+        verbose_name_plural = _("rujukan")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["sent", "accepted", "declined", "fulfilled"]),
+                name="coord_referral_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""), name="coord_referral_declined_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="fulfilled") | Q(fulfilled_at__isnull=False),
+                name="coord_referral_fulfilled_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["opd", "status", "due_on"], name="coord_referral_inbox_idx"),
+            models.Index(fields=["household", "need"], name="coord_referral_hh_need_idx"),
+            models.Index(fields=["status", "due_on"], name="coord_referral_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_need_display()} → {self.opd}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.SENT, self.Status.ACCEPTED)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on < timezone.localdate()
+
+
+class ReferralEvent(models.Model):
+    """Every step of a referral: who moved it, when, and why."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(_("dari"), max_length=10, choices=Referral.Status.choices, blank=True)
+    to_status = models.CharField(_("menjadi"), max_length=10, choices=Referral.Status.choices)
+    opd = models.ForeignKey(Opd, verbose_name=_("OPD"), on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("waktu"), default=timezone.now)
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["referral", "at"], name="coord_event_referral_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.from_status} → {self.to_status}"
+
+
+class GraduationProposal(models.Model):
+    """A caseworker proposes that a household has left extreme poverty; a Dinsos supervisor decides."""
+
+    class Basis(models.TextChoices):
+        NEEDS_FULFILLED = "needs_fulfilled", _("Semua kebutuhan terpenuhi")
+        EXPENDITURE = "expenditure", _("Pengeluaran per kapita di atas garis kemiskinan ekstrem")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu keputusan")
+        APPROVED = "approved", _("Disetujui")
+        REJECTED = "rejected", _("Ditolak")
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("rumah tangga"), on_delete=models.PROTECT, related_name="graduation_proposals"
+    )
+    basis = models.CharField(_("dasar"), max_length=20, choices=Basis.choices)
+    expenditure = models.PositiveBigIntegerField(_("pengeluaran per kapita (Rp)"), null=True, blank=True)
+    poverty_line = models.PositiveIntegerField(_("garis kemiskinan berlaku (Rp)"), null=True, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("diusulkan oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("diusulkan"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diputuskan oleh"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+    decision_reason = models.TextField(_("alasan keputusan"), blank=True)
+
+    class Meta:
+        verbose_name = _("usulan graduasi")
+        verbose_name_plural = _("usulan graduasi")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected"]), name="coord_graduation_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["household"], condition=Q(status="pending"), name="coord_graduation_one_pending"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | ~Q(decision_reason=""), name="coord_graduation_decision_has_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "proposed_at"], name="coord_graduation_status_idx")]
+
+    def __str__(self) -> str:
+        return _("Usulan graduasi rumah tangga #%(id)s") % {"id": self.household_id}

@@ -1,0 +1,283 @@
+"""Writes for the coordination workflow. Each is one transaction and leaves history rows."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Opd
+from audit.models import ChangeLog
+from audit.services import log_change, snapshot
+from coordination.models import (
+    PERSON_NEEDS,
+    Assessment,
+    GraduationProposal,
+    Need,
+    Referral,
+    ReferralEvent,
+    ResponsibilityRule,
+)
+from households.models import Household, Person, PovertyLine
+from households.services import household_change_status
+from interventions.models import Intervention, Program
+from interventions.services import intervention_record, intervention_transition
+from poverty.errors import DomainError
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    household: Household,
+    actor,
+    needs: list[tuple[str, Person | None, str]],
+    assessed_on: datetime.date | None = None,
+    visit=None,
+) -> tuple[Assessment, list[Referral], list[tuple[str, Person | None]]]:
+    """Record ticked needs; each becomes a referral to the OPD responsible for it.
+
+    Returns the assessment, the new referrals, and the needs skipped because an open referral
+    for the same need (and member) already exists.
+    """
+    if not needs:
+        raise DomainError(_("Centang paling sedikit satu kebutuhan."))
+    assessment = Assessment.objects.create(
+        household=household, visit=visit, assessed_by=actor, assessed_on=assessed_on or timezone.localdate()
+    )
+    rules = {rule.need: rule for rule in ResponsibilityRule.objects.select_related("opd")}
+    created, skipped = [], []
+    for need, person, note in needs:
+        if need not in Need.values:
+            raise DomainError(_("Kebutuhan tidak dikenal."))
+        if (need in PERSON_NEEDS) != (person is not None):
+            raise DomainError(
+                _("Kebutuhan %(need)s dicatat untuk anggota, bukan untuk rumah tangga (atau sebaliknya).")
+                % {"need": Need(need).label}
+            )
+        if person is not None and person.household_id != household.pk:
+            raise DomainError(_("Anggota bukan bagian dari rumah tangga ini."))
+        open_referrals = Referral.objects.open().filter(household=household, need=need, person=person)
+        if open_referrals.exists():
+            skipped.append((need, person))
+            continue
+        rule = rules.get(need)
+        if rule is None:
+            raise DomainError(
+                _("Belum ada OPD penanggung jawab untuk %(need)s; minta admin mengisi aturan.")
+                % {"need": Need(need).label}
+            )
+        referral = Referral.objects.create(
+            assessment=assessment,
+            household=household,
+            person=person,
+            need=need,
+            note=(note or "").strip()[:300],
+            opd=rule.opd,
+            due_on=assessment.assessed_on + datetime.timedelta(days=rule.due_days),
+            sent_by=actor,
+        )
+        ReferralEvent.objects.create(
+            referral=referral, from_status="", to_status=referral.status, opd=rule.opd, by=actor
+        )
+        log_change(actor=actor, instance=referral, action=ChangeLog.Action.CREATE, case_id=household.pk)
+        created.append(referral)
+    return assessment, created, skipped
+
+
+def _move(referral: Referral, to_status: str, actor, note: str = "", **fields) -> Referral:
+    if to_status not in Referral.TRANSITIONS[referral.status]:
+        raise DomainError(
+            _("Rujukan berstatus %(from)s tidak dapat menjadi %(to)s.")
+            % {"from": referral.get_status_display(), "to": Referral.Status(to_status).label}
+        )
+    before = snapshot(referral)
+    from_status = referral.status
+    referral.status = to_status
+    referral.status_changed_at = timezone.now()
+    for name, value in fields.items():
+        setattr(referral, name, value)
+    referral.full_clean()
+    referral.save()
+    ReferralEvent.objects.create(
+        referral=referral, from_status=from_status, to_status=to_status, opd=referral.opd, by=actor, note=note
+    )
+    log_change(
+        actor=actor,
+        instance=referral,
+        action=ChangeLog.Action.UPDATE,
+        before=before,
+        case_id=referral.household_id,
+        note=note,
+    )
+    return referral
+
+
+def _locked(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().select_related("opd", "household", "person").get(pk=referral.pk)
+
+
+@transaction.atomic
+def referral_accept(*, referral: Referral, actor, assignee=None) -> Referral:
+    referral = _locked(referral)
+    return _move(referral, Referral.Status.ACCEPTED, actor, assigned_to=assignee or referral.assigned_to or actor)
+
+
+@transaction.atomic
+def referral_decline(*, referral: Referral, actor, reason: str) -> Referral:
+    """Not this OPD's to answer: it goes back to Dinsos to be reassigned."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Alasan penolakan wajib diisi."))
+    referral = _locked(referral)
+    return _move(referral, Referral.Status.DECLINED, actor, note=reason, decline_reason=reason)
+
+
+@transaction.atomic
+def referral_assign(*, referral: Referral, actor, assignee) -> Referral:
+    referral = _locked(referral)
+    if assignee.opd_id != referral.opd_id or not assignee.is_active:
+        raise DomainError(_("Petugas harus dari OPD tujuan rujukan."))
+    if not referral.is_open:
+        raise DomainError(_("Rujukan ini sudah tidak terbuka."))
+    before = snapshot(referral)
+    referral.assigned_to = assignee
+    referral.save(update_fields=["assigned_to"])
+    log_change(
+        actor=actor, instance=referral, action=ChangeLog.Action.UPDATE, before=before, case_id=referral.household_id
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_reassign(*, referral: Referral, actor, opd: Opd, due_on: datetime.date | None = None) -> Referral:
+    """Dinsos sends a declined referral to another OPD (or back to the same one)."""
+    referral = _locked(referral)
+    return _move(
+        referral,
+        Referral.Status.SENT,
+        actor,
+        note=_("Dialihkan ke %(opd)s") % {"opd": opd.short_name},
+        opd=opd,
+        decline_reason="",
+        assigned_to=None,
+        due_on=due_on or referral.due_on,
+        sent_by=actor,
+        sent_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def referral_fulfil(
+    *,
+    referral: Referral,
+    actor,
+    intervention: Intervention | None = None,
+    program: Program | None = None,
+    delivered_on: datetime.date | None = None,
+    amount: int | None = None,
+    notes: str = "",
+) -> Referral:
+    """Close a referral with the intervention that met it: an existing one, or one recorded now."""
+    referral = _locked(referral)
+    if intervention is None:
+        if program is None:
+            raise DomainError(_("Pilih program intervensi yang memenuhi rujukan ini."))
+        if program.opd_id != referral.opd_id:
+            raise DomainError(_("Program harus milik OPD tujuan rujukan."))
+        delivered_on = delivered_on or timezone.localdate()
+        intervention = intervention_record(
+            program=program,
+            person=referral.person,
+            household=referral.household,
+            planned_on=delivered_on,
+            amount=amount,
+            notes=notes,
+            recorded_by=actor,
+        )
+        intervention = intervention_transition(
+            intervention=intervention, status=Intervention.Status.DELIVERED, delivered_on=delivered_on, actor=actor
+        )
+    elif intervention.household_id != referral.household_id:
+        raise DomainError(_("Intervensi itu bukan untuk rumah tangga ini."))
+    return _move(referral, Referral.Status.FULFILLED, actor, intervention=intervention, fulfilled_at=timezone.now())
+
+
+def graduation_grounds(household: Household) -> dict:
+    """What supports a graduation now: needs all fulfilled, and/or expenditure above the line in force."""
+    referrals = Referral.objects.filter(household=household)
+    line = PovertyLine.objects.in_force()
+    expenditure = household.expenditure_per_capita
+    return {
+        "referrals": referrals.count(),
+        "unresolved": referrals.exclude(status=Referral.Status.FULFILLED).count(),
+        "needs_fulfilled": referrals.exists() and not referrals.exclude(status=Referral.Status.FULFILLED).exists(),
+        "line": line.amount if line else None,
+        "expenditure": expenditure,
+        "above_line": bool(line and expenditure is not None and expenditure > line.amount),
+    }
+
+
+@transaction.atomic
+def graduation_propose(*, household: Household, actor, basis: str, note: str = "") -> GraduationProposal:
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.status != Household.Status.EXTREME_POOR:
+        raise DomainError(_("Hanya rumah tangga berstatus miskin ekstrem yang dapat diusulkan graduasi."))
+    if GraduationProposal.objects.filter(household=household, status=GraduationProposal.Status.PENDING).exists():
+        raise DomainError(_("Sudah ada usulan graduasi yang menunggu keputusan."))
+    grounds = graduation_grounds(household)
+    if basis == GraduationProposal.Basis.NEEDS_FULFILLED and not grounds["needs_fulfilled"]:
+        raise DomainError(
+            _("Belum semua kebutuhan terpenuhi (%(n)d rujukan belum selesai).") % {"n": grounds["unresolved"]}
+            if grounds["referrals"]
+            else _("Belum ada asesmen kebutuhan untuk rumah tangga ini.")
+        )
+    if basis == GraduationProposal.Basis.EXPENDITURE and not grounds["above_line"]:
+        raise DomainError(
+            _("Pengeluaran per kapita belum diukur atau tidak di atas garis kemiskinan ekstrem yang berlaku.")
+        )
+    proposal = GraduationProposal.objects.create(
+        household=household,
+        basis=basis,
+        expenditure=grounds["expenditure"],
+        poverty_line=grounds["line"],
+        note=(note or "").strip(),
+        proposed_by=actor,
+    )
+    log_change(actor=actor, instance=proposal, action=ChangeLog.Action.CREATE, case_id=household.pk)
+    return proposal
+
+
+@transaction.atomic
+def graduation_decide(*, proposal: GraduationProposal, actor, approve: bool, reason: str) -> GraduationProposal:
+    """A Dinsos supervisor approves (the household becomes graduated) or rejects, always with a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Alasan keputusan wajib diisi."))
+    proposal = GraduationProposal.objects.select_for_update().select_related("household").get(pk=proposal.pk)
+    if proposal.status != GraduationProposal.Status.PENDING:
+        raise DomainError(_("Usulan ini sudah diputuskan."))
+    before = snapshot(proposal)
+    proposal.status = GraduationProposal.Status.APPROVED if approve else GraduationProposal.Status.REJECTED
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.decision_reason = reason
+    proposal.save()
+    log_change(
+        actor=actor, instance=proposal, action=ChangeLog.Action.UPDATE, before=before, case_id=proposal.household_id
+    )
+    if approve:
+        household_change_status(
+            household=proposal.household,
+            status=Household.Status.GRADUATED,
+            reason=_("Graduasi disetujui: %(reason)s") % {"reason": reason},
+            actor=actor,
+        )
+    return proposal
+
+
+@transaction.atomic
+def rule_save(*, actor, rule: ResponsibilityRule, form) -> ResponsibilityRule:
+    before = snapshot(ResponsibilityRule.objects.get(pk=rule.pk))
+    rule = form.save()
+    log_change(actor=actor, instance=rule, action=ChangeLog.Action.UPDATE, before=before)
+    return rule

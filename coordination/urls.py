@@ -1,0 +1,22 @@
+from django.urls import path
+
+from coordination import views
+
+app_name = "coordination"
+
+urlpatterns = [
+    path("households/<int:pk>/assess/", views.assess, name="assess"),
+    path("households/<int:pk>/graduation/", views.graduation_propose_view, name="propose"),
+    path("referrals/", views.inbox, name="inbox"),
+    path("referrals/<int:pk>/", views.referral_detail, name="referral"),
+    path("referrals/<int:pk>/accept/", views.referral_accept_view, name="accept"),
+    path("referrals/<int:pk>/decline/", views.referral_decline_view, name="decline"),
+    path("referrals/<int:pk>/assign/", views.referral_assign_view, name="assign"),
+    path("referrals/<int:pk>/reassign/", views.referral_reassign_view, name="reassign"),
+    path("referrals/<int:pk>/fulfil/", views.referral_fulfil_view, name="fulfil"),
+    path("consolidation/", views.consolidation, name="consolidation"),
+    path("graduations/", views.graduation_list, name="graduations"),
+    path("graduations/<int:pk>/decide/", views.graduation_decide_view, name="decide"),
+    path("accounts/manage/rules/", views.rule_list, name="rules"),
+    path("accounts/manage/rules/<int:pk>/", views.rule_edit, name="rule_edit"),
+]

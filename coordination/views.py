@@ -1,0 +1,454 @@
+"""Needs assessment, referrals to each OPD's inbox, the consolidation matrix, graduation decisions."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Opd
+from coordination.forms import (
+    AssessmentForm,
+    AssignForm,
+    DecisionForm,
+    DeclineForm,
+    FulfilForm,
+    ProposalForm,
+    ReassignForm,
+    RuleForm,
+)
+from coordination.models import GraduationProposal, Need, Referral, ResponsibilityRule
+from coordination.services import (
+    assessment_record,
+    graduation_decide,
+    graduation_grounds,
+    graduation_propose,
+    referral_accept,
+    referral_assign,
+    referral_decline,
+    referral_fulfil,
+    referral_reassign,
+)
+from households.models import Household, Kelurahan
+from poverty import permissions
+from poverty.errors import DomainError
+from poverty.exports import stamped, xlsx_response
+from poverty.permissions import (
+    ACT,
+    ADD,
+    CHANGE,
+    DECIDE,
+    REASSIGN,
+    get_object_for,
+    role_required,
+    signed_in,
+)
+from poverty.submissions import DUPLICATE_MESSAGE, AlreadySubmitted, repeated, run_once
+
+
+def _case_url(household_id: int) -> str:
+    return reverse("cases:detail", args=[household_id]) + "#kebutuhan"
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def assess(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_object_for(request.user, Household, pk)
+    if not permissions.has_perm(request.user, ADD, permissions.Assessment):
+        raise PermissionDenied
+    if response := repeated(request):
+        return response
+    form = AssessmentForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        outcome = {}
+
+        def save() -> str:
+            _assessment, created, skipped = assessment_record(
+                household=household,
+                actor=request.user,
+                needs=form.ticked(),
+                assessed_on=form.cleaned_data["assessed_on"],
+            )
+            outcome.update(created=created, skipped=skipped)
+            return _case_url(household.pk)
+
+        try:
+            url = run_once(request.user, form.cleaned_data.get("submission_token"), save)
+        except AlreadySubmitted as done:
+            messages.info(request, DUPLICATE_MESSAGE)
+            return redirect(done.redirect_to or _case_url(household.pk))
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            opds = sorted({r.opd.short_name for r in outcome["created"]})
+            messages.success(
+                request,
+                _("%(n)d rujukan dikirim ke %(opds)s.")
+                % {"n": len(outcome["created"]), "opds": ", ".join(opds) or "—"},
+            )
+            if outcome["skipped"]:
+                messages.info(
+                    request,
+                    _("%(n)d kebutuhan sudah punya rujukan terbuka dan tidak dikirim ulang.")
+                    % {"n": len(outcome["skipped"])},
+                )
+            return redirect(url)
+    return render(request, "coordination/assess.html", {"form": form, "household": household})
+
+
+def _inbox_queryset(opd_ids):
+    today = timezone.localdate()
+    overdue = Case(
+        When(Q(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED], due_on__lt=today), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    referrals = Referral.objects.select_related("household__kelurahan", "person", "opd", "assigned_to")
+    if opd_ids is not None:
+        referrals = referrals.filter(opd_id__in=opd_ids)
+    return referrals.annotate(overdue=overdue).order_by("-overdue", "due_on", "id")
+
+
+@signed_in
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Referrals addressed to my OPD (supervisors: any OPD), overdue first."""
+    user = request.user
+    if permissions.is_supervisor(user):
+        chosen = request.GET.get("opd", "")
+        opd = Opd.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+        opd_ids = [opd.pk] if opd else None
+    elif permissions.is_caseworker(user):
+        opd, opd_ids = user.opd, [user.opd_id]
+    else:
+        raise PermissionDenied
+    status = request.GET.get("status", "open")
+    referrals = _inbox_queryset(opd_ids)
+    counts = referrals.order_by().aggregate(
+        open=Count("id", filter=Q(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED])),
+        sent=Count("id", filter=Q(status=Referral.Status.SENT)),
+        accepted=Count("id", filter=Q(status=Referral.Status.ACCEPTED)),
+        declined=Count("id", filter=Q(status=Referral.Status.DECLINED)),
+        fulfilled=Count("id", filter=Q(status=Referral.Status.FULFILLED)),
+        overdue=Count(
+            "id", filter=Q(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED], due_on__lt=timezone.localdate())
+        ),
+    )
+    if status == "open":
+        referrals = referrals.filter(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED])
+    elif status in Referral.Status.values:
+        referrals = referrals.filter(status=status)
+    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coordination/inbox.html",
+        {
+            "page_obj": page,
+            "counts": counts,
+            "status": status,
+            "opd": opd,
+            "opds": Opd.objects.filter(is_active=True),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@signed_in
+@require_GET
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_object_for(
+        request.user,
+        Referral.objects.select_related(
+            "household__kelurahan", "person", "opd", "assigned_to", "intervention__program"
+        ),
+        pk,
+    )
+    return render(
+        request,
+        "coordination/referral_detail.html",
+        {
+            "referral": referral,
+            "events": referral.events.select_related("by", "opd"),
+            "may_act": permissions.has_perm(request.user, ACT, referral),
+            "may_reassign": permissions.has_perm(request.user, REASSIGN, referral),
+            "decline_form": DeclineForm(),
+            "assign_form": AssignForm(opd=referral.opd, initial={"assignee": referral.assigned_to_id}),
+            "reassign_form": ReassignForm(initial={"due_on": timezone.localdate() + datetime.timedelta(days=30)}),
+        },
+    )
+
+
+def _act(request: HttpRequest, pk: int, action: str) -> Referral:
+    return get_object_for(request.user, Referral.objects.select_related("opd"), pk, action=action)
+
+
+def _done(request: HttpRequest, referral: Referral, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("coordination:referral", pk=referral.pk)
+
+
+@signed_in
+@require_POST
+def referral_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _act(request, pk, ACT)
+    try:
+        referral_accept(referral=referral, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("coordination:referral", pk=pk)
+    return _done(request, referral, _("Rujukan diterima."))
+
+
+@signed_in
+@require_POST
+def referral_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _act(request, pk, ACT)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Alasan penolakan wajib diisi."))
+        return redirect("coordination:referral", pk=pk)
+    try:
+        referral_decline(referral=referral, actor=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("coordination:referral", pk=pk)
+    return _done(request, referral, _("Rujukan ditolak dan dikembalikan ke Dinas Sosial untuk dialihkan."))
+
+
+@signed_in
+@require_POST
+def referral_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _act(request, pk, ACT)
+    form = AssignForm(request.POST, opd=referral.opd)
+    if not form.is_valid():
+        messages.error(request, _("Pilih petugas dari OPD tujuan."))
+        return redirect("coordination:referral", pk=pk)
+    try:
+        referral_assign(referral=referral, actor=request.user, assignee=form.cleaned_data["assignee"])
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("coordination:referral", pk=pk)
+    return _done(request, referral, _("Petugas ditetapkan."))
+
+
+@signed_in
+@require_POST
+def referral_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _act(request, pk, REASSIGN)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Pilih OPD tujuan baru."))
+        return redirect("coordination:referral", pk=pk)
+    try:
+        referral_reassign(
+            referral=referral, actor=request.user, opd=form.cleaned_data["opd"], due_on=form.cleaned_data["due_on"]
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("coordination:referral", pk=pk)
+    return _done(request, referral, _("Rujukan dialihkan."))
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def referral_fulfil_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept (if needed) and fulfil in one flow: record the delivered intervention that met the need."""
+    referral = _act(request, pk, ACT)
+    if not referral.is_open:
+        messages.info(request, _("Rujukan ini sudah tidak terbuka."))
+        return redirect("coordination:referral", pk=pk)
+    if response := repeated(request):
+        return response
+    form = FulfilForm(request.POST or None, referral=referral)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def save() -> str:
+            referral_fulfil(
+                referral=referral,
+                actor=request.user,
+                program=data["program"],
+                delivered_on=data["delivered_on"],
+                amount=data["amount"],
+                notes=data["notes"],
+            )
+            return reverse("coordination:referral", args=[referral.pk])
+
+        try:
+            url = run_once(request.user, data.get("submission_token"), save)
+        except AlreadySubmitted as done:
+            messages.info(request, DUPLICATE_MESSAGE)
+            return redirect(done.redirect_to or "coordination:inbox")
+        except (DomainError, ValidationError) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, _("Rujukan terpenuhi dan intervensi dicatat sebagai tersalurkan."))
+            return redirect(url)
+    return render(
+        request, "coordination/fulfil.html", {"form": form, "referral": referral, "household": referral.household}
+    )
+
+
+CELL_ORDER = ["overdue", "sent", "accepted", "declined", "fulfilled"]
+
+
+def consolidation_cells(households: list[Household], opd: Opd | None) -> dict[int, dict[str, dict]]:
+    """For each household and need: the state of its referrals, the most pressing first."""
+    referrals = Referral.objects.filter(household__in=households)
+    if opd is not None:
+        referrals = referrals.filter(opd=opd)
+    today = timezone.localdate()
+    cells: dict[int, dict[str, dict]] = {h.pk: {} for h in households}
+    for household_id, need, status, due_on, count in (
+        referrals.values_list("household_id", "need", "status", "due_on").annotate(n=Count("id")).order_by()
+    ):
+        state = "overdue" if status in ("sent", "accepted") and due_on < today else status
+        cell = cells[household_id].setdefault(need, {"state": state, "count": 0})
+        cell["count"] += count
+        if CELL_ORDER.index(state) < CELL_ORDER.index(cell["state"]):
+            cell["state"] = state
+    return cells
+
+
+@signed_in
+@require_GET
+def consolidation(request: HttpRequest) -> HttpResponse:
+    """Households × needs for a kelurahan: what is referred, accepted, fulfilled or declined."""
+    kelurahan = Kelurahan.objects.filter(pk=request.GET.get("kelurahan") or 0).select_related("kecamatan").first()
+    if kelurahan is None:
+        kelurahan = Kelurahan.objects.filter(name="Kameloh Baru").first() or Kelurahan.objects.first()
+    opd = Opd.objects.filter(pk=request.GET.get("opd") or 0).first()
+    households = Household.objects.active().filter(kelurahan=kelurahan).order_by("head_name", "id")
+    needs = list(Need)
+    if request.GET.get("format") == "xlsx":
+        everyone = list(households)
+        cells = consolidation_cells(everyone, opd)
+        labels = dict(Referral.Status.choices) | {"overdue": _("Terlambat")}
+        rows = [[_("No. rumah tangga"), _("Kepala keluarga"), _("Status"), *[n.label for n in needs]]]
+        for household in everyone:
+            row = [household.pk, household.head_name, household.get_status_display()]
+            for need in needs:
+                cell = cells[household.pk].get(need.value)
+                row.append(f"{labels[cell['state']]} ({cell['count']})" if cell else "")
+            rows.append(row)
+        return xlsx_response(
+            rows, stamped(f"konsolidasi-{kelurahan.name.lower().replace(' ', '-')}", "xlsx"), "Konsolidasi"
+        )
+    page = Paginator(households, 50).get_page(request.GET.get("page"))
+    cells = consolidation_cells(list(page), opd)
+    matrix = [(household, [(need, cells[household.pk].get(need.value)) for need in needs]) for household in page]
+    return render(
+        request,
+        "coordination/consolidation.html",
+        {
+            "kelurahan": kelurahan,
+            "opd": opd,
+            "needs": needs,
+            "matrix": matrix,
+            "page_obj": page,
+            "kelurahan_list": Kelurahan.objects.order_by("name"),
+            "opds": Opd.objects.filter(is_active=True),
+        },
+    )
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def graduation_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_object_for(request.user, Household, pk)
+    if not permissions.has_perm(request.user, ADD, GraduationProposal):
+        raise PermissionDenied
+    if response := repeated(request):
+        return response
+    grounds = graduation_grounds(household)
+    initial = {
+        "basis": GraduationProposal.Basis.NEEDS_FULFILLED
+        if grounds["needs_fulfilled"]
+        else GraduationProposal.Basis.EXPENDITURE
+    }
+    form = ProposalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+
+        def save() -> str:
+            graduation_propose(
+                household=household,
+                actor=request.user,
+                basis=form.cleaned_data["basis"],
+                note=form.cleaned_data["note"],
+            )
+            return reverse("cases:detail", args=[household.pk])
+
+        try:
+            url = run_once(request.user, form.cleaned_data.get("submission_token"), save)
+        except AlreadySubmitted as done:
+            messages.info(request, DUPLICATE_MESSAGE)
+            return redirect(done.redirect_to or "cases:registry")
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Usulan graduasi dikirim ke supervisor Dinas Sosial."))
+            return redirect(url)
+    return render(request, "coordination/propose.html", {"form": form, "household": household, "grounds": grounds})
+
+
+@role_required(lambda user: permissions.has_perm(user, DECIDE, GraduationProposal))
+@require_GET
+def graduation_list(request: HttpRequest) -> HttpResponse:
+    pending = GraduationProposal.objects.filter(status=GraduationProposal.Status.PENDING).select_related(
+        "household__kelurahan", "proposed_by"
+    )
+    decided = GraduationProposal.objects.exclude(status=GraduationProposal.Status.PENDING).select_related(
+        "household", "decided_by"
+    )[:50]
+    return render(
+        request, "coordination/graduations.html", {"pending": pending, "decided": decided, "form": DecisionForm()}
+    )
+
+
+@signed_in
+@require_POST
+def graduation_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_for(request.user, GraduationProposal, pk, action=DECIDE)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Alasan keputusan wajib diisi."))
+        return redirect("coordination:graduations")
+    try:
+        graduation_decide(
+            proposal=proposal,
+            actor=request.user,
+            approve=form.cleaned_data["decision"] == "approve",
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Keputusan graduasi disimpan."))
+    return redirect("coordination:graduations")
+
+
+@role_required(permissions.is_admin)
+def rule_list(request: HttpRequest) -> HttpResponse:
+    rules = ResponsibilityRule.objects.select_related("opd").prefetch_related("programs")
+    return render(request, "coordination/rules.html", {"rules": rules})
+
+
+@role_required(permissions.is_admin)
+@require_http_methods(["GET", "POST"])
+def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_for(request.user, ResponsibilityRule, pk, action=CHANGE)
+    form = RuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        from coordination.services import rule_save
+
+        rule_save(actor=request.user, rule=rule, form=form)
+        messages.success(request, _("Aturan disimpan."))
+        return redirect("coordination:rules")
+    return render(request, "coordination/rule_form.html", {"form": form, "rule": rule})
