@@ -42,6 +42,17 @@ class HouseholdFilter(django_filters.FilterSet):
     overdue = django_filters.ChoiceFilter(
         label=_("Tindak lanjut terlambat"), choices=YES_NO[1:], method="filter_overdue"
     )
+    visited = django_filters.ChoiceFilter(
+        label=_("Dikunjungi 30 hari terakhir"), choices=YES_NO[1:], method="filter_visited"
+    )
+    fell_back = django_filters.ChoiceFilter(
+        label=_("Pernah graduasi lalu kembali miskin ekstrem"), choices=YES_NO[1:], method="filter_fell_back"
+    )
+    needs = django_filters.ChoiceFilter(
+        label=_("Kebutuhan"),
+        choices=[("fulfilled", _("Semua terpenuhi")), ("open", _("Ada yang belum terpenuhi"))],
+        method="filter_needs",
+    )
     opd = django_filters.ModelChoiceFilter(
         label=_("OPD yang mengintervensi"), queryset=Opd.objects.all(), method="filter_opd"
     )
@@ -117,6 +128,18 @@ class HouseholdFilter(django_filters.FilterSet):
             return queryset
         since = timezone.localdate() - datetime.timedelta(days=30)
         return queryset.filter(Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=since))
+
+    def filter_visited(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        since = timezone.localdate() - datetime.timedelta(days=30)
+        return queryset.filter(last_visit_on__gte=since) if value else queryset
+
+    def filter_fell_back(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(fell_back_at__isnull=False) if value else queryset
+
+    def filter_needs(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "fulfilled":
+            return queryset.filter(referral_count__gt=0, unfulfilled_referrals=0)
+        return queryset.filter(unfulfilled_referrals__gt=0)
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(next_follow_up_on__lt=timezone.localdate()) if value else queryset

@@ -4,7 +4,8 @@ import datetime
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,7 +31,12 @@ def registry(request: HttpRequest) -> HttpResponse:
     households = Household.objects.select_related("kelurahan__kecamatan").order_by("-id")
     filterset = HouseholdFilter(search.filter_data(request), queryset=households)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    persons = filterset.qs.order_by().aggregate(
+        extreme_poor=Coalesce(Sum("extreme_poor_count", filter=Q(status=Household.Status.EXTREME_POOR)), 0),
+        served=Coalesce(Sum("served_count", filter=Q(status=Household.Status.EXTREME_POOR)), 0),
+    )
     context = {
+        "persons": persons,
         "filter": filterset,
         "page_obj": page,
         "sort": request.GET.get("sort", ""),

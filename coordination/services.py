@@ -25,6 +25,15 @@ from interventions.services import intervention_record, intervention_transition
 from poverty.errors import DomainError
 
 
+def household_refresh_referrals(household_id: int) -> None:
+    """The household's referral counts, which the registry and dashboard read ("all needs fulfilled")."""
+    referrals = Referral.objects.filter(household_id=household_id)
+    Household.objects.filter(pk=household_id).update(
+        referral_count=referrals.count(),
+        unfulfilled_referrals=referrals.exclude(status=Referral.Status.FULFILLED).count(),
+    )
+
+
 @transaction.atomic
 def assessment_record(
     *,
@@ -81,6 +90,7 @@ def assessment_record(
         )
         log_change(actor=actor, instance=referral, action=ChangeLog.Action.CREATE, case_id=household.pk)
         created.append(referral)
+    household_refresh_referrals(household.pk)
     return assessment, created, skipped
 
 
@@ -109,6 +119,7 @@ def _move(referral: Referral, to_status: str, actor, note: str = "", **fields) -
         case_id=referral.household_id,
         note=note,
     )
+    household_refresh_referrals(referral.household_id)
     return referral
 
 

@@ -141,6 +141,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "id", filter=Q(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED], due_on__lt=timezone.localdate())
         ),
     )
+    if request.GET.get("overdue") == "1":
+        referrals = referrals.filter(
+            status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED], due_on__lt=timezone.localdate()
+        )
     if status == "open":
         referrals = referrals.filter(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED])
     elif status in Referral.Status.values:

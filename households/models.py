@@ -196,6 +196,12 @@ class Household(models.Model):
     last_visit_on = models.DateField(_("kunjungan terakhir"), null=True, blank=True, editable=False)
     next_follow_up_on = models.DateField(_("tindak lanjut berikutnya"), null=True, blank=True, editable=False)
     delivered_count = models.PositiveIntegerField(_("intervensi tersalurkan"), default=0, editable=False)
+    # Active extreme-poor members reached by a delivered intervention (their own or the household's).
+    served_count = models.PositiveIntegerField(_("jiwa terlayani"), default=0, editable=False)
+    referral_count = models.PositiveIntegerField(_("jumlah rujukan"), default=0, editable=False)
+    unfulfilled_referrals = models.PositiveIntegerField(_("rujukan belum terpenuhi"), default=0, editable=False)
+    # When a graduated household fell back into extreme poverty (the latest time).
+    fell_back_at = models.DateTimeField(_("kembali miskin ekstrem"), null=True, blank=True, editable=False)
     # Retention: a household that left the programme can be archived by a supervisor: hidden from
     # default lists and active counts, still readable by direct link and in the audit trail.
     archived_at = models.DateTimeField(_("diarsipkan"), null=True, blank=True, editable=False)
@@ -263,6 +269,7 @@ class Household(models.Model):
             models.Index(fields=["next_follow_up_on"], name="households_hh_follow_up_idx"),
             models.Index(fields=["delivered_count"], name="households_hh_delivered_idx"),
             models.Index(fields=["archived_at"], name="households_hh_archived_idx"),
+            models.Index(fields=["kelurahan", "status", "archived_at"], name="households_hh_dashboard_idx"),
         ]
 
     def __str__(self) -> str:
@@ -410,6 +417,8 @@ class Person(models.Model):
         _("kepesertaan JKN"), max_length=20, choices=HealthInsurance.choices, default=HealthInsurance.UNKNOWN
     )
     is_extreme_poor = models.BooleanField(_("miskin ekstrem"), default=True)
+    # Reached by a delivered intervention, of their own or for their whole household (kept by the services).
+    is_served = models.BooleanField(_("terlayani"), default=False, editable=False)
     status = models.CharField(_("status keanggotaan"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)

@@ -44,6 +44,7 @@ def household_refresh_summary(household_id: int) -> None:
         head_name=head or "",
         member_count=members.count(),
         extreme_poor_count=members.filter(is_extreme_poor=True).count(),
+        served_count=members.filter(is_extreme_poor=True, is_served=True).count(),
         last_visit_on=latest_visit["visited_on"] if latest_visit else None,
         # The follow-up that is still open is the one asked for at the latest visit.
         next_follow_up_on=latest_visit["next_follow_up_on"] if latest_visit else None,
@@ -117,10 +118,12 @@ def household_change_status(
         changed_by=actor if actor and actor.is_authenticated else None,
         reason=reason,
     )
+    if change.from_status == Household.Status.GRADUATED and status == Household.Status.EXTREME_POOR:
+        household.fell_back_at = change.changed_at
     household.status = status
     household.status_changed_at = change.changed_at
     household.version = F("version") + 1
-    household.save(update_fields=["status", "status_changed_at", "version", "updated_at"])
+    household.save(update_fields=["status", "status_changed_at", "fell_back_at", "version", "updated_at"])
     household.refresh_from_db(fields=["version"])
     log_change(
         actor=actor,

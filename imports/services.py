@@ -269,6 +269,16 @@ def refresh_summaries(household_ids: list[int]) -> None:
             member_count=Coalesce(
                 Subquery(active.order_by().values("household").annotate(n=Count("id")).values("n")[:1]), 0
             ),
+            served_count=Coalesce(
+                Subquery(
+                    active.filter(is_extreme_poor=True, is_served=True)
+                    .order_by()
+                    .values("household")
+                    .annotate(n=Count("id"))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
             extreme_poor_count=Coalesce(
                 Subquery(
                     active.filter(is_extreme_poor=True)

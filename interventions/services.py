@@ -15,11 +15,20 @@ from poverty.errors import DomainError
 
 
 def household_refresh_delivered(household_id: int) -> None:
-    """Keep the registry's "interventions delivered" count of a household right."""
+    """Keep what the registry and dashboard read right: interventions delivered to the household, which
+    members they reached, and how many of its extreme-poor members are served."""
+    delivered = Intervention.objects.filter(household_id=household_id, status=Intervention.Status.DELIVERED)
+    whole_household = delivered.filter(person__isnull=True).exists()
+    members = Person.objects.filter(household_id=household_id)
+    if whole_household:
+        members.update(is_served=True)
+    else:
+        reached = delivered.filter(person__isnull=False).values("person_id")
+        members.filter(pk__in=reached).update(is_served=True)
+        members.exclude(pk__in=reached).update(is_served=False)
     Household.objects.filter(pk=household_id).update(
-        delivered_count=Intervention.objects.filter(
-            household_id=household_id, status=Intervention.Status.DELIVERED
-        ).count()
+        delivered_count=delivered.count(),
+        served_count=members.filter(status=Person.Status.ACTIVE, is_extreme_poor=True, is_served=True).count(),
     )
 
 

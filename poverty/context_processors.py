@@ -13,7 +13,11 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not permissions.has_role(user):
         return {"nav_items": []}
-    items = [(_("Beranda"), reverse("home")), (_("Registri"), reverse("cases:registry"))]
+    items = [
+        (_("Beranda"), reverse("home")),
+        (_("Dasbor"), reverse("dashboard:index")),
+        (_("Registri"), reverse("cases:registry")),
+    ]
     if permissions.is_caseworker(user) or permissions.is_supervisor(user):
         items.append((_("Pekerjaan saya"), reverse("cases:my_work")))
         open_referrals = Referral.objects.open()

@@ -38,6 +38,11 @@ def xlsx_response(rows: Iterable[list], filename: str, sheet_title: str = "Data"
     sheet = workbook.create_sheet(sheet_title[:31])
     for row in rows:
         sheet.append(row)
+    return workbook_response(workbook, filename)
+
+
+def workbook_response(workbook: Workbook, filename: str) -> FileResponse:
+    """Send a (write-only) workbook: saved to a temporary file, then streamed from it."""
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     workbook.save(handle)
     handle.seek(0)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cases",
     "imports",
     "coordination",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

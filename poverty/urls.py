@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("audit.urls")),
     path("", include("imports.urls")),
     path("", include("coordination.urls")),
+    path("", include("dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

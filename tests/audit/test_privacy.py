@@ -47,6 +47,9 @@ def caseworker_pages(household: Household) -> list[str]:
         reverse("interventions:bulk"),
         reverse("interventions:bulk") + "?extreme_poor=false",
         reverse("interventions:list"),
+        reverse("dashboard:index"),
+        reverse("coordination:inbox"),
+        reverse("coordination:consolidation"),
     ]
     if visit:
         pages.append(reverse("households:visit_edit", args=[visit.pk]))

@@ -16,6 +16,8 @@ from faker import Faker
 
 from accounts.models import Opd, Role, User
 from coordination.services import assessment_record, referral_accept, referral_decline, referral_fulfil
+from dashboard.models import Baseline
+from dashboard.services import baseline_take
 from households.models import (
     CookingFuel,
     Disability,
@@ -24,6 +26,7 @@ from households.models import (
     Floor,
     HealthInsurance,
     Household,
+    HouseholdStatusChange,
     Kelurahan,
     Lighting,
     MaritalStatus,
@@ -230,6 +233,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._accounts()
             created = self._households(users)
+            if created and not Baseline.objects.exists():
+                self._baseline(users)
         self.stdout.write(self.style.SUCCESS(f"Data demo siap: {created} rumah tangga baru."))
         self.stdout.write(f"Akun demo (kata sandi semua: {settings.DEMO_PASSWORD}):")
         for username, _first, _last, opd, role in ACCOUNTS:
@@ -425,3 +430,13 @@ class Command(BaseCommand):
                     program=program,
                     delivered_on=today - datetime.timedelta(days=rng.randint(0, 9)),
                 )
+
+    def _baseline(self, users) -> None:
+        """The demo families were registered from the P3KE list of January 2024: date their registration
+        then, and store that count as the baseline the dashboard compares against."""
+        registered = datetime.datetime(2024, 1, 15, 9, 0, tzinfo=timezone.get_current_timezone())
+        HouseholdStatusChange.objects.filter(household__p3ke_id__startswith="P3KE-6271-", from_status="").update(
+            changed_at=registered
+        )
+        Household.objects.filter(p3ke_id__startswith="P3KE-6271-").update(status_changed_at=registered)
+        baseline_take(label="P3KE Januari 2024", actor=users["supervisor"], taken_at=registered)

@@ -1,0 +1,72 @@
+"""The dashboard as a workbook: the filters and headline first, then one sheet per table."""
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+
+def dashboard_workbook(filters, data: dict):
+    """One sheet per table; the first sheet states the filters and the headline."""
+    workbook = Workbook(write_only=True)
+    head = data["headline"]
+    sheet = workbook.create_sheet(_("Ringkasan"))
+    sheet.append([_("Dasbor kemiskinan ekstrem Kota Palangka Raya")])
+    sheet.append([_("Saringan"), _("Kecamatan"), str(filters.kecamatan or _("semua")), _("Kelurahan"), str(filters.kelurahan or _("semua")),
+                  _("OPD"), str(filters.opd or _("semua")), _("Periode"), f"{filters.start:%d/%m/%Y} – {filters.end:%d/%m/%Y}"])  # fmt: skip
+    sheet.append([])
+    rows = [
+        (_("Jiwa miskin ekstrem sekarang"), head["ep_persons"]),
+        (_("Jiwa miskin ekstrem pada data dasar"), head.get("baseline_persons")),
+        (_("Rumah tangga miskin ekstrem sekarang"), head["ep_households"]),
+        (_("Rumah tangga miskin ekstrem pada data dasar"), head.get("baseline_households")),
+        (_("Rumah tangga graduasi"), head["graduated"]),
+        (_("Rumah tangga kembali miskin ekstrem"), head["fell_back"]),
+        (_("Jiwa miskin ekstrem terlayani (≥1 intervensi tersalurkan)"), head["served_persons"]),
+        (_("Rumah tangga dengan semua kebutuhan terpenuhi"), head["needs_fulfilled"]),
+        (_("Rumah tangga dikunjungi 30 hari terakhir"), head["visited"]),
+        (_("Rujukan terlambat"), head["overdue_referrals"]),
+        (_("Tindak lanjut terlambat"), head["overdue_follow_ups"]),
+    ]
+    for label, value in rows:
+        sheet.append([label, value])
+    places = workbook.create_sheet(_("Per wilayah"))
+    places.append([_("Kecamatan"), _("Kelurahan"), _("Lokus prioritas"), _("RT miskin ekstrem"), _("Jiwa miskin ekstrem"), _("Jiwa terlayani"),
+                   _("Graduasi"), _("Kembali miskin ekstrem"), _("Kebutuhan terpenuhi"), _("Dikunjungi 30 hari"), _("Tindak lanjut terlambat")])  # fmt: skip
+    for row in data["places"]:
+        places.append([row["kecamatan"].name, row["kelurahan"].name, _("ya") if row["kelurahan"].is_priority_locus else "", row["ep_households"],
+                       row["ep_persons"], row["served_persons"], row["graduated"], row["fell_back"], row["needs_fulfilled"], row["visited"],
+                       row["overdue_follow_ups"]])  # fmt: skip
+    opds = workbook.create_sheet(_("Per OPD"))
+    opds.append([_("OPD"), _("Direncanakan"), _("Berjalan"), _("Tersalurkan"), _("Dibatalkan"), _("Jiwa terjangkau"), _("Nilai (Rp)"),
+                 _("Rujukan diterima OPD"), _("Diterima"), _("Terpenuhi"), _("Ditolak"), _("Terlambat"), _("Median hari sampai terpenuhi")])  # fmt: skip
+    for row in data["opds"]:
+        opds.append([row["opd"].short_name, row["planned"], row["in_progress"], row["delivered"], row["cancelled"], row["persons"], row["amount"],
+                     row["received"], row["accepted"], row["fulfilled"], row["declined"], row["overdue"], row["median_days"]])  # fmt: skip
+    trend = workbook.create_sheet(_("Tren bulanan"))
+    trend.append([_("Bulan"), _("Jiwa miskin ekstrem"), _("Graduasi"), _("Intervensi tersalurkan")])
+    for row in data["trend"]:
+        trend.append([row["month"].strftime("%m/%Y"), row["ep_persons"], row["graduations"], row["delivered"]])
+    cohort = workbook.create_sheet(_("Kohor data dasar"))
+    cohort.append(
+        [
+            _("Kelurahan"),
+            _("Jiwa pada data dasar"),
+            _("Terlayani"),
+            _("Graduasi"),
+            _("Masih menunggu"),
+            _("Kembali miskin ekstrem"),
+            _("Lainnya"),
+        ]
+    )
+    for row in data["cohort"]:
+        cohort.append(
+            [
+                row["kelurahan"].name,
+                row["total"],
+                row["served"],
+                row["graduated"],
+                row["waiting"],
+                row["fell_back"],
+                row["other"],
+            ]
+        )
+    return workbook

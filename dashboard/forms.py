@@ -1,0 +1,23 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Opd
+from households.models import Kecamatan, Kelurahan
+from poverty.forms import DateInput
+
+
+class DashboardFilterForm(forms.Form):
+    period_from = forms.DateField(label=_("Periode dari"), required=False, widget=DateInput())
+    period_to = forms.DateField(label=_("sampai"), required=False, widget=DateInput())
+    kecamatan = forms.ModelChoiceField(label=_("Kecamatan"), queryset=Kecamatan.objects.all(), required=False)
+    kelurahan = forms.ModelChoiceField(
+        label=_("Kelurahan"), queryset=Kelurahan.objects.order_by("name"), required=False
+    )
+    opd = forms.ModelChoiceField(label=_("OPD"), queryset=Opd.objects.all(), required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("Tanggal awal periode harus sebelum tanggal akhir."))
+        return data

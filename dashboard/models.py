@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from households.models import Kelurahan, Person
+
+
+class Baseline(models.Model):
+    """The count when the programme started, kept as it was: never recomputed from today's data."""
+
+    taken_at = models.DateTimeField(_("diambil"), default=timezone.now)
+    label = models.CharField(_("nama"), max_length=100, help_text=_("Mis. P3KE Januari 2024."))
+    persons = models.PositiveIntegerField(_("jiwa miskin ekstrem"))
+    households = models.PositiveIntegerField(_("rumah tangga miskin ekstrem"))
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("data dasar")
+        verbose_name_plural = _("data dasar")
+        ordering = ["-taken_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class BaselinePerson(models.Model):
+    """Who was extreme-poor at the baseline, and where: the cohort the dashboard follows."""
+
+    baseline = models.ForeignKey(Baseline, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    household_id = models.PositiveBigIntegerField()
+    kelurahan = models.ForeignKey(Kelurahan, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["baseline", "person"], name="dashboard_baseline_person_unique")]
+        indexes = [models.Index(fields=["baseline", "kelurahan"], name="dashboard_bp_kel_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.baseline_id}:{self.person_id}"

@@ -1,0 +1,162 @@
+"""The dashboard's numbers are exact, drill down to matching lists, and stay within a fixed number of queries."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from dashboard.models import Baseline
+from dashboard.services import baseline_take
+from households.models import Household, Kelurahan, Person
+from households.services import household_change_status
+from interventions.models import Intervention
+from tests.factories import InterventionFactory, PersonFactory, kelurahan, opd
+
+pytestmark = pytest.mark.django_db
+URL = reverse("dashboard:index")
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    settings.DEBUG = False
+
+
+def registry_numbers(client, link: str) -> tuple[int, int, int]:
+    page = client.get(link)
+    return (
+        page.context["page_obj"].paginator.count,
+        page.context["persons"]["extreme_poor"],
+        page.context["persons"]["served"],
+    )
+
+
+def test_headline_against_the_stored_baseline_of_the_demo(client_as, demo):
+    response = client_as("supervisor").get(URL)
+    head = response.context["headline"]
+    assert (head["ep_persons"], head["baseline_persons"], head["ep_households"], head["baseline_households"]) == (
+        69,
+        69,
+        21,
+        21,
+    )
+    kameloh = next(row for row in response.context["places"] if row["kelurahan"].name == "Kameloh Baru")
+    assert kameloh["ep_persons"] == 33 and kameloh["kelurahan"].is_priority_locus
+    assert Baseline.objects.get().label == "P3KE Januari 2024"
+
+
+def test_every_headline_and_place_number_matches_the_list_it_links_to(client_as, demo):
+    client = client_as("supervisor")
+    response = client.get(URL)
+    head, links = response.context["headline"], response.context["links"]
+    households, persons, served = registry_numbers(client, links["ep"])
+    assert (households, persons, served) == (head["ep_households"], head["ep_persons"], head["served_persons"])
+    for key in ("graduated", "fell_back", "needs_fulfilled", "visited", "overdue_follow_ups"):
+        assert registry_numbers(client, links[key])[0] == head[key], key
+    inbox = client.get(links["overdue_referrals"])
+    assert inbox.context["page_obj"].paginator.count == head["overdue_referrals"]
+    for row in response.context["places"]:
+        households, persons, served = registry_numbers(client, row["links"]["ep"])
+        assert (households, persons, served) == (row["ep_households"], row["ep_persons"], row["served_persons"]), row[
+            "kelurahan"
+        ]
+        assert registry_numbers(client, row["links"]["visited"])[0] == row["visited"]
+
+
+def test_opd_numbers_match_the_intervention_list(client_as, demo):
+    client = client_as("supervisor")
+    response = client.get(URL)
+    for row in response.context["opds"]:
+        for status in ("planned", "in_progress", "delivered", "cancelled"):
+            listed = client.get(row["links"][status]).context["page_obj"].paginator.count
+            assert listed == row[status], (row["opd"], status)
+        delivered = Intervention.objects.filter(opd=row["opd"], status="delivered")
+        assert row["amount"] == sum(i.amount or 0 for i in delivered)
+
+
+def test_filters_by_place_narrow_every_number(client_as, demo):
+    rakumpit = Kelurahan.objects.get(name="Petuk Bukit").kecamatan
+    response = client_as("supervisor").get(URL, {"kecamatan": rakumpit.pk})
+    assert {row["kecamatan"].name for row in response.context["places"]} == {"Rakumpit"}
+    assert response.context["headline"]["ep_persons"] == 11
+    assert response.context["headline"]["baseline_persons"] == 11
+
+
+def test_trend_is_computed_from_the_recorded_history(client_as, supervisor):
+    household = PersonFactory().household
+    Household.objects.filter(pk=household.pk).update(extreme_poor_count=1)
+    from households.models import HouseholdStatusChange
+
+    HouseholdStatusChange.objects.create(household=household, from_status="", to_status="extreme_poor", changed_by=supervisor,
+                                         reason="awal", changed_at=timezone.now() - datetime.timedelta(days=90))  # fmt: skip
+    household_change_status(household=household, status="graduated", reason="Mandiri", actor=supervisor)
+    trend = client_as("supervisor").get(URL).context["trend"]
+    assert trend[-1]["graduations"] == 1 and trend[-1]["ep_persons"] == 0
+    assert trend[-4]["ep_persons"] == 1  # three months ago the household was counted
+
+
+def test_the_cohort_follows_baseline_persons(client_as, supervisor):
+    served, waiting, graduated = (PersonFactory() for _ in range(3))
+    baseline_take(label="awal", actor=supervisor)
+    Person.objects.filter(pk=served.pk).update(is_served=True)
+    household_change_status(household=graduated.household, status="graduated", reason="Mandiri", actor=supervisor)
+    row = client_as("supervisor").get(URL).context["cohort"][0]
+    assert (row["total"], row["served"], row["waiting"], row["graduated"], row["fell_back"]) == (3, 1, 1, 1, 0)
+    household_change_status(household=graduated.household, status="extreme_poor", reason="Kembali", actor=supervisor)
+    row = client_as("supervisor").get(URL).context["cohort"][0]
+    assert (row["graduated"], row["fell_back"]) == (0, 1)
+
+
+def test_a_caseworker_sees_the_page_limited_to_their_opds_measures(client_as):
+    InterventionFactory(program__opd=opd("Disnaker"))
+    InterventionFactory(program__opd=opd("Dinsos"))
+    response = client_as("disnaker_caseworker").get(URL, {"opd": opd("Dinsos").pk})
+    assert [row["opd"].short_name for row in response.context["opds"]] == ["Disnaker"]
+    assert "dibatasi untuk Disnaker" in response.text
+
+
+def test_export_has_one_sheet_per_table_with_the_filters_first(client_as, demo):
+    response = client_as("supervisor").get(URL, {"format": "xlsx", "kelurahan": kelurahan("Kameloh Baru").pk})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["Ringkasan", "Per wilayah", "Per OPD", "Tren bulanan", "Kohor data dasar"]
+    summary = [row for row in workbook["Ringkasan"].iter_rows(values_only=True)]
+    assert "Kameloh Baru" in summary[1]
+    assert ("Jiwa miskin ekstrem sekarang", 33) in [tuple(r[:2]) for r in summary]
+
+
+def test_print_layout_has_no_navigation(client_as, demo):
+    response = client_as("supervisor").get(URL, {"print": "1"})
+    assert "navbar" not in response.text and "print.css" in response.text
+    assert "Laporan Penghapusan Kemiskinan Ekstrem" in response.text
+
+
+def test_every_chart_has_its_data_table(client_as, demo):
+    html = client_as("supervisor").get(URL).text
+    for table_id in re.findall(r'data-chart-for="([^"]+)"', html):
+        assert f'id="{table_id}"' in html
+    assert "chart.umd.min.js" in html and "cdn" not in html.lower()
+
+
+def test_query_count_is_bounded(client_as, demo, django_assert_max_num_queries):
+    client = client_as("supervisor")
+    params = {"kelurahan": kelurahan("Kameloh Baru").pk, "opd": opd("Dinsos").pk}
+    with django_assert_max_num_queries(20):
+        client.get(URL, params)
+
+
+def test_bad_period_is_explained(client_as):
+    response = client_as("supervisor").get(URL, {"period_from": "2025-05-01", "period_to": "2025-01-01"})
+    assert "Tanggal awal periode harus sebelum tanggal akhir" in response.text
+
+
+def test_take_baseline_command(supervisor):
+    PersonFactory.create_batch(2)
+    out = io.StringIO()
+    call_command("take_baseline", "--label", "Uji", "--user", supervisor.username, stdout=out)
+    assert "2 jiwa, 2 rumah tangga" in out.getvalue()
