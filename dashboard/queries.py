@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, DurationField, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -162,7 +162,9 @@ def by_opd(filters: Filters) -> list[dict]:
         .order_by()
     )
     if connection.vendor == "postgresql":
-        referral_counts = referral_counts.annotate(median_days=Median(days, filter=Q(status=Referral.Status.FULFILLED)))
+        referral_counts = referral_counts.annotate(
+            median_days=Median(days, filter=Q(status=Referral.Status.FULFILLED), output_field=DurationField())
+        )
     flows = {row["opd_id"]: row for row in referral_counts}
     if connection.vendor != "postgresql":
         # SQLite has no median aggregate; the demo city has a handful of rows.

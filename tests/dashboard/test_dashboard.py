@@ -93,8 +93,14 @@ def test_trend_is_computed_from_the_recorded_history(client_as, supervisor):
     Household.objects.filter(pk=household.pk).update(extreme_poor_count=1)
     from households.models import HouseholdStatusChange
 
-    HouseholdStatusChange.objects.create(household=household, from_status="", to_status="extreme_poor", changed_by=supervisor,
-                                         reason="awal", changed_at=timezone.now() - datetime.timedelta(days=90))  # fmt: skip
+    HouseholdStatusChange.objects.create(
+        household=household,
+        from_status="",
+        to_status="extreme_poor",
+        changed_by=supervisor,
+        reason="awal",
+        changed_at=timezone.now() - datetime.timedelta(days=90),
+    )
     household_change_status(household=household, status="graduated", reason="Mandiri", actor=supervisor)
     trend = client_as("supervisor").get(URL).context["trend"]
     assert trend[-1]["graduations"] == 1 and trend[-1]["ep_persons"] == 0
