@@ -124,7 +124,11 @@ def _move(referral: Referral, to_status: str, actor, note: str = "", **fields) -
 
 
 def _locked(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update(of=("self",)).select_related("opd", "household", "person").get(pk=referral.pk)
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("opd", "household", "person")
+        .get(pk=referral.pk)
+    )
 
 
 @transaction.atomic
@@ -264,7 +268,9 @@ def graduation_decide(*, proposal: GraduationProposal, actor, approve: bool, rea
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Alasan keputusan wajib diisi."))
-    proposal = GraduationProposal.objects.select_for_update(of=("self",)).select_related("household").get(pk=proposal.pk)
+    proposal = (
+        GraduationProposal.objects.select_for_update(of=("self",)).select_related("household").get(pk=proposal.pk)
+    )
     if proposal.status != GraduationProposal.Status.PENDING:
         raise DomainError(_("Usulan ini sudah diputuskan."))
     before = snapshot(proposal)

@@ -131,7 +131,7 @@ def test_export_has_one_sheet_per_table_with_the_filters_first(client_as, demo):
     response = client_as("supervisor").get(URL, {"format": "xlsx", "kelurahan": kelurahan("Kameloh Baru").pk})
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames == ["Ringkasan", "Per wilayah", "Per OPD", "Tren bulanan", "Kohor data dasar"]
-    summary = [row for row in workbook["Ringkasan"].iter_rows(values_only=True)]
+    summary = list(workbook["Ringkasan"].iter_rows(values_only=True))
     assert "Kameloh Baru" in summary[1]
     assert ("Jiwa miskin ekstrem sekarang", 33) in [tuple(r[:2]) for r in summary]
 
