@@ -4,7 +4,7 @@ import datetime
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,11 +30,15 @@ def registry(request: HttpRequest) -> HttpResponse:
         return search.redirect_with_search(request)
     households = Household.objects.select_related("kelurahan__kecamatan").order_by("-id")
     filterset = HouseholdFilter(search.filter_data(request), queryset=households)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # One pass for the total and the persons it covers (a second COUNT would scan the list again).
     persons = filterset.qs.order_by().aggregate(
+        households=Count("id"),
         extreme_poor=Coalesce(Sum("extreme_poor_count", filter=Q(status=Household.Status.EXTREME_POOR)), 0),
         served=Coalesce(Sum("served_count", filter=Q(status=Household.Status.EXTREME_POOR)), 0),
     )
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator.count = persons["households"]
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "persons": persons,
         "filter": filterset,

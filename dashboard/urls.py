@@ -4,4 +4,7 @@ from dashboard import views
 
 app_name = "dashboard"
 
-urlpatterns = [path("dashboard/", views.dashboard, name="index")]
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="index"),
+    path("dashboard/cohort/", views.cohort, name="cohort"),
+]

@@ -40,7 +40,7 @@ def _link(name: str, **params) -> str:
     return f"{reverse(name)}?{urlencode(query, doseq=True)}" if query else reverse(name)
 
 
-def _data(filters: queries.Filters, kelurahan_map: dict) -> dict:
+def _data(filters: queries.Filters, kelurahan_map: dict, *, with_cohort: bool = False) -> dict:
     places = queries.by_place(filters, kelurahan_map)
     opds = queries.by_opd(filters)
     baseline = Baseline.objects.first()
@@ -49,7 +49,8 @@ def _data(filters: queries.Filters, kelurahan_map: dict) -> dict:
         "places": places,
         "opds": opds,
         "trend": queries.trend(filters),
-        "cohort": queries.cohort(filters, baseline, kelurahan_map),
+        # The cohort follows every baseline person: its own page (and the workbook), not the summary page.
+        "cohort": queries.cohort(filters, baseline, kelurahan_map) if with_cohort else None,
     }
 
 
@@ -59,7 +60,8 @@ def _data(filters: queries.Filters, kelurahan_map: dict) -> dict:
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     kelurahan_map = queries.kelurahan_map()
-    data = _data(filters, kelurahan_map)
+    exporting = request.GET.get("format") == "xlsx" or bool(request.GET.get("print"))
+    data = _data(filters, kelurahan_map, with_cohort=exporting)
     place = filters.registry_query()
     links = {
         "ep": _link("cases:registry", status="extreme_poor", **place),
@@ -100,3 +102,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _intervention_place(filters: queries.Filters) -> dict:
     return {"kelurahan": filters.kelurahan.pk} if filters.kelurahan else {}
+
+
+@signed_in
+@require_GET
+@transaction.non_atomic_requests
+def cohort(request: HttpRequest) -> HttpResponse:
+    """Of the persons extreme-poor at the baseline: served, graduated, still waiting, fell back — per kelurahan."""
+    form, filters = _filters(request)
+    kelurahan_map = queries.kelurahan_map()
+    rows = queries.cohort(filters, Baseline.objects.first(), kelurahan_map)
+    context = {
+        "form": form,
+        "filters": filters,
+        "cohort": rows,
+        "kelurahan_map": kelurahan_map,
+        "baseline": Baseline.objects.first(),
+    }
+    return render(request, "dashboard/cohort.html", context)

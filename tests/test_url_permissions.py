@@ -100,6 +100,7 @@ URLS = [
     ("coordination:decide", "proposal", POST_ONLY, {**SUPERVISOR_ONLY, "supervisor": 302}),
     ("coordination:rules", None, ADMIN_ONLY, ADMIN_ONLY),
     ("dashboard:index", None, EVERYONE, GET_ONLY),
+    ("dashboard:cohort", None, EVERYONE, GET_ONLY),
     ("coordination:rule_edit", "rule", ADMIN_ONLY, ADMIN_POST),
     ("interventions:list", None, EVERYONE, GET_ONLY),
     ("interventions:export", None, EVERYONE, GET_ONLY),
