@@ -11,26 +11,13 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Opd, User
 from audit.models import ChangeLog
-from audit.services import log_change, snapshot
+from audit.services import log_change, save_with_log, snapshot
 
 
 @transaction.atomic
 def opd_save(*, actor, opd: Opd | None = None, **fields: Any) -> Opd:
     """Create an OPD, or rename/deactivate one. Its records stay; its users cannot sign in while inactive."""
-    creating = opd is None
-    opd = opd or Opd()
-    before = None if creating else snapshot(Opd.objects.get(pk=opd.pk))
-    for name, value in fields.items():
-        setattr(opd, name, value)
-    opd.full_clean()
-    opd.save()
-    log_change(
-        actor=actor,
-        instance=opd,
-        action=ChangeLog.Action.CREATE if creating else ChangeLog.Action.UPDATE,
-        before=before,
-    )
-    return opd
+    return save_with_log(actor=actor, instance=opd or Opd(), **fields)
 
 
 @transaction.atomic

@@ -90,6 +90,32 @@ def log_change(
     )
 
 
+def save_with_log(
+    *, actor, instance: models.Model, source: str = "web", note: str = "", **changes: Any
+) -> models.Model:
+    """Apply `changes`, validate, save, and record the create or update: the common write of a service.
+
+    For an update, pass the record as stored (not one a form has already changed), so the log's
+    "before" values are right.
+    """
+    creating = instance._state.adding
+    before = None if creating else snapshot(instance)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    log_change(
+        actor=actor,
+        instance=instance,
+        action=ChangeLog.Action.CREATE if creating else ChangeLog.Action.UPDATE,
+        before=before,
+        case_id=case_id_of(instance),
+        note=note,
+        source=source,
+    )
+    return instance
+
+
 def client_ip(request) -> str | None:
     """The client's address; behind nginx (HTTPS=1) Django sees the proxy, so trust its header only then."""
     from django.conf import settings

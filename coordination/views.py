@@ -40,6 +40,7 @@ from households.models import Household, Kelurahan
 from poverty import permissions
 from poverty.errors import DomainError
 from poverty.exports import stamped, xlsx_response
+from poverty.forms import add_refusal
 from poverty.permissions import (
     ACT,
     ADD,
@@ -291,7 +292,7 @@ def referral_fulfil_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, DUPLICATE_MESSAGE)
             return redirect(done.redirect_to or "coordination:inbox")
         except (DomainError, ValidationError) as error:
-            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+            add_refusal(form, error)
         else:
             messages.success(request, _("Rujukan terpenuhi dan intervensi dicatat sebagai tersalurkan."))
             return redirect(url)

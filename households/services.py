@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import ChangeLog
-from audit.services import log_change, snapshot
+from audit.services import log_change, save_with_log, snapshot
 from households.models import Household, HouseholdStatusChange, Kelurahan, Person, PovertyLine, Relation, Visit
 from poverty.errors import DomainError, StaleEditError
 
@@ -81,21 +81,7 @@ def household_update(
         raise DomainError(_("Status rumah tangga diubah melalui perubahan status dengan alasan."))
     _bump_version(Household, household.pk, expected_version)
     # Work on the stored row: the caller's object may already carry the unsaved form values.
-    household = Household.objects.get(pk=household.pk)
-    before = snapshot(household)
-    for name, value in changes.items():
-        setattr(household, name, value)
-    household.full_clean()
-    household.save()
-    log_change(
-        actor=actor,
-        instance=household,
-        action=ChangeLog.Action.UPDATE,
-        before=before,
-        case_id=household.pk,
-        source=source,
-    )
-    return household
+    return save_with_log(actor=actor, instance=Household.objects.get(pk=household.pk), source=source, **changes)
 
 
 @transaction.atomic
@@ -139,10 +125,7 @@ def household_change_status(
 
 @transaction.atomic
 def person_add(*, household: Household, actor, source: str = "web", **fields: Any) -> Person:
-    person = Person(household=household, **fields)
-    person.full_clean()
-    person.save()
-    log_change(actor=actor, instance=person, action=ChangeLog.Action.CREATE, case_id=household.pk, source=source)
+    person = save_with_log(actor=actor, instance=Person(household=household, **fields), source=source)
     household_refresh_summary(household.pk)
     return person
 
@@ -152,20 +135,7 @@ def person_update(*, person: Person, actor, expected_version: int, source: str =
     if "household" in changes or "household_id" in changes:
         raise DomainError(_("Pindah rumah tangga dilakukan melalui fitur pindah anggota."))
     _bump_version(Person, person.pk, expected_version)
-    person = Person.objects.get(pk=person.pk)
-    before = snapshot(person)
-    for name, value in changes.items():
-        setattr(person, name, value)
-    person.full_clean()
-    person.save()
-    log_change(
-        actor=actor,
-        instance=person,
-        action=ChangeLog.Action.UPDATE,
-        before=before,
-        case_id=person.household_id,
-        source=source,
-    )
+    person = save_with_log(actor=actor, instance=Person.objects.get(pk=person.pk), source=source, **changes)
     household_refresh_summary(person.household_id)
     return person
 
@@ -225,28 +195,15 @@ def visit_log(
         findings=findings,
         next_follow_up_on=next_follow_up_on,
     )
-    visit.full_clean()
-    visit.save()
-    log_change(actor=caseworker, instance=visit, action=ChangeLog.Action.CREATE, case_id=household.pk, source=source)
+    save_with_log(actor=caseworker, instance=visit, source=source)
     household_refresh_summary(household.pk)
     return visit
 
 
 @transaction.atomic
 def visit_update(*, visit: Visit, actor, source: str = "web", **changes: Any) -> Visit:
-    visit = Visit.objects.select_for_update().get(pk=visit.pk)
-    before = snapshot(visit)
-    for name, value in changes.items():
-        setattr(visit, name, value)
-    visit.full_clean()
-    visit.save()
-    log_change(
-        actor=actor,
-        instance=visit,
-        action=ChangeLog.Action.UPDATE,
-        before=before,
-        case_id=visit.household_id,
-        source=source,
+    visit = save_with_log(
+        actor=actor, instance=Visit.objects.select_for_update().get(pk=visit.pk), source=source, **changes
     )
     household_refresh_summary(visit.household_id)
     return visit
@@ -300,20 +257,7 @@ def household_unarchive(*, household: Household, actor, source: str = "web") -> 
 
 @transaction.atomic
 def poverty_line_save(*, actor, line: PovertyLine | None = None, **fields: Any) -> PovertyLine:
-    creating = line is None
-    line = line or PovertyLine()
-    before = None if creating else snapshot(PovertyLine.objects.get(pk=line.pk))
-    for name, value in fields.items():
-        setattr(line, name, value)
-    line.full_clean()
-    line.save()
-    log_change(
-        actor=actor,
-        instance=line,
-        action=ChangeLog.Action.CREATE if creating else ChangeLog.Action.UPDATE,
-        before=before,
-    )
-    return line
+    return save_with_log(actor=actor, instance=line or PovertyLine(), **fields)
 
 
 @transaction.atomic

@@ -41,6 +41,7 @@ from households.services import (
 )
 from poverty import permissions
 from poverty.errors import DomainError
+from poverty.forms import add_refusal
 from poverty.permissions import (
     ADD,
     ARCHIVE,
@@ -117,7 +118,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **_fields(form, form.Meta.fields),
             )
         except (DomainError, ValidationError) as error:
-            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+            add_refusal(form, error)
         else:
             messages.success(request, _("Data rumah tangga disimpan."))
             return redirect(_case_url(household.pk))
@@ -188,7 +189,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **_fields(form, form.Meta.fields),
             )
         except (DomainError, ValidationError) as error:
-            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+            add_refusal(form, error)
         else:
             messages.success(request, _("Data anggota disimpan."))
             return redirect(_case_url(person.household_id, "anggota"))

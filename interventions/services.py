@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import ChangeLog
-from audit.services import log_change, snapshot
+from audit.services import log_change, save_with_log, snapshot
 from households.models import Household, Person
 from interventions.models import Intervention, Period, Program, Target
 from poverty.errors import DomainError
@@ -168,17 +168,4 @@ def intervention_update(*, intervention: Intervention, actor, source: str = "web
 
 @transaction.atomic
 def program_save(*, actor, program: Program | None = None, **fields) -> Program:
-    creating = program is None
-    program = program or Program()
-    before = None if creating else snapshot(Program.objects.get(pk=program.pk))
-    for name, value in fields.items():
-        setattr(program, name, value)
-    program.full_clean()
-    program.save()
-    log_change(
-        actor=actor,
-        instance=program,
-        action=ChangeLog.Action.CREATE if creating else ChangeLog.Action.UPDATE,
-        before=before,
-    )
-    return program
+    return save_with_log(actor=actor, instance=program or Program(), **fields)

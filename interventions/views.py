@@ -24,6 +24,7 @@ from interventions.services import intervention_record, intervention_transition,
 from poverty import permissions
 from poverty.errors import DomainError
 from poverty.exports import export_response, filters_for_log
+from poverty.forms import add_refusal
 from poverty.permissions import ADD, CHANGE, get_object_for, role_required, signed_in
 from poverty.submissions import DUPLICATE_MESSAGE, AlreadySubmitted, repeated, run_once
 
@@ -73,7 +74,7 @@ def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, DUPLICATE_MESSAGE)
             return redirect(done.redirect_to or _case_url(household.pk))
         except (DomainError, ValidationError) as error:
-            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+            add_refusal(form, error)
         else:
             messages.success(request, _("Intervensi dicatat."))
             return redirect(url)
@@ -90,7 +91,7 @@ def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             intervention_update(intervention=intervention, actor=request.user, **form.cleaned_data)
         except (DomainError, ValidationError) as error:
-            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+            add_refusal(form, error)
         else:
             messages.success(request, _("Intervensi disimpan."))
             return redirect(_case_url(intervention.household_id))
@@ -124,7 +125,7 @@ def intervention_status(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except (DomainError, ValidationError) as error:
-            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+            add_refusal(form, error)
         else:
             messages.success(request, _("Status intervensi diubah."))
             return redirect(_case_url(intervention.household_id))
@@ -174,7 +175,7 @@ def intervention_bulk(request: HttpRequest) -> HttpResponse:
             messages.info(request, DUPLICATE_MESSAGE)
             return redirect(done.redirect_to or "interventions:bulk")
         except (DomainError, ValidationError) as error:
-            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+            add_refusal(form, error)
         else:
             messages.success(
                 request,

@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 
@@ -36,3 +37,8 @@ class DigitsField(forms.CharField):
         # Let people paste "6271 0412 0385 0001"; the 16-digit rule is checked after cleaning.
         attrs.update({"maxlength": "24", "inputmode": "numeric", "autocomplete": "off"})
         return attrs
+
+
+def add_refusal(form: forms.Form, error: Exception) -> None:
+    """Show a service's refusal (a DomainError or a model ValidationError) at the top of the form."""
+    form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
