@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from audit.models import ChangeLog
 from audit.services import case_id_of, log_change, snapshot
+from poverty.casework import case_scope
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -17,6 +18,19 @@ class AuditedModelAdmin(admin.ModelAdmin):
         content_type = ContentType.objects.get_for_model(self.model)
         url = reverse("admin:audit_changelog_changelist")
         return redirect(f"{url}?{urlencode({'content_type__id__exact': content_type.pk, 'object_id': object_id})}")
+
+    # Case records edited here count on the dashboard at once, like those changed through the services.
+    def changeform_view(self, *args, **kwargs):
+        with case_scope():
+            return super().changeform_view(*args, **kwargs)
+
+    def changelist_view(self, *args, **kwargs):
+        with case_scope():
+            return super().changelist_view(*args, **kwargs)
+
+    def delete_view(self, *args, **kwargs):
+        with case_scope():
+            return super().delete_view(*args, **kwargs)
 
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from audit.models import AccessLog, ChangeLog
+from poverty.casework import touched
 
 # Bookkeeping columns that change on every save and say nothing to a reader. Non-editable
 # fields (versions, timestamps, derived summaries and search columns) are skipped as well.
@@ -68,7 +69,13 @@ def log_change(
     note: str = "",
     source: str = "web",
 ) -> ChangeLog | None:
-    """Record a create/update/delete of `instance`. Returns None when an update changed nothing."""
+    """Record a create/update/delete of `instance`. Returns None when an update changed nothing.
+
+    A change to a case (`case_id`) must happen inside a `poverty.casework.case_write` service, which
+    brings the dashboard's tallies of that household up to date before the transaction commits.
+    """
+    if case_id is not None:
+        touched(case_id)
     if action == ChangeLog.Action.DELETE:
         changes = {name: [value, None] for name, value in (before or snapshot(instance)).items() if value is not None}
     elif action == ChangeLog.Action.CREATE:

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from households.models import Household, Person, PovertyLine
 from households.services import household_change_status
 from interventions.models import Intervention, Program
 from interventions.services import intervention_record, intervention_transition
+from poverty.casework import case_write
 from poverty.errors import DomainError
 
 
@@ -34,7 +34,7 @@ def household_refresh_referrals(household_id: int) -> None:
     )
 
 
-@transaction.atomic
+@case_write
 def assessment_record(
     *,
     household: Household,
@@ -131,13 +131,13 @@ def _locked(referral: Referral) -> Referral:
     )
 
 
-@transaction.atomic
+@case_write
 def referral_accept(*, referral: Referral, actor, assignee=None) -> Referral:
     referral = _locked(referral)
     return _move(referral, Referral.Status.ACCEPTED, actor, assigned_to=assignee or referral.assigned_to or actor)
 
 
-@transaction.atomic
+@case_write
 def referral_decline(*, referral: Referral, actor, reason: str) -> Referral:
     """Not this OPD's to answer: it goes back to Dinsos to be reassigned."""
     reason = (reason or "").strip()
@@ -147,7 +147,7 @@ def referral_decline(*, referral: Referral, actor, reason: str) -> Referral:
     return _move(referral, Referral.Status.DECLINED, actor, note=reason, decline_reason=reason)
 
 
-@transaction.atomic
+@case_write
 def referral_assign(*, referral: Referral, actor, assignee) -> Referral:
     referral = _locked(referral)
     if assignee.opd_id != referral.opd_id or not assignee.is_active:
@@ -163,7 +163,7 @@ def referral_assign(*, referral: Referral, actor, assignee) -> Referral:
     return referral
 
 
-@transaction.atomic
+@case_write
 def referral_reassign(*, referral: Referral, actor, opd: Opd, due_on: datetime.date | None = None) -> Referral:
     """Dinsos sends a declined referral to another OPD (or back to the same one)."""
     referral = _locked(referral)
@@ -181,7 +181,7 @@ def referral_reassign(*, referral: Referral, actor, opd: Opd, due_on: datetime.d
     )
 
 
-@transaction.atomic
+@case_write
 def referral_fulfil(
     *,
     referral: Referral,
@@ -232,7 +232,7 @@ def graduation_grounds(household: Household) -> dict:
     }
 
 
-@transaction.atomic
+@case_write
 def graduation_propose(*, household: Household, actor, basis: str, note: str = "") -> GraduationProposal:
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.status != Household.Status.EXTREME_POOR:
@@ -262,7 +262,7 @@ def graduation_propose(*, household: Household, actor, basis: str, note: str = "
     return proposal
 
 
-@transaction.atomic
+@case_write
 def graduation_decide(*, proposal: GraduationProposal, actor, approve: bool, reason: str) -> GraduationProposal:
     """A Dinsos supervisor approves (the household becomes graduated) or rejects, always with a reason."""
     reason = (reason or "").strip()
@@ -292,7 +292,7 @@ def graduation_decide(*, proposal: GraduationProposal, actor, approve: bool, rea
     return proposal
 
 
-@transaction.atomic
+@case_write
 def rule_save(*, actor, rule: ResponsibilityRule, form) -> ResponsibilityRule:
     before = snapshot(ResponsibilityRule.objects.get(pk=rule.pk))
     rule = form.save()

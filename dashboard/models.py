@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from households.models import Kelurahan, Person
+from households.models import Household, Kelurahan, Person
 
 
 class Baseline(models.Model):
@@ -40,3 +40,43 @@ class BaselinePerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.baseline_id}:{self.person_id}"
+
+
+class Tally(models.Model):
+    """A running total the dashboard sums instead of scanning millions of case rows.
+
+    One row per measure, kelurahan, OPD (0 for measures of places), day (for measures a period or
+    "overdue" filters on; `UNDATED` otherwise) and bucket (days to fulfil a referral). Kept exact by
+    `dashboard.tallies.refresh`, in the same transaction as the change it counts.
+    """
+
+    measure = models.CharField(max_length=20)
+    kelurahan = models.ForeignKey(Kelurahan, on_delete=models.PROTECT, related_name="+")
+    opd = models.PositiveIntegerField(default=0)
+    day = models.DateField()
+    bucket = models.IntegerField(default=0)
+    n = models.BigIntegerField(default=0)
+    amount = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "kelurahan", "opd", "day", "bucket"], name="dashboard_tally_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.kelurahan_id}/{self.opd} {self.day}: {self.n}"
+
+
+class Contribution(models.Model):
+    """What one household adds to the tallies right now: the ledger `refresh` compares against, so a
+    change applies only its difference. Survives a deleted household so its share can be taken back."""
+
+    household = models.OneToOneField(
+        Household, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="+"
+    )
+    tallies = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.household_id}"

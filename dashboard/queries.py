@@ -1,33 +1,43 @@
-"""Every dashboard number, computed in the database from the households' summary columns (kept by the
-services), the referrals, interventions and the recorded status history. A few queries, whatever the size.
+"""Every dashboard number, summed in the database from the tallies the services keep (dashboard.tallies),
+plus the stored baseline and its cohort. A few queries over a few thousand rows, whatever the size.
 """
 
 import datetime
 from dataclasses import dataclass, field
-from statistics import median
 
-from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, F, FloatField, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from accounts.models import Opd
 from coordination.models import Referral
-from dashboard.models import Baseline, BaselinePerson
-from households.models import Household, HouseholdStatusChange, Kecamatan, Kelurahan
+from dashboard.models import Baseline, BaselinePerson, Tally
+from dashboard.tallies import REFERRAL_MEASURES, Measure
+from households.models import Household, Kecamatan, Kelurahan
 from interventions.models import Intervention
 
 EP = Household.Status.EXTREME_POOR
 GRADUATED = Household.Status.GRADUATED
-OPEN = [Referral.Status.SENT, Referral.Status.ACCEPTED]
-
-
-class Median(Aggregate):
-    """PostgreSQL's exact median."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
+PLACE_MEASURES = [
+    Measure.HOUSEHOLDS,
+    Measure.EP_HOUSEHOLDS,
+    Measure.EP_PERSONS,
+    Measure.SERVED_PERSONS,
+    Measure.GRADUATED,
+    Measure.FELL_BACK,
+    Measure.NEEDS_FULFILLED,
+    Measure.VISITED,
+    Measure.FOLLOW_UP,
+]
+OPD_MEASURES = [
+    Measure.PLANNED,
+    Measure.IN_PROGRESS,
+    Measure.DELIVERED,
+    Measure.CANCELLED,
+    Measure.REACHED,
+    Measure.REFERRAL_DUE,
+    *REFERRAL_MEASURES.values(),
+]
 
 
 @dataclass
@@ -71,8 +81,22 @@ class Filters:
         return {}
 
 
-def households(filters: Filters) -> QuerySet[Household]:
-    return Household.objects.active().filter(filters.place())
+def tallies(filters: Filters) -> QuerySet[Tally]:
+    return Tally.objects.filter(filters.place())
+
+
+def _sum(condition: Q, column: str = "n") -> Coalesce:
+    return Coalesce(Sum(column, filter=condition), 0)
+
+
+def _delivered(filters: Filters) -> Q:
+    """Deliveries in the chosen period (all of them when no period is chosen)."""
+    condition = Q(measure=Measure.DELIVERED)
+    if filters.period_from:
+        condition &= Q(day__gte=filters.period_from)
+    if filters.period_to:
+        condition &= Q(day__lte=filters.period_to)
+    return condition
 
 
 def kelurahan_map() -> dict[int, Kelurahan]:
@@ -81,25 +105,29 @@ def kelurahan_map() -> dict[int, Kelurahan]:
 
 
 def by_place(filters: Filters, places: dict[int, Kelurahan]) -> list[dict]:
-    """One row per kelurahan (in the chosen place), straight from the household summary columns."""
+    """One row per kelurahan (in the chosen place), from the tallies of the households' summary columns."""
     since = filters.today - datetime.timedelta(days=30)
     rows = (
-        households(filters)
+        tallies(filters)
+        .filter(measure__in=PLACE_MEASURES)
         .values("kelurahan_id")
         .annotate(
-            ep_households=Count("id", filter=Q(status=EP)),
-            ep_persons=Coalesce(Sum("extreme_poor_count", filter=Q(status=EP)), 0),
-            served_persons=Coalesce(Sum("served_count", filter=Q(status=EP)), 0),
-            graduated=Count("id", filter=Q(status=GRADUATED)),
-            fell_back=Count("id", filter=Q(status=EP, fell_back_at__isnull=False)),
-            needs_fulfilled=Count("id", filter=Q(status=EP, referral_count__gt=0, unfulfilled_referrals=0)),
-            visited=Count("id", filter=Q(status=EP, last_visit_on__gte=since)),
-            overdue_follow_ups=Count("id", filter=Q(next_follow_up_on__lt=filters.today)),
+            households=_sum(Q(measure=Measure.HOUSEHOLDS)),
+            ep_households=_sum(Q(measure=Measure.EP_HOUSEHOLDS)),
+            ep_persons=_sum(Q(measure=Measure.EP_PERSONS)),
+            served_persons=_sum(Q(measure=Measure.SERVED_PERSONS)),
+            graduated=_sum(Q(measure=Measure.GRADUATED)),
+            fell_back=_sum(Q(measure=Measure.FELL_BACK)),
+            needs_fulfilled=_sum(Q(measure=Measure.NEEDS_FULFILLED)),
+            visited=_sum(Q(measure=Measure.VISITED, day__gte=since)),
+            overdue_follow_ups=_sum(Q(measure=Measure.FOLLOW_UP, day__lt=filters.today)),
         )
         .order_by()
     )
     result = []
     for row in rows:
+        if not row.pop("households"):
+            continue  # every household of this kelurahan moved away or was archived
         kelurahan = places[row["kelurahan_id"]]
         result.append({**row, "kelurahan": kelurahan, "kecamatan": kelurahan.kecamatan})
     result.sort(key=lambda r: (r["kecamatan"].code, r["kelurahan"].code))
@@ -125,72 +153,76 @@ def headline(filters: Filters, places: list[dict], opds: list[dict], baseline: B
 
 
 def by_opd(filters: Filters) -> list[dict]:
-    """Each OPD's share of the work: interventions and referrals."""
-    interventions = Intervention.objects.filter(filters.place("household__"))
-    referrals = Referral.objects.filter(filters.place("household__"), household__archived_at__isnull=True)
-    delivered_in_period = Q(status=Intervention.Status.DELIVERED)
-    if filters.period_from:
-        delivered_in_period &= Q(delivered_on__gte=filters.period_from)
-    if filters.period_to:
-        delivered_in_period &= Q(delivered_on__lte=filters.period_to)
-    if filters.opd:
-        interventions = interventions.filter(opd=filters.opd)
-        referrals = referrals.filter(opd=filters.opd)
-    work = {
-        row["opd_id"]: row
-        for row in interventions.values("opd_id", "opd__short_name")
+    """Each OPD's share of the work: interventions and referrals, from the tallies."""
+    of_opds = tallies(filters).filter(opd=filters.opd.pk) if filters.opd else tallies(filters)
+    work = of_opds.filter(measure__in=OPD_MEASURES)
+    delivered = _delivered(filters)
+    # Persons reached by a day: those whose first delivery from the OPD came by then.
+    reached = Q(measure=Measure.REACHED) & (Q(day__lte=filters.period_to) if filters.period_to else Q())
+    rows = {
+        row.pop("opd"): row
+        for row in work.values("opd")
         .annotate(
-            planned=Count("id", filter=Q(status=Intervention.Status.PLANNED)),
-            in_progress=Count("id", filter=Q(status=Intervention.Status.IN_PROGRESS)),
-            delivered=Count("id", filter=delivered_in_period),
-            cancelled=Count("id", filter=Q(status=Intervention.Status.CANCELLED)),
-            persons=Count("person_id", filter=delivered_in_period, distinct=True),
-            amount=Coalesce(Sum("amount", filter=delivered_in_period), 0),
+            planned=_sum(Q(measure=Measure.PLANNED)),
+            in_progress=_sum(Q(measure=Measure.IN_PROGRESS)),
+            delivered=_sum(delivered),
+            cancelled=_sum(Q(measure=Measure.CANCELLED)),
+            persons=_sum(reached),
+            amount=_sum(delivered, "amount"),
+            received=_sum(Q(measure__in=REFERRAL_MEASURES.values())),
+            accepted=_sum(Q(measure=REFERRAL_MEASURES[Referral.Status.ACCEPTED])),
+            fulfilled=_sum(Q(measure=REFERRAL_MEASURES[Referral.Status.FULFILLED])),
+            declined=_sum(Q(measure=REFERRAL_MEASURES[Referral.Status.DECLINED])),
+            overdue=_sum(Q(measure=Measure.REFERRAL_DUE, day__lt=filters.today)),
         )
         .order_by()
     }
-    days = F("fulfilled_at") - F("sent_at")
-    referral_counts = (
-        referrals.values("opd_id", "opd__short_name")
-        .annotate(
-            received=Count("id"),
-            accepted=Count("id", filter=Q(status=Referral.Status.ACCEPTED)),
-            fulfilled=Count("id", filter=Q(status=Referral.Status.FULFILLED)),
-            declined=Count("id", filter=Q(status=Referral.Status.DECLINED)),
-            overdue=Count("id", filter=Q(status__in=OPEN, due_on__lt=filters.today)),
+    if filters.period_from:
+        # Persons reached within a period cannot be summed from first deliveries: count them from the
+        # deliveries of that period (the delivered_on index keeps it to the period's rows).
+        persons = Intervention.objects.filter(
+            filters.place("household__"),
+            status=Intervention.Status.DELIVERED,
+            delivered_on__gte=filters.period_from,
+            person__isnull=False,
         )
-        .order_by()
-    )
-    if connection.vendor == "postgresql":
-        referral_counts = referral_counts.annotate(
-            median_days=Median(days, filter=Q(status=Referral.Status.FULFILLED), output_field=DurationField())
-        )
-    flows = {row["opd_id"]: row for row in referral_counts}
-    if connection.vendor != "postgresql":
-        # SQLite has no median aggregate; the demo city has a handful of rows.
-        durations: dict[int, list[float]] = {}
-        for opd_id, sent, done in referrals.filter(status=Referral.Status.FULFILLED).values_list(
-            "opd_id", "sent_at", "fulfilled_at"
-        ):
-            durations.setdefault(opd_id, []).append((done - sent).total_seconds())
-        for opd_id, values in durations.items():
-            flows[opd_id]["median_days"] = median(values)
-    names = {row["opd_id"]: row["opd__short_name"] for row in [*work.values(), *flows.values()]}
-    opds = [Opd(pk=pk, short_name=name) for pk, name in sorted(names.items(), key=lambda item: item[1])]
-    empty_work = {"planned": 0, "in_progress": 0, "delivered": 0, "cancelled": 0, "persons": 0, "amount": 0}
-    empty_flow = {"received": 0, "accepted": 0, "fulfilled": 0, "declined": 0, "overdue": 0, "median_days": None}
-    rows = []
-    for opd in opds:
-        flow = {**empty_flow, **flows.get(opd.pk, {})}
-        if flow["median_days"] is not None:
-            seconds = (
-                flow["median_days"].total_seconds()
-                if hasattr(flow["median_days"], "total_seconds")
-                else flow["median_days"]
-            )
-            flow["median_days"] = round(seconds / 86400, 1)
-        rows.append({"opd": opd, **empty_work, **work.get(opd.pk, {}), **flow})
-    return rows
+        if filters.period_to:
+            persons = persons.filter(delivered_on__lte=filters.period_to)
+        if filters.opd:
+            persons = persons.filter(opd=filters.opd)
+        counted = dict(persons.values_list("opd_id").annotate(n=Count("person_id", distinct=True)).order_by())
+        for pk, row in rows.items():
+            row["persons"] = counted.get(pk, 0)
+    medians = _median_days(of_opds.filter(measure=Measure.REFERRAL_DAYS))
+    names = dict(Opd.objects.filter(pk__in=rows).values_list("pk", "short_name"))
+    result = []
+    for pk, row in sorted(rows.items(), key=lambda item: names.get(item[0], "")):
+        if any(row.values()):
+            result.append({"opd": Opd(pk=pk, short_name=names.get(pk, "?")), **row, "median_days": medians.get(pk)})
+    return result
+
+
+def _median_days(histogram: QuerySet[Tally]) -> dict[int, float]:
+    """The median of whole days from sending to fulfilment, per OPD, from the tallied histogram."""
+    counts: dict[int, list[tuple[int, int]]] = {}
+    for opd, days, n in histogram.values_list("opd", "bucket").annotate(n=Sum("n")).order_by("opd", "bucket"):
+        if n:
+            counts.setdefault(opd, []).append((days, n))
+    return {opd: _median(pairs) for opd, pairs in counts.items()}
+
+
+def _median(pairs: list[tuple[int, int]]) -> float:
+    """The median of values given as sorted (value, how many) pairs."""
+    total = sum(n for _, n in pairs)
+
+    def nth(index: int) -> int:
+        for value, n in pairs:
+            if index < n:
+                return value
+            index -= n
+        raise IndexError(index)
+
+    return (nth((total - 1) // 2) + nth(total // 2)) / 2
 
 
 def months(filters: Filters) -> list[datetime.date]:
@@ -204,45 +236,34 @@ def months(filters: Filters) -> list[datetime.date]:
 def trend(filters: Filters) -> list[dict]:
     """Monthly, from the recorded history: extreme-poor persons at each month's end (status changes in and
     out of extreme poverty, weighted by the household's extreme-poor members), graduations, deliveries."""
-    changes = HouseholdStatusChange.objects.filter(
-        filters.place("household__"), household__archived_at__isnull=True
-    ).annotate(month=TruncMonth("changed_at"))
-    flows = {
-        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row
-        for row in changes.values("month")
+    delivered = Q(measure=Measure.DELIVERED, day__gte=filters.start, day__lte=filters.end)
+    if filters.opd:
+        delivered &= Q(opd=filters.opd.pk)
+    rows = (
+        tallies(filters)
+        .filter(Q(measure__in=[Measure.EP_ENTERED, Measure.EP_LEFT, Measure.GRADUATION]) | delivered)
+        .annotate(month=TruncMonth("day"))
+        .values("month")
         .annotate(
-            entered=Coalesce(Sum("household__extreme_poor_count", filter=Q(to_status=EP)), 0),
-            left=Coalesce(Sum("household__extreme_poor_count", filter=Q(from_status=EP)), 0),
-            graduations=Count("id", filter=Q(to_status=GRADUATED)),
+            entered=_sum(Q(measure=Measure.EP_ENTERED)),
+            left=_sum(Q(measure=Measure.EP_LEFT)),
+            graduations=_sum(Q(measure=Measure.GRADUATION)),
+            delivered=_sum(delivered),
         )
         .order_by("month")
-    }
-    delivered = Intervention.objects.filter(
-        filters.place("household__"),
-        status=Intervention.Status.DELIVERED,
-        delivered_on__gte=filters.start,
-        delivered_on__lte=filters.end,
     )
-    if filters.opd:
-        delivered = delivered.filter(opd=filters.opd)
-    deliveries = {
-        (row["month"].date() if hasattr(row["month"], "date") else row["month"]): row["n"]
-        for row in delivered.annotate(month=TruncMonth("delivered_on"))
-        .values("month")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
+    flows = {row.pop("month"): row for row in rows}
     running = sum(row["entered"] - row["left"] for month, row in flows.items() if month < filters.start)
     result = []
     for month in months(filters):
-        flow = flows.get(month, {"entered": 0, "left": 0, "graduations": 0})
+        flow = flows.get(month, {"entered": 0, "left": 0, "graduations": 0, "delivered": 0})
         running += flow["entered"] - flow["left"]
         result.append(
             {
                 "month": month,
                 "ep_persons": running,
                 "graduations": flow["graduations"],
-                "delivered": deliveries.get(month, 0),
+                "delivered": flow["delivered"],
             }
         )
     return result

@@ -3,7 +3,6 @@
 import datetime
 from typing import Any
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from audit.models import ChangeLog
 from audit.services import log_change, save_with_log, snapshot
 from households.models import Household, HouseholdStatusChange, Kelurahan, Person, PovertyLine, Relation, Visit
+from poverty.casework import case_write
 from poverty.errors import DomainError, StaleEditError
 
 
@@ -51,7 +51,7 @@ def household_refresh_summary(household_id: int) -> None:
     )
 
 
-@transaction.atomic
+@case_write
 def household_register(
     *, actor, members: list[dict[str, Any]] | None = None, source: str = "web", **fields: Any
 ) -> Household:
@@ -73,7 +73,7 @@ def household_register(
     return household
 
 
-@transaction.atomic
+@case_write
 def household_update(
     *, household: Household, actor, expected_version: int, source: str = "web", **changes: Any
 ) -> Household:
@@ -84,7 +84,7 @@ def household_update(
     return save_with_log(actor=actor, instance=Household.objects.get(pk=household.pk), source=source, **changes)
 
 
-@transaction.atomic
+@case_write
 def household_change_status(
     *, household: Household, status: str, reason: str, actor, source: str = "web"
 ) -> HouseholdStatusChange:
@@ -123,14 +123,14 @@ def household_change_status(
     return change
 
 
-@transaction.atomic
+@case_write
 def person_add(*, household: Household, actor, source: str = "web", **fields: Any) -> Person:
     person = save_with_log(actor=actor, instance=Person(household=household, **fields), source=source)
     household_refresh_summary(household.pk)
     return person
 
 
-@transaction.atomic
+@case_write
 def person_update(*, person: Person, actor, expected_version: int, source: str = "web", **changes: Any) -> Person:
     if "household" in changes or "household_id" in changes:
         raise DomainError(_("Pindah rumah tangga dilakukan melalui fitur pindah anggota."))
@@ -140,7 +140,7 @@ def person_update(*, person: Person, actor, expected_version: int, source: str =
     return person
 
 
-@transaction.atomic
+@case_write
 def person_move(
     *,
     person: Person,
@@ -176,7 +176,7 @@ def person_move(
     return person
 
 
-@transaction.atomic
+@case_write
 def visit_log(
     *,
     household: Household,
@@ -200,7 +200,7 @@ def visit_log(
     return visit
 
 
-@transaction.atomic
+@case_write
 def visit_update(*, visit: Visit, actor, source: str = "web", **changes: Any) -> Visit:
     visit = save_with_log(
         actor=actor, instance=Visit.objects.select_for_update().get(pk=visit.pk), source=source, **changes
@@ -209,7 +209,7 @@ def visit_update(*, visit: Visit, actor, source: str = "web", **changes: Any) ->
     return visit
 
 
-@transaction.atomic
+@case_write
 def household_archive(*, household: Household, actor, reason: str, source: str = "web") -> Household:
     """Hide a household that left the programme from default lists and active counts; nothing is deleted."""
     reason = (reason or "").strip()
@@ -235,7 +235,7 @@ def household_archive(*, household: Household, actor, reason: str, source: str =
     return household
 
 
-@transaction.atomic
+@case_write
 def household_unarchive(*, household: Household, actor, source: str = "web") -> Household:
     household = Household.objects.select_for_update().get(pk=household.pk)
     if not household.is_archived:
@@ -255,12 +255,12 @@ def household_unarchive(*, household: Household, actor, source: str = "web") -> 
     return household
 
 
-@transaction.atomic
+@case_write
 def poverty_line_save(*, actor, line: PovertyLine | None = None, **fields: Any) -> PovertyLine:
     return save_with_log(actor=actor, instance=line or PovertyLine(), **fields)
 
 
-@transaction.atomic
+@case_write
 def kelurahan_set_priority(*, kelurahan: Kelurahan, is_priority_locus: bool, actor) -> Kelurahan:
     before = snapshot(kelurahan)
     kelurahan.is_priority_locus = is_priority_locus

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import ChangeLog
 from audit.services import display_value
+from dashboard import tallies
 from households.models import Household, HouseholdStatusChange, Kelurahan, Person, Relation, normalize_name
 from imports.models import ImportBatch
 from imports.planner import CHUNK, Plan, _chunks, build_plan, raw_rows
@@ -258,7 +259,10 @@ def _apply(plan: Plan, *, actor, source: str) -> None:
         Person.objects.bulk_update(stored.values(), fields)
         log.flush()
 
-    refresh_summaries([g.existing_id for g in groups if g.key in touched])
+    changed = [g.existing_id for g in groups if g.key in touched]
+    refresh_summaries(changed)
+    # The change log above is written in bulk, so the dashboard's tallies are refreshed here, not by case_write.
+    tallies.refresh(changed)
 
 
 def refresh_summaries(household_ids: list[int]) -> None:

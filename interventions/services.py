@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,6 +11,7 @@ from audit.models import ChangeLog
 from audit.services import log_change, save_with_log, snapshot
 from households.models import Household, Person
 from interventions.models import Intervention, Period, Program, Target
+from poverty.casework import case_write
 from poverty.errors import DomainError
 
 
@@ -32,7 +33,7 @@ def household_refresh_delivered(household_id: int) -> None:
     )
 
 
-@transaction.atomic
+@case_write
 def intervention_record(
     *,
     program: Program,
@@ -75,7 +76,7 @@ def intervention_record(
     return intervention
 
 
-@transaction.atomic
+@case_write
 def intervention_transition(
     *,
     intervention: Intervention,
@@ -143,7 +144,7 @@ def same_period_interventions(
     return found.filter(planned_on__year=on.year, planned_on__month=on.month)
 
 
-@transaction.atomic
+@case_write
 def intervention_update(*, intervention: Intervention, actor, source: str = "web", **changes) -> Intervention:
     """Correct the plan of an intervention (date, amount, quantity, notes); status moves by transition."""
     intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
@@ -166,6 +167,6 @@ def intervention_update(*, intervention: Intervention, actor, source: str = "web
     return intervention
 
 
-@transaction.atomic
+@case_write
 def program_save(*, actor, program: Program | None = None, **fields) -> Program:
     return save_with_log(actor=actor, instance=program or Program(), **fields)

@@ -15,7 +15,8 @@ from dashboard.services import baseline_take
 from households.models import Household, Kelurahan, Person
 from households.services import household_change_status
 from interventions.models import Intervention
-from tests.factories import InterventionFactory, PersonFactory, kelurahan, opd
+from interventions.services import intervention_record
+from tests.factories import PersonFactory, ProgramFactory, UserFactory, kelurahan, opd
 
 pytestmark = pytest.mark.django_db
 URL = reverse("dashboard:index")
@@ -121,8 +122,10 @@ def test_the_cohort_follows_baseline_persons(client_as, supervisor):
 
 
 def test_a_caseworker_sees_the_page_limited_to_their_opds_measures(client_as):
-    InterventionFactory(program__opd=opd("Disnaker"))
-    InterventionFactory(program__opd=opd("Dinsos"))
+    for office in ("Disnaker", "Dinsos"):
+        intervention_record(
+            program=ProgramFactory(opd=opd(office)), person=PersonFactory(), recorded_by=UserFactory(opd=opd(office))
+        )
     response = client_as("disnaker_caseworker").get(URL, {"opd": opd("Dinsos").pk})
     assert [row["opd"].short_name for row in response.context["opds"]] == ["Disnaker"]
     assert "dibatasi untuk Disnaker" in response.text

@@ -16,6 +16,7 @@ from faker import Faker
 
 from accounts.models import Opd, Role, User
 from coordination.services import assessment_record, referral_accept, referral_decline, referral_fulfil
+from dashboard import tallies
 from dashboard.models import Baseline
 from dashboard.services import baseline_take
 from households.models import (
@@ -439,4 +440,6 @@ class Command(BaseCommand):
             changed_at=registered
         )
         Household.objects.filter(p3ke_id__startswith="P3KE-6271-").update(status_changed_at=registered)
+        # The registration dates moved, so the dashboard's monthly trend must count them again.
+        tallies.refresh(Household.objects.filter(p3ke_id__startswith="P3KE-6271-").values_list("pk", flat=True))
         baseline_take(label="P3KE Januari 2024", actor=users["supervisor"], taken_at=registered)
