@@ -6,11 +6,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from accounts.models import Opd
-from coordination.models import Referral
 from dashboard.models import Baseline, BaselinePerson, Tally
 from dashboard.tallies import REFERRAL_MEASURES, Measure
 from households.models import Household, Kecamatan, Kelurahan
@@ -18,26 +16,30 @@ from interventions.models import Intervention
 
 EP = Household.Status.EXTREME_POOR
 GRADUATED = Household.Status.GRADUATED
-PLACE_MEASURES = [
-    Measure.HOUSEHOLDS,
-    Measure.EP_HOUSEHOLDS,
-    Measure.EP_PERSONS,
-    Measure.SERVED_PERSONS,
-    Measure.GRADUATED,
-    Measure.FELL_BACK,
-    Measure.NEEDS_FULFILLED,
-    Measure.VISITED,
-    Measure.FOLLOW_UP,
-]
-OPD_MEASURES = [
-    Measure.PLANNED,
-    Measure.IN_PROGRESS,
-    Measure.DELIVERED,
-    Measure.CANCELLED,
-    Measure.REACHED,
-    Measure.REFERRAL_DUE,
-    *REFERRAL_MEASURES.values(),
-]
+PLACE_COLUMNS = {
+    Measure.HOUSEHOLDS: "households",
+    Measure.EP_HOUSEHOLDS: "ep_households",
+    Measure.EP_PERSONS: "ep_persons",
+    Measure.SERVED_PERSONS: "served_persons",
+    Measure.GRADUATED: "graduated",
+    Measure.FELL_BACK: "fell_back",
+    Measure.NEEDS_FULFILLED: "needs_fulfilled",
+    Measure.VISITED: "visited",  # in the last 30 days
+    Measure.FOLLOW_UP: "overdue_follow_ups",  # due before today
+}
+UNDATED_PLACE_MEASURES = [m for m in PLACE_COLUMNS if m not in (Measure.VISITED, Measure.FOLLOW_UP)]
+OPD_COLUMNS = {
+    Measure.PLANNED: "planned",
+    Measure.IN_PROGRESS: "in_progress",
+    Measure.CANCELLED: "cancelled",
+    Measure.DELIVERED_MONTH: "delivered",  # with no period chosen
+    Measure.DELIVERED: "delivered",  # in the chosen period
+    Measure.REACHED: "persons",  # with no period chosen
+    Measure.FIRST_REACHED: "persons",  # first reached by the period's end
+    Measure.REFERRAL_DUE: "overdue",  # open and due before today
+    **{measure: status for status, measure in REFERRAL_MEASURES.items()},
+}
+UNDATED_OPD_MEASURES = [Measure.PLANNED, Measure.IN_PROGRESS, Measure.CANCELLED, *REFERRAL_MEASURES.values()]
 
 
 @dataclass
@@ -85,8 +87,18 @@ def tallies(filters: Filters) -> QuerySet[Tally]:
     return Tally.objects.filter(filters.place())
 
 
-def _sum(condition: Q, column: str = "n") -> Coalesce:
-    return Coalesce(Sum(column, filter=condition), 0)
+def summed(rows: QuerySet[Tally], by: str, columns: dict[str, str]) -> dict[int, dict[str, int]]:
+    """Sum tally rows per `by` and measure (one hash aggregate, no per-row CASE), then name the measures:
+    `columns` maps a measure to the column it fills; a measure's "amount" fills "<column>_amount"."""
+    result: dict[int, dict[str, int]] = {}
+    for key, measure, n, amount in (
+        rows.values_list(by, "measure").annotate(n=Sum("n"), amount=Sum("amount")).order_by()
+    ):
+        row = result.setdefault(key, dict.fromkeys(columns.values(), 0))
+        row[columns[measure]] += n
+        if amount:
+            row[f"{columns[measure]}_amount"] = row.get(f"{columns[measure]}_amount", 0) + amount
+    return result
 
 
 def _delivered(filters: Filters) -> Q:
@@ -107,29 +119,17 @@ def kelurahan_map() -> dict[int, Kelurahan]:
 def by_place(filters: Filters, places: dict[int, Kelurahan]) -> list[dict]:
     """One row per kelurahan (in the chosen place), from the tallies of the households' summary columns."""
     since = filters.today - datetime.timedelta(days=30)
-    rows = (
-        tallies(filters)
-        .filter(measure__in=PLACE_MEASURES)
-        .values("kelurahan_id")
-        .annotate(
-            households=_sum(Q(measure=Measure.HOUSEHOLDS)),
-            ep_households=_sum(Q(measure=Measure.EP_HOUSEHOLDS)),
-            ep_persons=_sum(Q(measure=Measure.EP_PERSONS)),
-            served_persons=_sum(Q(measure=Measure.SERVED_PERSONS)),
-            graduated=_sum(Q(measure=Measure.GRADUATED)),
-            fell_back=_sum(Q(measure=Measure.FELL_BACK)),
-            needs_fulfilled=_sum(Q(measure=Measure.NEEDS_FULFILLED)),
-            visited=_sum(Q(measure=Measure.VISITED, day__gte=since)),
-            overdue_follow_ups=_sum(Q(measure=Measure.FOLLOW_UP, day__lt=filters.today)),
-        )
-        .order_by()
+    counted = tallies(filters).filter(
+        Q(measure__in=UNDATED_PLACE_MEASURES)
+        | Q(measure=Measure.VISITED, day__gte=since)
+        | Q(measure=Measure.FOLLOW_UP, day__lt=filters.today)
     )
     result = []
-    for row in rows:
+    for kelurahan_id, row in summed(counted, "kelurahan_id", PLACE_COLUMNS).items():
         if not row.pop("households"):
             continue  # every household of this kelurahan moved away or was archived
-        kelurahan = places[row["kelurahan_id"]]
-        result.append({**row, "kelurahan": kelurahan, "kecamatan": kelurahan.kecamatan})
+        kelurahan = places[kelurahan_id]
+        result.append({**row, "kelurahan_id": kelurahan_id, "kelurahan": kelurahan, "kecamatan": kelurahan.kecamatan})
     result.sort(key=lambda r: (r["kecamatan"].code, r["kelurahan"].code))
     return result
 
@@ -155,28 +155,22 @@ def headline(filters: Filters, places: list[dict], opds: list[dict], baseline: B
 def by_opd(filters: Filters) -> list[dict]:
     """Each OPD's share of the work: interventions and referrals, from the tallies."""
     of_opds = tallies(filters).filter(opd=filters.opd.pk) if filters.opd else tallies(filters)
-    work = of_opds.filter(measure__in=OPD_MEASURES)
-    delivered = _delivered(filters)
-    # Persons reached by a day: those whose first delivery from the OPD came by then.
-    reached = Q(measure=Measure.REACHED) & (Q(day__lte=filters.period_to) if filters.period_to else Q())
-    rows = {
-        row.pop("opd"): row
-        for row in work.values("opd")
-        .annotate(
-            planned=_sum(Q(measure=Measure.PLANNED)),
-            in_progress=_sum(Q(measure=Measure.IN_PROGRESS)),
-            delivered=_sum(delivered),
-            cancelled=_sum(Q(measure=Measure.CANCELLED)),
-            persons=_sum(reached),
-            amount=_sum(delivered, "amount"),
-            received=_sum(Q(measure__in=REFERRAL_MEASURES.values())),
-            accepted=_sum(Q(measure=REFERRAL_MEASURES[Referral.Status.ACCEPTED])),
-            fulfilled=_sum(Q(measure=REFERRAL_MEASURES[Referral.Status.FULFILLED])),
-            declined=_sum(Q(measure=REFERRAL_MEASURES[Referral.Status.DECLINED])),
-            overdue=_sum(Q(measure=Measure.REFERRAL_DUE, day__lt=filters.today)),
-        )
-        .order_by()
-    }
+    if filters.period_from or filters.period_to:
+        delivered = _delivered(filters)
+        # Persons reached by a day: those whose first delivery from the OPD came by then.
+        reached = Q(measure=Measure.FIRST_REACHED) & (Q(day__lte=filters.period_to) if filters.period_to else Q())
+    else:  # all time: the monthly rows and the per-person totals are far fewer than the daily ones
+        delivered, reached = Q(measure=Measure.DELIVERED_MONTH), Q(measure=Measure.REACHED)
+    counted = of_opds.filter(
+        Q(measure__in=UNDATED_OPD_MEASURES)
+        | delivered
+        | reached
+        | Q(measure=Measure.REFERRAL_DUE, day__lt=filters.today)
+    )
+    rows = summed(counted, "opd", OPD_COLUMNS)
+    for row in rows.values():
+        row["amount"] = row.pop("delivered_amount", 0)
+        row["received"] = row.pop("sent") + row["accepted"] + row["fulfilled"] + row["declined"]
     if filters.period_from:
         # Persons reached within a period cannot be summed from first deliveries: count them from the
         # deliveries of that period (the delivered_on index keeps it to the period's rows).
@@ -236,28 +230,30 @@ def months(filters: Filters) -> list[datetime.date]:
 def trend(filters: Filters) -> list[dict]:
     """Monthly, from the recorded history: extreme-poor persons at each month's end (status changes in and
     out of extreme poverty, weighted by the household's extreme-poor members), graduations, deliveries."""
-    delivered = Q(measure=Measure.DELIVERED, day__gte=filters.start, day__lte=filters.end)
+    delivered = Q(measure=Measure.DELIVERED_MONTH, day__gte=filters.start, day__lte=filters.end)
     if filters.opd:
         delivered &= Q(opd=filters.opd.pk)
-    rows = (
+    days = (
         tallies(filters)
         .filter(Q(measure__in=[Measure.EP_ENTERED, Measure.EP_LEFT, Measure.GRADUATION]) | delivered)
-        .annotate(month=TruncMonth("day"))
-        .values("month")
-        .annotate(
-            entered=_sum(Q(measure=Measure.EP_ENTERED)),
-            left=_sum(Q(measure=Measure.EP_LEFT)),
-            graduations=_sum(Q(measure=Measure.GRADUATION)),
-            delivered=_sum(delivered),
-        )
-        .order_by("month")
+        .values_list("measure", "day")
+        .annotate(n=Sum("n"))
+        .order_by()
     )
-    flows = {row.pop("month"): row for row in rows}
-    running = sum(row["entered"] - row["left"] for month, row in flows.items() if month < filters.start)
+    flows: dict[datetime.date, dict[str, int]] = {}
+    running = 0  # extreme-poor persons before the first month shown
+    for measure, day, n in days:
+        sign = {Measure.EP_ENTERED: 1, Measure.EP_LEFT: -1}.get(measure, 0)
+        if day < filters.start:
+            running += sign * n
+            continue
+        flow = flows.setdefault(day, {"change": 0, "graduations": 0, "delivered": 0})
+        flow["change"] += sign * n
+        flow["graduations" if measure == Measure.GRADUATION else "delivered"] += 0 if sign else n
     result = []
     for month in months(filters):
-        flow = flows.get(month, {"entered": 0, "left": 0, "graduations": 0, "delivered": 0})
-        running += flow["entered"] - flow["left"]
+        flow = flows.get(month, {"change": 0, "graduations": 0, "delivered": 0})
+        running += flow["change"]
         result.append(
             {
                 "month": month,

@@ -42,14 +42,18 @@ class Measure:
     NEEDS_FULFILLED = "needs_fulfilled"
     VISITED = "visited"  # day: the latest visit of an extreme-poor household
     FOLLOW_UP = "follow_up"  # day: the follow-up still open
-    EP_ENTERED = "ep_entered"  # day: a status change into extreme poverty, weighted by its extreme-poor members
+    # The monthly trend: day is the first of the month.
+    EP_ENTERED = "ep_entered"  # status changes into extreme poverty, weighted by the extreme-poor members
     EP_LEFT = "ep_left"
     GRADUATION = "graduation"
     PLANNED = "planned"
     IN_PROGRESS = "in_progress"
-    DELIVERED = "delivered"  # day: delivered_on; amount: Rupiah
     CANCELLED = "cancelled"
-    REACHED = "reached"  # day: the first delivery from this OPD to the person
+    # Deliveries by month (the trend and the whole-time table) and by day (a chosen period); amount: Rupiah.
+    DELIVERED_MONTH = "delivered_month"
+    DELIVERED = "delivered"
+    REACHED = "reached"  # persons reached by this OPD (at least one delivery)
+    FIRST_REACHED = "first_reached"  # day: the person's first delivery from this OPD
     REFERRAL_DUE = "ref_due"  # day: due date of an open referral
     REFERRAL_DAYS = "ref_days"  # bucket: whole days from sending to fulfilment
 
@@ -143,7 +147,7 @@ def _ledgers(ids: list[int]) -> dict[int, Ledger]:
         "household_id", "from_status", "to_status", "changed_at"
     )
     for pk, from_status, to_status, changed_at in changes:
-        day, add, kelurahan = timezone.localdate(changed_at), ledgers[pk].add, where[pk]
+        day, add, kelurahan = timezone.localdate(changed_at).replace(day=1), ledgers[pk].add, where[pk]
         if to_status == EP:
             add(Measure.EP_ENTERED, kelurahan, weight[pk], day=day)
         if from_status == EP:
@@ -160,6 +164,8 @@ def _ledgers(ids: list[int]) -> dict[int, Ledger]:
     for pk, opd, status, delivered_on, n, amount in work:
         if status == Intervention.Status.DELIVERED:
             ledgers[pk].add(Measure.DELIVERED, where[pk], n, opd=opd, day=delivered_on, amount=amount)
+            month = delivered_on.replace(day=1)
+            ledgers[pk].add(Measure.DELIVERED_MONTH, where[pk], n, opd=opd, day=month, amount=amount)
         else:
             ledgers[pk].add(status, where[pk], n, opd=opd)
     reached = (
@@ -171,7 +177,8 @@ def _ledgers(ids: list[int]) -> dict[int, Ledger]:
         .order_by()
     )
     for pk, opd, _person, first in reached:
-        ledgers[pk].add(Measure.REACHED, where[pk], opd=opd, day=first)
+        ledgers[pk].add(Measure.REACHED, where[pk], opd=opd)
+        ledgers[pk].add(Measure.FIRST_REACHED, where[pk], opd=opd, day=first)
 
     referrals = Referral.objects.filter(household_id__in=active).values_list(
         "household_id", "opd_id", "status", "due_on", "sent_at", "fulfilled_at"
@@ -251,7 +258,7 @@ def rebuild() -> int:
 
 
 def differences() -> list[int]:
-    """Households whose stored ledger differs from a fresh count: empty when the tallies are right."""
+    """Households whose stored ledger differs from a fresh count: empty when the ledgers are right."""
     wrong = []
     ids = list(Household.objects.order_by("pk").values_list("pk", flat=True))
     for chunk in batched(ids, CHUNK):
@@ -259,3 +266,20 @@ def differences() -> list[int]:
         fresh = _ledgers(list(chunk))
         wrong += [pk for pk in chunk if fresh[pk].to_json() != stored.get(pk, {})]
     return wrong
+
+
+def tally_differences() -> list[Key]:
+    """Tally rows that are not the sum of the households' ledgers: empty when the tallies are right."""
+    expected: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    for stored in Contribution.objects.values_list("tallies", flat=True).iterator(chunk_size=CHUNK):
+        for key, (n, amount) in Ledger.keys_of(stored).items():
+            expected[key][0] += n
+            expected[key][1] += amount
+    actual = {
+        (measure, kelurahan, opd, day, bucket): [n, amount]
+        for measure, kelurahan, opd, day, bucket, n, amount in Tally.objects.values_list(
+            "measure", "kelurahan_id", "opd", "day", "bucket", "n", "amount"
+        ).iterator(chunk_size=CHUNK)
+    }
+    keys = {key for key, value in expected.items() if any(value)} | {k for k, v in actual.items() if any(v)}
+    return sorted(key for key in keys if expected.get(key, [0, 0]) != actual.get(key, [0, 0]))
