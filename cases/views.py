@@ -30,8 +30,8 @@ def registry(request: HttpRequest) -> HttpResponse:
         return search.redirect_with_search(request)
     households = Household.objects.select_related("kelurahan__kecamatan").order_by("-id")
     filterset = HouseholdFilter(search.filter_data(request), queryset=households)
-    # One pass for the total and the persons it covers (a second COUNT would scan the list again).
-    persons = filterset.qs.order_by().aggregate(
+    # The totals from the dashboard's tallies when they can answer; else one pass over the list's rows.
+    persons = filterset.tallied_totals() or filterset.qs.order_by().aggregate(
         households=Count("id"),
         extreme_poor=Coalesce(Sum("extreme_poor_count", filter=Q(status=Household.Status.EXTREME_POOR)), 0),
         served=Coalesce(Sum("served_count", filter=Q(status=Household.Status.EXTREME_POOR)), 0),

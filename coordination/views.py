@@ -132,6 +132,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     status = request.GET.get("status", "open")
     referrals = _inbox_queryset(opd_ids)
+    # The dashboard's links narrow the inbox to the place it counted.
+    if request.GET.get("kelurahan", "").isdigit():
+        referrals = referrals.filter(household__kelurahan_id=request.GET["kelurahan"])
+    elif request.GET.get("kecamatan", "").isdigit():
+        referrals = referrals.filter(household__kelurahan__kecamatan_id=request.GET["kecamatan"])
     counts = referrals.order_by().aggregate(
         open=Count("id", filter=Q(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED])),
         sent=Count("id", filter=Q(status=Referral.Status.SENT)),

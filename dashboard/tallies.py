@@ -124,7 +124,7 @@ def _ledgers(ids: list[int]) -> dict[int, Ledger]:
         pk, kelurahan = h["id"], h["kelurahan_id"]
         where[pk], weight[pk] = kelurahan, h["extreme_poor_count"]
         if h["archived_at"] is not None:
-            continue  # archived households leave every place and referral count; their interventions stay
+            continue  # archived households leave the place counts; their interventions and referrals stay
         active.add(pk)
         add = ledgers[pk].add
         add(Measure.HOUSEHOLDS, kelurahan)
@@ -180,7 +180,8 @@ def _ledgers(ids: list[int]) -> dict[int, Ledger]:
         ledgers[pk].add(Measure.REACHED, where[pk], opd=opd)
         ledgers[pk].add(Measure.FIRST_REACHED, where[pk], opd=opd, day=first)
 
-    referrals = Referral.objects.filter(household_id__in=active).values_list(
+    # Referrals, like interventions, stay in their OPD's counts (and inbox) when the household is archived.
+    referrals = Referral.objects.filter(household_id__in=where).values_list(
         "household_id", "opd_id", "status", "due_on", "sent_at", "fulfilled_at"
     )
     for pk, opd, status, due_on, sent_at, fulfilled_at in referrals:

@@ -71,7 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "visited": _link("cases:registry", status="extreme_poor", visited="1", **place),
         "overdue_follow_ups": _link("cases:registry", overdue="1", **place),
         "overdue_referrals": _link(
-            "coordination:inbox", status="open", overdue="1", opd=filters.opd.pk if filters.opd else None
+            "coordination:inbox", status="open", overdue="1", opd=filters.opd.pk if filters.opd else None, **place
         ),
     }
     for row in data["places"]:
@@ -86,13 +86,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "overdue_follow_ups": _link("cases:registry", overdue="1", kelurahan=row["kelurahan"].pk),
         }
     for row in data["opds"]:
-        row["links"] = {
-            status: _link("interventions:list", opd=row["opd"].pk, status=status, **_intervention_place(filters))
-            for status in ("planned", "in_progress", "delivered", "cancelled")
-        } | {
-            f"referral_{status}": _link("coordination:inbox", opd=row["opd"].pk, status=status)
-            for status in ("sent", "accepted", "fulfilled", "declined", "open")
-        }
+        row["links"] = (
+            {
+                status: _link(
+                    "interventions:list",
+                    opd=row["opd"].pk,
+                    status=status,
+                    **_intervention_place(filters),
+                    **(_delivered_period(filters) if status == "delivered" else {}),
+                )
+                for status in ("planned", "in_progress", "delivered", "cancelled")
+            }
+            | {
+                f"referral_{status}": _link("coordination:inbox", opd=row["opd"].pk, status=status, **place)
+                for status in ("all", "accepted", "fulfilled", "declined")
+            }
+            | {"referral_overdue": _link("coordination:inbox", opd=row["opd"].pk, status="open", overdue="1", **place)}
+        )
     context = {"form": form, "filters": filters, "links": links, "kelurahan_map": kelurahan_map, **data}
     template = "dashboard/print.html" if request.GET.get("print") else "dashboard/dashboard.html"
     if request.GET.get("format") == "xlsx":
@@ -101,7 +111,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _intervention_place(filters: queries.Filters) -> dict:
-    return {"kelurahan": filters.kelurahan.pk} if filters.kelurahan else {}
+    if filters.kelurahan:
+        return {"kelurahan": filters.kelurahan.pk}
+    return {"kecamatan": filters.kecamatan.pk} if filters.kecamatan else {}
+
+
+def _delivered_period(filters: queries.Filters) -> dict:
+    """The dashboard counts deliveries in the chosen period; so does the list it links to."""
+    return {
+        "delivered_from": filters.period_from.isoformat() if filters.period_from else None,
+        "delivered_to": filters.period_to.isoformat() if filters.period_to else None,
+    }
 
 
 @signed_in

@@ -71,6 +71,9 @@ class InterventionFilter(django_filters.FilterSet):
     opd = django_filters.ModelChoiceFilter(label=_("OPD"), queryset=Opd.objects.all())
     program = django_filters.ModelChoiceFilter(label=_("Program"), queryset=Program.objects.select_related("opd"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Intervention.Status.choices)
+    kecamatan = django_filters.ModelChoiceFilter(
+        label=_("Kecamatan"), field_name="household__kelurahan__kecamatan", queryset=Kecamatan.objects.all()
+    )
     kelurahan = django_filters.ModelChoiceFilter(
         label=_("Kelurahan"), field_name="household__kelurahan", queryset=Kelurahan.objects.order_by("name")
     )
@@ -79,6 +82,12 @@ class InterventionFilter(django_filters.FilterSet):
     )
     planned_to = django_filters.DateFilter(
         label=_("Rencana sampai"), field_name="planned_on", lookup_expr="lte", widget=DateInput()
+    )
+    delivered_from = django_filters.DateFilter(
+        label=_("Tersalurkan dari"), field_name="delivered_on", lookup_expr="gte", widget=DateInput()
+    )
+    delivered_to = django_filters.DateFilter(
+        label=_("Tersalurkan sampai"), field_name="delivered_on", lookup_expr="lte", widget=DateInput()
     )
 
     class Meta:

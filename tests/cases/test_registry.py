@@ -1,13 +1,15 @@
 import datetime
+import io
 from urllib.parse import urlencode
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from households.models import Household
+from households.models import Household, Kecamatan
 from households.services import visit_log
 from interventions.services import intervention_record, intervention_transition
 from tests.factories import HouseholdFactory, PersonFactory, ProgramFactory, kelurahan, opd
@@ -180,3 +182,43 @@ def test_archived_households_are_hidden_unless_asked_for(client, supervisor):
     assert listed(client) == {kept.pk}
     assert listed(client, archived="only") == {archived.pk}
     assert listed(client, archived="all") == {kept.pk, archived.pk}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"status": "extreme_poor"},
+        {"status": "graduated"},
+        {"status": ["extreme_poor", "graduated"]},
+        {"kelurahan": "Kameloh Baru"},
+        {"kelurahan": "Kameloh Baru", "status": "extreme_poor"},
+        {"kecamatan": "Rakumpit", "status": "graduated"},
+        {"priority": "true"},
+    ],
+)
+def test_totals_from_the_tallies_equal_the_listed_rows(client, settings, params):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    if "kelurahan" in params:
+        params["kelurahan"] = kelurahan(params["kelurahan"]).pk
+    if "kecamatan" in params:
+        params["kecamatan"] = Kecamatan.objects.get(name=params["kecamatan"]).pk
+    response = client.get(URL, params)
+    rows = response.context["filter"].qs
+    assert response.context["filter"].tallied_totals() is not None  # the fast path answered
+    extreme_poor = rows.filter(status="extreme_poor")
+    assert response.context["persons"] == {
+        "households": rows.count(),
+        "extreme_poor": sum(extreme_poor.values_list("extreme_poor_count", flat=True)),
+        "served": sum(extreme_poor.values_list("served_count", flat=True)),
+    }
+    assert response.context["page_obj"].paginator.count == rows.count()
+
+
+def test_other_filters_count_the_rows_themselves(client):
+    HouseholdFactory(desil=1)
+    HouseholdFactory(desil=2)
+    response = client.get(URL, {"desil": 1})
+    assert response.context["filter"].tallied_totals() is None
+    assert response.context["page_obj"].paginator.count == 1

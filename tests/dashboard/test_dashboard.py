@@ -14,7 +14,6 @@ from dashboard.models import Baseline
 from dashboard.services import baseline_take
 from households.models import Household, Kelurahan, Person
 from households.services import household_change_status
-from interventions.models import Intervention
 from interventions.services import intervention_record
 from tests.factories import PersonFactory, ProgramFactory, UserFactory, kelurahan, opd
 
@@ -30,12 +29,18 @@ def demo(settings):
 
 
 def registry_numbers(client, link: str) -> tuple[int, int, int]:
+    """What the linked list holds, counted from its rows; the totals the page prints must agree."""
     page = client.get(link)
-    return (
-        page.context["page_obj"].paginator.count,
-        page.context["persons"]["extreme_poor"],
-        page.context["persons"]["served"],
+    rows = list(page.context["filter"].qs)
+    extreme_poor = [h for h in rows if h.status == Household.Status.EXTREME_POOR]
+    counted = (
+        len(rows),
+        sum(h.extreme_poor_count for h in extreme_poor),
+        sum(h.served_count for h in extreme_poor),
     )
+    printed = page.context["persons"]
+    assert counted == (page.context["page_obj"].paginator.count, printed["extreme_poor"], printed["served"])
+    return counted
 
 
 def test_headline_against_the_stored_baseline_of_the_demo(client_as, demo):
@@ -70,15 +75,34 @@ def test_every_headline_and_place_number_matches_the_list_it_links_to(client_as,
         assert registry_numbers(client, row["links"]["visited"])[0] == row["visited"]
 
 
-def test_opd_numbers_match_the_intervention_list(client_as, demo):
+@pytest.mark.parametrize("narrowed", ["city", "kecamatan", "kelurahan and period"])
+def test_opd_numbers_match_the_lists_they_link_to(client_as, demo, narrowed):
+    today = timezone.localdate()
+    params = {
+        "city": {},
+        "kecamatan": {"kecamatan": kelurahan("Kameloh Baru").kecamatan_id},
+        "kelurahan and period": {
+            "kelurahan": kelurahan("Kameloh Baru").pk,
+            "period_from": (today - datetime.timedelta(days=5)).isoformat(),
+            "period_to": today.isoformat(),
+        },
+    }[narrowed]
     client = client_as("supervisor")
-    response = client.get(URL)
-    for row in response.context["opds"]:
+    opds = client.get(URL, params).context["opds"]
+    assert sum(row["delivered"] for row in opds) > 0
+    for row in opds:
         for status in ("planned", "in_progress", "delivered", "cancelled"):
-            listed = client.get(row["links"][status]).context["page_obj"].paginator.count
-            assert listed == row[status], (row["opd"], status)
-        delivered = Intervention.objects.filter(opd=row["opd"], status="delivered")
+            listed = client.get(row["links"][status]).context["filter"].qs
+            assert listed.count() == row[status], (row["opd"], status)
+        delivered = list(client.get(row["links"]["delivered"]).context["filter"].qs)
         assert row["amount"] == sum(i.amount or 0 for i in delivered)
+        assert row["persons"] == len({i.person_id for i in delivered if i.person_id}), row["opd"]
+        for key, column in [("all", "received"), ("accepted", "accepted"), ("fulfilled", "fulfilled")]:
+            inbox = client.get(row["links"][f"referral_{key}"])
+            assert inbox.context["page_obj"].paginator.count == row[column], (row["opd"], column)
+        for key in ("declined", "overdue"):
+            inbox = client.get(row["links"][f"referral_{key}"])
+            assert inbox.context["page_obj"].paginator.count == row[key], (row["opd"], key)
 
 
 def test_filters_by_place_narrow_every_number(client_as, demo):
