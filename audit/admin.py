@@ -6,9 +6,9 @@ from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from audit.casework import case_scope
 from audit.models import ChangeLog
 from audit.services import case_id_of, log_change, snapshot
-from poverty.casework import case_scope
 
 
 class AuditedModelAdmin(admin.ModelAdmin):

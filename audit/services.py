@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from audit.casework import touched
 from audit.models import AccessLog, ChangeLog
-from poverty.casework import touched
 
 # Bookkeeping columns that change on every save and say nothing to a reader. Non-editable
 # fields (versions, timestamps, derived summaries and search columns) are skipped as well.
@@ -71,7 +71,7 @@ def log_change(
 ) -> ChangeLog | None:
     """Record a create/update/delete of `instance`. Returns None when an update changed nothing.
 
-    A change to a case (`case_id`) must happen inside a `poverty.casework.case_write` service, which
+    A change to a case (`case_id`) must happen inside a `audit.casework.case_write` service, which
     brings the dashboard's tallies of that household up to date before the transaction commits.
     """
     if case_id is not None:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Opd
+from audit.casework import case_write
 from audit.models import ChangeLog
 from audit.services import log_change, snapshot
 from coordination.models import (
@@ -21,7 +22,6 @@ from households.models import Household, Person, PovertyLine
 from households.services import household_change_status
 from interventions.models import Intervention, Program
 from interventions.services import intervention_record, intervention_transition
-from poverty.casework import case_write
 from poverty.errors import DomainError
 
 

@@ -4,8 +4,9 @@ Every household keeps a ledger (`Contribution`) of what it adds to each `Tally` 
 changes a household — its members, visits, status, interventions or referrals — `refresh` recomputes the
 household's ledger from its rows and adds the difference to the tallies, in the same transaction. The
 dashboard then sums a few thousand tally rows instead of millions of case rows, and it is never stale:
-the tallies change in the very transaction that changes the case. `poverty.casework.case_write` calls
-`refresh` for every household a service touched; bulk writers (imports, seeding) call it themselves.
+the tallies change in the very transaction that changes the case. Services decorated with
+`audit.casework.case_write` call `refresh` (registered in `dashboard.apps`) for every household they
+touched; bulk writers (imports, seeding) call it themselves.
 """
 
 import datetime

@@ -7,10 +7,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.casework import case_write
 from audit.models import ChangeLog
 from audit.services import log_change, save_with_log, snapshot
 from households.models import Household, HouseholdStatusChange, Kelurahan, Person, PovertyLine, Relation, Visit
-from poverty.casework import case_write
 from poverty.errors import DomainError, StaleEditError
 
 

@@ -7,11 +7,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.casework import case_write
 from audit.models import ChangeLog
 from audit.services import log_change, save_with_log, snapshot
 from households.models import Household, Person
 from interventions.models import Intervention, Period, Program, Target
-from poverty.casework import case_write
 from poverty.errors import DomainError
 
 

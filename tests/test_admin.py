@@ -4,7 +4,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from tests.factories import InterventionFactory, UserFactory, VisitFactory
+from dashboard import tallies
+from dashboard.models import Tally
+from tests.factories import InterventionFactory, PersonFactory, UserFactory, VisitFactory, kelurahan
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +33,19 @@ def test_caseworker_cannot_open_django_admin(client, dinsos_caseworker):
     client.force_login(dinsos_caseworker)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_a_household_moved_in_django_admin_moves_on_the_dashboard(superuser_client):
+    household = PersonFactory().household
+    url = reverse("admin:households_household_change", args=[household.pk])
+    page = superuser_client.get(url)
+    data = {name: value for name, value in page.context["adminform"].form.initial.items() if value is not None}
+    for inline in page.context["inline_admin_formsets"]:  # read-only inlines: post none of their rows
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data["kelurahan"] = kelurahan("Kalampangan").pk
+    response = superuser_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert tallies.differences() == [] and tallies.tally_differences() == []
+    moved = Tally.objects.get(measure=tallies.Measure.EP_HOUSEHOLDS, kelurahan=kelurahan("Kalampangan"))
+    assert moved.n == 1

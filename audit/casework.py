@@ -1,10 +1,14 @@
-"""One transaction per change to case data, which keeps the dashboard's tallies right before it commits.
+"""One transaction per change to case data, in which whatever is derived from the cases is brought up to
+date before it commits.
 
 Services that change households, members, visits, interventions or referrals are decorated with
 `case_write` instead of `transaction.atomic`. Every change they record with `audit.services.log_change`
-names its household (`case_id`); when the outermost `case_write` finishes, the tallies of those
-households are refreshed inside the same transaction. So the audit trail and the dashboard share one
-path: a change that is logged is counted, and one that is not logged fails loudly in the tests.
+names its household (`case_id`); when the outermost `case_write` finishes, each function registered
+with `when_cases_change` (the dashboard's tallies, see `dashboard.apps`) receives those households,
+inside the same transaction. So the change log and the derived numbers share one path: a change that is
+logged is counted, and a case change logged outside `case_write` fails loudly.
+
+The registration keeps apps depending one way: `audit` knows nothing of the dashboard.
 """
 
 import functools
@@ -16,6 +20,7 @@ from typing import ParamSpec, TypeVar
 from django.db import transaction
 
 _state = threading.local()
+_listeners: list[Callable[[set[int]], None]] = []
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -30,9 +35,8 @@ def case_scope() -> Iterator[None]:
         with transaction.atomic():
             yield
             if outermost and _state.cases:
-                from dashboard.tallies import refresh
-
-                refresh(_state.cases)
+                for listener in _listeners:
+                    listener(_state.cases)
     finally:
         if outermost:
             _state.cases = None
@@ -49,12 +53,18 @@ def case_write(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def when_cases_change(listener: Callable[[set[int]], None]) -> None:
+    """Call `listener(household_ids)` before every case_write transaction that changed cases commits."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
 def touched(case_id: int) -> None:
     """Note that this household's case data changed in the current `case_scope`."""
     cases = getattr(_state, "cases", None)
     if cases is None:
         raise RuntimeError(
             "Case data changed outside a case_write service: the dashboard tallies would miss it. "
-            "Decorate the service with poverty.casework.case_write."
+            "Decorate the service with audit.casework.case_write."
         )
     cases.add(case_id)
