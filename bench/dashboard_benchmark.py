@@ -10,6 +10,7 @@ spent (the sum of the queries' times). Targets (issue #7) at 1,000,000 persons: 
 """
 
 import argparse
+import datetime
 import json
 import os
 import statistics
@@ -80,6 +81,7 @@ def main() -> None:
 
     django.setup()
     from django.test import Client
+    from django.utils import timezone
 
     from accounts.models import User
     from households.models import Household, Kelurahan
@@ -87,12 +89,16 @@ def main() -> None:
     client = Client(HTTP_HOST="localhost")
     client.force_login(User.objects.get(username="supervisor"))
     kelurahan = Kelurahan.objects.get(name="Kameloh Baru")
+    today = timezone.localdate()
+    quarter_start = today - datetime.timedelta(days=90)
     results = {
         "persons": args.persons,
         "households": Household.objects.count(),
         "pages": [
             measure(client, "/dashboard/"),
             measure(client, f"/dashboard/?kelurahan={kelurahan.pk}"),
+            # A quarter: deliveries by day and persons reached counted from that quarter's deliveries.
+            measure(client, f"/dashboard/?period_from={quarter_start.isoformat()}&period_to={today.isoformat()}"),
             measure(client, "/households/"),
             measure(client, f"/households/?kelurahan={kelurahan.pk}&status=extreme_poor&sort=-visited"),
         ],

@@ -93,6 +93,6 @@ def test_list_pages_have_bounded_queries(client_as, django_assert_max_num_querie
     for _ in range(30):
         InterventionFactory()
     client = client_as("supervisor")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("interventions:list"))
     assert len(response.context["page_obj"]) == 30
