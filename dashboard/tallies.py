@@ -90,9 +90,7 @@ class Ledger(defaultdict):
             entry[1] += amount
 
     def to_json(self) -> dict[str, list[int]]:
-        return {
-            f"{m}|{k}|{o}|{d.isoformat()}|{b}": value for (m, k, o, d, b), value in sorted(self.items()) if any(value)
-        }
+        return {f"{m}|{k}|{o}|{d.isoformat()}|{b}": value for (m, k, o, d, b), value in self.items() if any(value)}
 
     @staticmethod
     def keys_of(stored: dict[str, list[int]]) -> dict[Key, list[int]]:
@@ -214,17 +212,17 @@ def refresh(household_ids: Iterable[int]) -> None:
             fresh = _ledgers(list(chunk))
             created, changed = [], []
             for pk in chunk:
-                before, after = Ledger.keys_of(stored.get(pk, {})), fresh[pk]
-                for key in before.keys() | after.keys():
-                    old, new = before.get(key, (0, 0)), after.get(key, (0, 0))
-                    delta = deltas[key]
-                    delta[0] += new[0] - old[0]
-                    delta[1] += new[1] - old[1]
+                after = fresh[pk]
                 ledger = after.to_json()
-                if pk not in stored:
-                    created.append(Contribution(household_id=pk, tallies=ledger))
-                elif ledger != stored[pk]:
-                    changed.append(Contribution(household_id=pk, tallies=ledger))
+                if ledger == stored.get(pk, {}):
+                    continue  # nothing this household adds has changed
+                for key, (n, amount) in after.items():
+                    deltas[key][0] += n
+                    deltas[key][1] += amount
+                for key, (n, amount) in Ledger.keys_of(stored.get(pk, {})).items():
+                    deltas[key][0] -= n
+                    deltas[key][1] -= amount
+                (changed if pk in stored else created).append(Contribution(household_id=pk, tallies=ledger))
             Contribution.objects.bulk_create(created)
             Contribution.objects.bulk_update(changed, ["tallies"])
         _add(deltas)
