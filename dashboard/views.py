@@ -92,7 +92,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                     "interventions:list",
                     opd=row["opd"].pk,
                     status=status,
-                    **_intervention_place(filters),
+                    **place,
                     **(_delivered_period(filters) if status == "delivered" else {}),
                 )
                 for status in ("planned", "in_progress", "delivered", "cancelled")
@@ -108,12 +108,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return workbook_response(dashboard_workbook(filters, data), stamped("dasbor", "xlsx"))
     return render(request, template, context)
-
-
-def _intervention_place(filters: queries.Filters) -> dict:
-    if filters.kelurahan:
-        return {"kelurahan": filters.kelurahan.pk}
-    return {"kecamatan": filters.kecamatan.pk} if filters.kecamatan else {}
 
 
 def _delivered_period(filters: queries.Filters) -> dict:
