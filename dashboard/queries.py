@@ -89,7 +89,7 @@ def tallies(filters: Filters) -> QuerySet[Tally]:
 
 def summed(rows: QuerySet[Tally], by: str, columns: dict[str, str]) -> dict[int, dict[str, int]]:
     """Sum tally rows per `by` and measure (one hash aggregate, no per-row CASE), then name the measures:
-    `columns` maps a measure to the column it fills; a measure's "amount" fills "<column>_amount"."""
+    `columns` maps a measure to the column it fills. Only deliveries carry Rupiah; they fill "amount"."""
     result: dict[int, dict[str, int]] = {}
     for key, measure, n, amount in (
         rows.values_list(by, "measure").annotate(n=Sum("n"), amount=Sum("amount")).order_by()
@@ -97,7 +97,7 @@ def summed(rows: QuerySet[Tally], by: str, columns: dict[str, str]) -> dict[int,
         row = result.setdefault(key, dict.fromkeys(columns.values(), 0))
         row[columns[measure]] += n
         if amount:
-            row[f"{columns[measure]}_amount"] = row.get(f"{columns[measure]}_amount", 0) + amount
+            row["amount"] = row.get("amount", 0) + amount
     return result
 
 
@@ -169,7 +169,7 @@ def by_opd(filters: Filters) -> list[dict]:
     )
     rows = summed(counted, "opd", OPD_COLUMNS)
     for row in rows.values():
-        row["amount"] = row.pop("delivered_amount", 0)
+        row.setdefault("amount", 0)
         row["received"] = row.pop("sent") + row["accepted"] + row["fulfilled"] + row["declined"]
     if filters.period_from:
         # Persons reached within a period cannot be summed from first deliveries: count them from the
@@ -243,13 +243,17 @@ def trend(filters: Filters) -> list[dict]:
     flows: dict[datetime.date, dict[str, int]] = {}
     running = 0  # extreme-poor persons before the first month shown
     for measure, day, n in days:
-        sign = {Measure.EP_ENTERED: 1, Measure.EP_LEFT: -1}.get(measure, 0)
+        change = {Measure.EP_ENTERED: n, Measure.EP_LEFT: -n}.get(measure, 0)
         if day < filters.start:
-            running += sign * n
+            running += change
             continue
         flow = flows.setdefault(day, {"change": 0, "graduations": 0, "delivered": 0})
-        flow["change"] += sign * n
-        flow["graduations" if measure == Measure.GRADUATION else "delivered"] += 0 if sign else n
+        if measure == Measure.GRADUATION:
+            flow["graduations"] += n
+        elif measure == Measure.DELIVERED_MONTH:
+            flow["delivered"] += n
+        else:
+            flow["change"] += change
     result = []
     for month in months(filters):
         flow = flows.get(month, {"change": 0, "graduations": 0, "delivered": 0})
