@@ -1,4 +1,3 @@
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -6,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd, User
+from poverty.forms import form_helper
 
 
 class LoginForm(AuthenticationForm):
@@ -28,9 +28,7 @@ class OpdForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()
 
 
 class _UserFields(forms.ModelForm):
@@ -45,9 +43,7 @@ class _UserFields(forms.ModelForm):
             pk=getattr(self.instance, "opd_id", None)
         )
         self.fields["email"].help_text = _("Untuk tautan atur ulang kata sandi.")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()
 
 
 class UserCreateForm(_UserFields):

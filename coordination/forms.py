@@ -1,11 +1,10 @@
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import PERSON_NEEDS, GraduationProposal, Need, ResponsibilityRule
 from interventions.models import Program
-from poverty.forms import DateInput, today_max
+from poverty.forms import DateInput, form_helper, today_max
 from poverty.submissions import SubmitOnceMixin
 
 
@@ -100,9 +99,7 @@ class FulfilForm(SubmitOnceMixin, forms.Form):
         if suggested:
             self.fields["program"].initial = suggested[0]
         today_max(self.fields["delivered_on"].widget)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()
 
     def clean_delivered_on(self):
         value = self.cleaned_data["delivered_on"]
@@ -150,6 +147,4 @@ class RuleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programs"].queryset = Program.objects.filter(is_active=True).select_related("opd")
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()

@@ -1,4 +1,3 @@
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.models import HOUSE_INDICATOR_FIELDS, Household, Kelurahan, Person, PovertyLine, Visit
 from households.nik import mask
-from poverty.forms import DateInput, DigitsField, digits_only, today_max
+from poverty.forms import DateInput, DigitsField, VersionField, digits_only, form_helper, today_max
 from poverty.submissions import SubmitOnceMixin
 
 HOUSEHOLD_FIELDS = [
@@ -59,9 +58,7 @@ class HouseholdForm(forms.ModelForm):
         today_max(self.fields["expenditure_measured_on"].widget)
         for name in ("rt", "rw"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()
         self.helper.layout = Layout(
             Fieldset(
                 _("Alamat"),
@@ -115,7 +112,7 @@ def keep_stored_number(form: forms.ModelForm, name: str) -> None:
 
 
 class HouseholdEditForm(HouseholdForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,9 +132,7 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         today_max(self.fields["birth_date"].widget)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()
         self.helper.layout = Layout(
             Div(
                 Div("full_name", css_class="col-md-6"),
@@ -186,7 +181,7 @@ class PersonAddForm(SubmitOnceMixin, PersonForm):
 
 
 class PersonEditForm(PersonForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     class Meta(PersonForm.Meta):
         fields = [*PERSON_FIELDS, "status"]
@@ -261,7 +256,7 @@ class MoveForm(forms.Form):
         max_length=20,
     )
     reason = forms.CharField(label=_("Alasan pindah"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def clean_target(self) -> Household:
         value = digits_only(self.cleaned_data["target"]).lstrip("#")
@@ -289,9 +284,7 @@ class VisitForm(SubmitOnceMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         today_max(self.fields["visited_on"].widget)
         self.fields["visited_on"].required = True
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()
 
 
 class PovertyLineForm(forms.ModelForm):
@@ -302,9 +295,7 @@ class PovertyLineForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()
 
 
 class ArchiveForm(forms.Form):

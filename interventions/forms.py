@@ -1,4 +1,3 @@
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -7,18 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from households.models import Household, Person
 from interventions.models import Intervention, Program, Target
 from interventions.services import same_period_interventions
-from poverty.forms import DateInput, today_max
+from poverty.forms import DateInput, form_helper, today_max
 from poverty.submissions import SubmitOnceMixin
 
 WHOLE_HOUSEHOLD = "household"
-
-
-class _NoTagHelperMixin:
-    def _helper(self) -> FormHelper:
-        helper = FormHelper()
-        helper.form_tag = False
-        helper.disable_csrf = True
-        return helper
 
 
 def _duplicate_warning(existing: list[Intervention]) -> str:
@@ -33,7 +24,7 @@ def _duplicate_warning(existing: list[Intervention]) -> str:
     }
 
 
-class InterventionForm(_NoTagHelperMixin, SubmitOnceMixin, forms.Form):
+class InterventionForm(SubmitOnceMixin, forms.Form):
     program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.none())
     recipient = forms.ChoiceField(label=_("Penerima"))
     planned_on = forms.DateField(label=_("Tanggal rencana"), widget=DateInput(), initial=timezone.localdate)
@@ -57,7 +48,7 @@ class InterventionForm(_NoTagHelperMixin, SubmitOnceMixin, forms.Form):
             *[(pk, person.full_name) for pk, person in self.members.items()],
         ]
         self.fields["amount"].widget.attrs["inputmode"] = "numeric"
-        self.helper = self._helper()
+        self.helper = form_helper()
 
     def clean(self) -> dict:
         data = super().clean()
@@ -84,7 +75,7 @@ class InterventionForm(_NoTagHelperMixin, SubmitOnceMixin, forms.Form):
         return data
 
 
-class InterventionEditForm(_NoTagHelperMixin, forms.ModelForm):
+class InterventionEditForm(forms.ModelForm):
     class Meta:
         model = Intervention
         fields = ["planned_on", "amount", "quantity", "notes"]
@@ -92,10 +83,10 @@ class InterventionEditForm(_NoTagHelperMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = self._helper()
+        self.helper = form_helper()
 
 
-class TransitionForm(_NoTagHelperMixin, forms.Form):
+class TransitionForm(forms.Form):
     status = forms.ChoiceField(label=_("Status baru"), widget=forms.RadioSelect)
     delivered_on = forms.DateField(
         label=_("Tanggal tersalurkan"), widget=DateInput(), required=False, help_text=_("Wajib bila tersalurkan.")
@@ -117,7 +108,7 @@ class TransitionForm(_NoTagHelperMixin, forms.Form):
         today_max(self.fields["delivered_on"].widget)
         self.fields["delivered_on"].initial = timezone.localdate()
         self.fields["amount"].initial = intervention.amount
-        self.helper = self._helper()
+        self.helper = form_helper()
 
     def clean(self) -> dict:
         data = super().clean()
@@ -135,7 +126,7 @@ class TransitionForm(_NoTagHelperMixin, forms.Form):
         return data
 
 
-class BulkInterventionForm(_NoTagHelperMixin, SubmitOnceMixin, forms.Form):
+class BulkInterventionForm(SubmitOnceMixin, forms.Form):
     program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.none())
     planned_on = forms.DateField(label=_("Tanggal rencana"), widget=DateInput(), initial=timezone.localdate)
     amount = forms.IntegerField(label=_("Nilai per penerima (Rp)"), min_value=0, required=False)
@@ -157,7 +148,7 @@ class BulkInterventionForm(_NoTagHelperMixin, SubmitOnceMixin, forms.Form):
         self.fields["program"].queryset = programs.filter(target=Target.PERSON)
         self.fields["program"].label_from_instance = lambda p: f"{p.name} ({p.opd.short_name})"
         self.fields["persons"].queryset = Person.objects.filter(status=Person.Status.ACTIVE)
-        self.helper = self._helper()
+        self.helper = form_helper()
 
     def clean(self) -> dict:
         data = super().clean()
@@ -188,6 +179,4 @@ class ProgramForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()

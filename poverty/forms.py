@@ -2,9 +2,12 @@
 
 import re
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class DateInput(forms.DateInput):
@@ -42,3 +45,29 @@ class DigitsField(forms.CharField):
 def add_refusal(form: forms.Form, error: Exception) -> None:
     """Show a service's refusal (a DomainError or a model ValidationError) at the top of the form."""
     form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+
+
+def form_helper(layout: Layout | None = None) -> FormHelper:
+    """The crispy helper of every form: the page supplies the <form> tag and the CSRF token, and hidden
+    fields (a record's version, the submit-once token) are rendered even when a layout names the rest.
+    (A layout alone leaves them out, so the form would fail on every real submit.)"""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.render_hidden_fields = True
+    if layout is not None:
+        helper.layout = layout
+    return helper
+
+
+class VersionField(forms.IntegerField):
+    """The version of the record an edit form was opened on; the service refuses a save from an older one."""
+
+    widget = forms.HiddenInput
+    default_error_messages = dict.fromkeys(
+        ["required", "invalid", "min_value", "max_value"],
+        _("Formulir ini tidak membawa versi data yang diubah. Muat ulang halaman lalu simpan lagi."),
+    )
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=2**31 - 1, **kwargs)

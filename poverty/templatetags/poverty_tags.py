@@ -76,3 +76,17 @@ def change_rows(entry) -> list[tuple[str, object, object]]:
             old, new = mask(old or ""), mask(new or "")
         rows.append((label, old, new))
     return rows
+
+
+@register.simple_tag
+def fields_to_correct(form, formset=None) -> list[dict]:
+    """The visible fields a refused submit marked, in page order, with the id to jump to."""
+    forms = [form] if form is not None else []
+    if formset is not None:
+        forms += list(formset)
+    return [
+        {"label": field.label, "id": field.id_for_label or field.auto_id}
+        for each in forms
+        for field in each.visible_fields()
+        if field.errors
+    ]

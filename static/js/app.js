@@ -88,6 +88,13 @@
     update();
   }
 
+  // A refused submit: bring the reasons into view (on a phone they would be screens away) and read them out.
+  var refused = document.querySelector("[data-form-errors]");
+  if (refused) {
+    refused.scrollIntoView({ block: "start" });
+    refused.focus({ preventScroll: true });
+  }
+
   // Set up what the page (or content htmx just swapped in) contains.
   function init(root) {
     root.querySelectorAll("[data-formset-prefix]").forEach(setUpFormset);
