@@ -151,7 +151,8 @@ class _FormParser(HTMLParser):
             if kind == "submit":
                 self._form["buttons"].append(Control("button", kind, a.get("name", ""), a.get("value", "")))
         elif tag == "select":
-            self._select = Control("select", "select", a.get("name", ""), "", multiple="multiple" in a, disabled=disabled)
+            name, multiple = a.get("name", ""), "multiple" in a
+            self._select = Control("select", "select", name, "", multiple=multiple, disabled=disabled)
             self._form["controls"].append(self._select)
         elif tag == "option" and self._select is not None:
             self._option = [a.get("value"), "selected" in a, ""]
