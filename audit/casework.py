@@ -1,23 +1,26 @@
 """One transaction per change to case data, in which whatever is derived from the cases is brought up to
 date before it commits.
 
-Services that change households, members, visits, interventions or referrals are decorated with
-`case_write` instead of `transaction.atomic`. Every change they record with `audit.services.log_change`
-names its household (`case_id`); when the outermost `case_write` finishes, each function registered
-with `when_cases_change` (the dashboard's tallies, see `dashboard.apps`) receives those households,
-inside the same transaction. So the change log and the derived numbers share one path: a change that is
-logged is counted, and a case change logged outside `case_write` fails loudly.
+Case rows (households, members, visits, status changes, interventions, referrals) can only be written
+inside `case_scope` — the `case_write` decorator of the services, Django admin, imports and seeding all
+open one. Every write notes the households it touched: a case record's `save()`/`delete()` and its
+queryset's `update()`/`delete()`/`bulk_create()`/`bulk_update()` (see `CaseRecord` and `CaseQuerySet`),
+and `audit.services.log_change`. A write outside a scope raises `CaseWriteOutsideScope` before it
+changes anything, so no path can change case rows without the derived numbers following.
 
-The registration keeps apps depending one way: `audit` knows nothing of the dashboard.
+When the outermost scope ends, each function registered with `when_cases_change` (the derived data of
+`dashboard.derived`: summary columns, "served" flags and tallies) receives the touched households,
+inside the same transaction. The registration keeps apps depending one way: `audit` knows nothing of
+the dashboard.
 """
 
 import functools
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 
 _state = threading.local()
 _listeners: list[Callable[[set[int]], None]] = []
@@ -25,18 +28,21 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+class CaseWriteOutsideScope(RuntimeError):
+    """Case rows were about to change where their derived numbers would not follow."""
+
+
 @contextmanager
 def case_scope() -> Iterator[None]:
-    """A transaction that refreshes the tallies of every household changed in it, before it commits."""
+    """A transaction that refreshes what is derived from every household changed in it, before it commits."""
     outermost = getattr(_state, "cases", None) is None
     if outermost:
         _state.cases = set()
     try:
         with transaction.atomic():
             yield
-            if outermost and _state.cases:
-                for listener in _listeners:
-                    listener(_state.cases)
+            if outermost:
+                settle()
     finally:
         if outermost:
             _state.cases = None
@@ -59,12 +65,103 @@ def when_cases_change(listener: Callable[[set[int]], None]) -> None:
         _listeners.append(listener)
 
 
-def touched(case_id: int) -> None:
-    """Note that this household's case data changed in the current `case_scope`."""
-    cases = getattr(_state, "cases", None)
-    if cases is None:
-        raise RuntimeError(
-            "Case data changed outside a case_write service: the dashboard tallies would miss it. "
-            "Decorate the service with audit.casework.case_write."
+def require_scope() -> None:
+    if getattr(_state, "cases", None) is None:
+        raise CaseWriteOutsideScope(
+            "Case data changed outside a case_write service: its derived numbers (registry summaries, "
+            "dashboard tallies) would not follow. Use a service, or wrap the write in audit.casework.case_scope()."
         )
-    cases.add(case_id)
+
+
+def touched(*case_ids: int | None) -> None:
+    """Note that these households' case data changed in the current `case_scope`."""
+    require_scope()
+    _state.cases.update(pk for pk in case_ids if pk is not None)
+
+
+def settle() -> None:
+    """Bring the derived data of the households changed so far up to date now (a service that reads its
+    own summaries back calls this; the end of the outermost scope always does)."""
+    require_scope()
+    while _state.cases:
+        cases, _state.cases = _state.cases, set()
+        for listener in _listeners:
+            listener(cases)
+
+
+# The guard on the case tables.
+
+
+class CaseQuerySet(models.QuerySet):
+    """Bulk writes on case tables note the households they touch, and are refused outside a case scope."""
+
+    def update(self, **kwargs: Any) -> int:
+        require_scope()
+        ids = self.model.case_ids_of_rows(self)
+        for name in ("household", "household_id"):  # rows moved to another household count there too
+            if name in kwargs:
+                target = kwargs[name]
+                ids.add(target if isinstance(target, int) else target.pk)
+        count = super().update(**kwargs)
+        touched(*ids)
+        return count
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        require_scope()
+        touched(*self.model.case_ids_of_rows(self))
+        return super().delete()
+
+    def bulk_create(self, objs: Iterable[models.Model], *args: Any, **kwargs: Any) -> list[models.Model]:
+        require_scope()
+        created = super().bulk_create(objs, *args, **kwargs)
+        touched(*(pk for obj in created for pk in obj.case_ids()))
+        return created
+
+    def bulk_update(self, objs: Iterable[models.Model], fields: Any, *args: Any, **kwargs: Any) -> int:
+        require_scope()
+        objs = list(objs)
+        touched(*(pk for obj in objs for pk in obj.case_ids() | obj.loaded_case_ids()))
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+class CaseRecord(models.Model):
+    """A row the derived numbers are computed from. Saving or deleting it notes its household(s), and is
+    refused outside a case scope. (Derived columns themselves are written by `dashboard.derived` through
+    `_base_manager`, which is a plain manager.)"""
+
+    class Meta:
+        abstract = True
+
+    # The field naming the household a row belongs to ("pk" for the household itself).
+    case_field = "household_id"
+
+    @classmethod
+    def case_ids_of_rows(cls, queryset: models.QuerySet) -> set[int]:
+        """The households of the rows `queryset` selects (before they change)."""
+        return set(queryset.order_by().values_list(cls.case_field, flat=True).distinct())
+
+    def case_ids(self) -> set[int]:
+        """The households this row counts in now."""
+        return {getattr(self, self.case_field)} - {None}
+
+    def loaded_case_ids(self) -> set[int]:
+        """The households this row counted in when it was read (a member moved elsewhere leaves one behind)."""
+        return getattr(self, "_loaded_case_ids", set())
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_case_ids = {instance.__dict__.get(cls.case_field if cls.case_field != "pk" else "id")} - {
+            None
+        }
+        return instance
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        require_scope()
+        super().save(*args, **kwargs)
+        touched(*(self.case_ids() | self.loaded_case_ids()))
+        self._loaded_case_ids = self.case_ids()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        touched(*(self.case_ids() | self.loaded_case_ids()))
+        return super().delete(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
+from audit.casework import CaseQuerySet, CaseRecord
 from households.models import Household, Person, Visit
 from interventions.models import Intervention, Program
 
@@ -80,7 +81,7 @@ class Assessment(models.Model):
         return _("Asesmen %(date)s") % {"date": self.assessed_on.strftime("%d/%m/%Y")}
 
 
-class ReferralQuerySet(models.QuerySet):
+class ReferralQuerySet(CaseQuerySet):
     def open(self) -> "ReferralQuerySet":
         return self.filter(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED])
 
@@ -88,7 +89,7 @@ class ReferralQuerySet(models.QuerySet):
         return self.open().filter(due_on__lt=today or timezone.localdate())
 
 
-class Referral(models.Model):
+class Referral(CaseRecord):
     """A need of a household (or one member) addressed to an OPD, from sent to fulfilled."""
 
     class Status(models.TextChoices):

@@ -19,19 +19,10 @@ from coordination.models import (
     ResponsibilityRule,
 )
 from households.models import Household, Person, PovertyLine
-from households.services import household_change_status
+from households.services import ensure_open, household_change_status
 from interventions.models import Intervention, Program
 from interventions.services import intervention_record, intervention_transition
 from poverty.errors import DomainError
-
-
-def household_refresh_referrals(household_id: int) -> None:
-    """The household's referral counts, which the registry and dashboard read ("all needs fulfilled")."""
-    referrals = Referral.objects.filter(household_id=household_id)
-    Household.objects.filter(pk=household_id).update(
-        referral_count=referrals.count(),
-        unfulfilled_referrals=referrals.exclude(status=Referral.Status.FULFILLED).count(),
-    )
 
 
 @case_write
@@ -50,6 +41,7 @@ def assessment_record(
     """
     if not needs:
         raise DomainError(_("Centang paling sedikit satu kebutuhan."))
+    ensure_open(household.pk)
     assessment = Assessment.objects.create(
         household=household, visit=visit, assessed_by=actor, assessed_on=assessed_on or timezone.localdate()
     )
@@ -90,7 +82,6 @@ def assessment_record(
         )
         log_change(actor=actor, instance=referral, action=ChangeLog.Action.CREATE, case_id=household.pk)
         created.append(referral)
-    household_refresh_referrals(household.pk)
     return assessment, created, skipped
 
 
@@ -119,7 +110,6 @@ def _move(referral: Referral, to_status: str, actor, note: str = "", **fields) -
         case_id=referral.household_id,
         note=note,
     )
-    household_refresh_referrals(referral.household_id)
     return referral
 
 
@@ -234,6 +224,7 @@ def graduation_grounds(household: Household) -> dict:
 
 @case_write
 def graduation_propose(*, household: Household, actor, basis: str, note: str = "") -> GraduationProposal:
+    ensure_open(household.pk)
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.status != Household.Status.EXTREME_POOR:
         raise DomainError(_("Hanya rumah tangga berstatus miskin ekstrem yang dapat diusulkan graduasi."))

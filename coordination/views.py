@@ -48,6 +48,7 @@ from poverty.permissions import (
     DECIDE,
     REASSIGN,
     get_object_for,
+    require_open,
     role_required,
     signed_in,
 )
@@ -62,6 +63,7 @@ def _case_url(household_id: int) -> str:
 @require_http_methods(["GET", "POST"])
 def assess(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household, pk)
+    require_open(household)
     if not permissions.has_perm(request.user, ADD, permissions.Assessment):
         raise PermissionDenied
     if response := repeated(request):
@@ -373,6 +375,7 @@ def consolidation(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def graduation_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household, pk)
+    require_open(household)
     if not permissions.has_perm(request.user, ADD, GraduationProposal):
         raise PermissionDenied
     if response := repeated(request):

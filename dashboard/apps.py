@@ -8,7 +8,7 @@ class DashboardConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.casework import when_cases_change
-        from dashboard.tallies import refresh
+        from dashboard.derived import refresh
 
-        # Every service that changes a case refreshes that household's tallies before it commits.
+        # Before every transaction that changed case rows commits, their derived data follows.
         when_cases_change(refresh)

@@ -47,7 +47,7 @@ class Tally(models.Model):
 
     One row per measure, kelurahan, OPD (0 for measures of places), day (for measures a period or
     "overdue" filters on; `UNDATED` otherwise) and bucket (days to fulfil a referral). Kept exact by
-    `dashboard.tallies.refresh`, in the same transaction as the change it counts.
+    `dashboard.derived.refresh`, in the same transaction as the change it counts.
     """
 
     measure = models.CharField(max_length=20)

@@ -292,3 +292,51 @@ def cohort(filters: Filters, baseline: Baseline | None, places: dict[int, Kelura
     for row in result:
         row["other"] = row["total"] - row["graduated"] - row["fell_back"] - row["served"] - row["waiting"]
     return sorted(result, key=lambda r: r["kelurahan"].code)
+
+
+def overview(*, opd: Opd | None = None, today: datetime.date | None = None) -> dict:
+    """The home page's numbers, summed from the same tallies as the dashboard and the registry (three
+    queries): where the city stands, by kelurahan, and the work of one OPD (or of all)."""
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=30)
+    places = kelurahan_map()
+    counted = (
+        Tally.objects.filter(
+            Q(measure__in=[Measure.EP_PERSONS, Measure.SERVED_PERSONS, Measure.EP_HOUSEHOLDS, Measure.GRADUATED])
+            | Q(measure=Measure.VISITED, day__gte=since)
+        )
+        .values_list("kelurahan_id", "measure")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    city = dict.fromkeys(["ep_persons", "served_persons", "ep_households", "graduated", "visited"], 0)
+    city["in_priority_locus"] = 0
+    persons_in: dict[int, int] = {}
+    for kelurahan_id, measure, n in counted:
+        column = PLACE_COLUMNS[measure]
+        city[column] += n
+        if measure == Measure.EP_PERSONS:
+            persons_in[kelurahan_id] = persons_in.get(kelurahan_id, 0) + n
+            if places[kelurahan_id].is_priority_locus:
+                city["in_priority_locus"] += n
+    city["not_served"] = city["ep_persons"] - city["served_persons"]
+    by_kelurahan = sorted(
+        ({"kelurahan": places[pk], "persons": n} for pk, n in persons_in.items() if n),
+        key=lambda row: (-row["persons"], row["kelurahan"].name),
+    )
+    work = Tally.objects.filter(measure__in=[Measure.PLANNED, Measure.IN_PROGRESS, Measure.DELIVERED_MONTH])
+    if opd is not None:
+        work = work.filter(opd=opd.pk)
+    sums = {
+        measure: (n, amount)
+        for measure, n, amount in work.values_list("measure").annotate(n=Sum("n"), amount=Sum("amount")).order_by()
+    }
+    return {
+        "city": city,
+        "by_kelurahan": by_kelurahan,
+        "work": {
+            "planned": sums.get(Measure.PLANNED, (0, 0))[0] + sums.get(Measure.IN_PROGRESS, (0, 0))[0],
+            "delivered": sums.get(Measure.DELIVERED_MONTH, (0, 0))[0],
+            "delivered_amount": sums.get(Measure.DELIVERED_MONTH, (0, 0))[1],
+        },
+    }

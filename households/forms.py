@@ -237,6 +237,7 @@ def member_formset(data=None, *, add_row: bool = False) -> BaseMemberFormSet:
 
 class StatusForm(SubmitOnceMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status baru"), choices=())
+    version = VersionField()
     reason = forms.CharField(
         label=_("Alasan"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -270,7 +271,7 @@ class MoveForm(forms.Form):
         return household
 
 
-class VisitForm(SubmitOnceMixin, forms.ModelForm):
+class VisitFields(forms.ModelForm):
     class Meta:
         model = Visit
         fields = ["visited_on", "purpose", "findings", "next_follow_up_on"]
@@ -287,6 +288,14 @@ class VisitForm(SubmitOnceMixin, forms.ModelForm):
         self.helper = form_helper()
 
 
+class VisitForm(SubmitOnceMixin, VisitFields):
+    pass
+
+
+class VisitEditForm(VisitFields):
+    version = VersionField()
+
+
 class PovertyLineForm(forms.ModelForm):
     class Meta:
         model = PovertyLine
@@ -296,6 +305,15 @@ class PovertyLineForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper()
+
+
+class UnarchiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan dikeluarkan dari arsip"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Alasan mengeluarkan dari arsip wajib diisi.")},
+    )
 
 
 class ArchiveForm(forms.Form):

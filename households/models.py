@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.casework import CaseQuerySet, CaseRecord
 from households.nik import validate_nik, validate_nik_format, validate_no_kk
 
 
@@ -139,7 +140,7 @@ HOUSE_INDICATOR_FIELDS = (
 )
 
 
-class HouseholdQuerySet(models.QuerySet):
+class HouseholdQuerySet(CaseQuerySet):
     def active(self) -> "HouseholdQuerySet":
         """Not archived: what lists and counts show by default."""
         return self.filter(archived_at__isnull=True)
@@ -148,7 +149,7 @@ class HouseholdQuerySet(models.QuerySet):
         return self.active().filter(status=Household.Status.EXTREME_POOR)
 
 
-class Household(models.Model):
+class Household(CaseRecord):
     class Status(models.TextChoices):
         EXTREME_POOR = "extreme_poor", _("Miskin ekstrem")
         POOR = "poor", _("Miskin")
@@ -156,6 +157,8 @@ class Household(models.Model):
         GRADUATED = "graduated", _("Graduasi")
         MOVED = "moved", _("Pindah")
         DISSOLVED = "dissolved", _("Meninggal/bubar")
+
+    case_field = "pk"
 
     no_kk = models.CharField(_("No. KK"), max_length=16, blank=True, validators=[validate_no_kk])
     p3ke_id = models.CharField(_("ID keluarga P3KE"), max_length=40, blank=True)
@@ -188,8 +191,8 @@ class Household(models.Model):
         _("pengeluaran per kapita per bulan (Rp)"), null=True, blank=True
     )
     expenditure_measured_on = models.DateField(_("tanggal pengukuran pengeluaran"), null=True, blank=True)
-    # Summary of the case kept by the services (households.services.household_refresh_summary and the
-    # intervention services), so the registry lists, sorts and filters a province without joins.
+    # Summary of the case, derived from its rows by dashboard.derived (the one definition, refreshed in
+    # every transaction that changes them), so the registry lists, sorts and filters a province without joins.
     head_name = models.CharField(_("kepala keluarga"), max_length=150, blank=True, editable=False)
     member_count = models.PositiveIntegerField(_("jumlah anggota"), default=0, editable=False)
     extreme_poor_count = models.PositiveIntegerField(_("jiwa miskin ekstrem"), default=0, editable=False)
@@ -296,7 +299,7 @@ class Household(models.Model):
             raise ValidationError(_("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya."))
 
 
-class HouseholdStatusChange(models.Model):
+class HouseholdStatusChange(CaseRecord):
     """Every change of a household's status, with who, when and why."""
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="status_changes")
@@ -307,6 +310,8 @@ class HouseholdStatusChange(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, null=True, related_name="+"
     )
     reason = models.TextField(_("alasan"))
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("perubahan status")
@@ -371,9 +376,13 @@ class HealthInsurance(models.TextChoices):
     EMPLOYEE = "pekerja", _("JKN pekerja (PPU)")
 
 
-class PersonQuerySet(models.QuerySet):
+class PersonQuerySet(CaseQuerySet):
     def active(self) -> "PersonQuerySet":
         return self.filter(status=Person.Status.ACTIVE)
+
+    def workable(self) -> "PersonQuerySet":
+        """Active members of households that are not archived: those case work may be recorded for."""
+        return self.active().filter(household__archived_at__isnull=True)
 
     def extreme_poor(self) -> "PersonQuerySet":
         """Persons counted as extreme-poor: flagged, still in their household, household still extreme-poor
@@ -383,7 +392,7 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class Person(models.Model):
+class Person(CaseRecord):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Anggota aktif")
         MOVED_OUT = "moved_out", _("Pindah keluar")
@@ -417,7 +426,7 @@ class Person(models.Model):
         _("kepesertaan JKN"), max_length=20, choices=HealthInsurance.choices, default=HealthInsurance.UNKNOWN
     )
     is_extreme_poor = models.BooleanField(_("miskin ekstrem"), default=True)
-    # Reached by a delivered intervention, of their own or for their whole household (kept by the services).
+    # Reached by a delivered intervention, of their own or for their whole household (derived by dashboard.derived).
     is_served = models.BooleanField(_("terlayani"), default=False, editable=False)
     status = models.CharField(_("status keanggotaan"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -480,7 +489,7 @@ class Person(models.Model):
                 raise ValidationError({"nik": error.messages}) from None
 
 
-class Visit(models.Model):
+class Visit(CaseRecord):
     """A home visit by a caseworker, with what was found and when to come back."""
 
     class Purpose(models.TextChoices):
@@ -501,8 +510,12 @@ class Visit(models.Model):
     purpose = models.CharField(_("tujuan"), max_length=20, choices=Purpose.choices)
     findings = models.TextField(_("temuan"), blank=True)
     next_follow_up_on = models.DateField(_("tindak lanjut berikutnya"), null=True, blank=True)
+    # Optimistic locking: an edit must name the version it was made from.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kunjungan")

@@ -7,48 +7,23 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.casework import case_write
+from audit.casework import case_write, settle
 from audit.models import ChangeLog
 from audit.services import log_change, save_with_log, snapshot
-from households.models import Household, HouseholdStatusChange, Kelurahan, Person, PovertyLine, Relation, Visit
-from poverty.errors import DomainError, StaleEditError
+from households.models import Household, HouseholdStatusChange, Kelurahan, Person, PovertyLine, Visit
+from poverty.errors import DomainError
+from poverty.locking import claim_version
 
 
-def _bump_version(model: type[Household] | type[Person], pk: int, expected_version: int) -> None:
-    """Claim the edit: succeeds only if nobody saved since `expected_version` was read."""
-    updated = model.objects.filter(pk=pk, version=expected_version).update(version=F("version") + 1)
-    if not updated:
-        raise StaleEditError(
+def ensure_open(*household_ids: int) -> None:
+    """An archived household is read-only until a supervisor takes it out of the archive, with a reason."""
+    if Household._base_manager.filter(pk__in=household_ids, archived_at__isnull=False).exists():
+        raise DomainError(
             _(
-                "Data ini sudah diubah oleh pengguna lain sejak Anda membukanya. Perubahan Anda tidak "
-                "disimpan; muat ulang halaman untuk melihat data terbaru."
+                "Rumah tangga ini diarsipkan, jadi datanya tidak diubah. Supervisor dapat mengeluarkannya dari "
+                "arsip (dengan alasan) bila keluarga ini kembali ditangani."
             )
         )
-
-
-def household_refresh_summary(household_id: int) -> None:
-    """Recompute the registry's summary columns of one household from its members and visits.
-
-    Called by every service that changes members or visits; recomputing (rather than adding and
-    subtracting) keeps the numbers right whatever happened before.
-    """
-    members = Person.objects.filter(household_id=household_id, status=Person.Status.ACTIVE)
-    head = members.filter(relation=Relation.HEAD).order_by("id").values_list("full_name", flat=True).first()
-    latest_visit = (
-        Visit.objects.filter(household_id=household_id)
-        .order_by("-visited_on", "-id")
-        .values("visited_on", "next_follow_up_on")
-        .first()
-    )
-    Household.objects.filter(pk=household_id).update(
-        head_name=head or "",
-        member_count=members.count(),
-        extreme_poor_count=members.filter(is_extreme_poor=True).count(),
-        served_count=members.filter(is_extreme_poor=True, is_served=True).count(),
-        last_visit_on=latest_visit["visited_on"] if latest_visit else None,
-        # The follow-up that is still open is the one asked for at the latest visit.
-        next_follow_up_on=latest_visit["next_follow_up_on"] if latest_visit else None,
-    )
 
 
 @case_write
@@ -69,6 +44,7 @@ def household_register(
     )
     for member in members or []:
         person_add(household=household, actor=actor, source=source, **member)
+    settle()  # the returned household carries its summary (head, member counts)
     household.refresh_from_db()
     return household
 
@@ -79,20 +55,32 @@ def household_update(
 ) -> Household:
     if "status" in changes:
         raise DomainError(_("Status rumah tangga diubah melalui perubahan status dengan alasan."))
-    _bump_version(Household, household.pk, expected_version)
+    ensure_open(household.pk)
+    claim_version(Household, household.pk, expected_version)
     # Work on the stored row: the caller's object may already carry the unsaved form values.
     return save_with_log(actor=actor, instance=Household.objects.get(pk=household.pk), source=source, **changes)
 
 
 @case_write
 def household_change_status(
-    *, household: Household, status: str, reason: str, actor, source: str = "web"
+    *,
+    household: Household,
+    status: str,
+    reason: str,
+    actor,
+    expected_version: int | None = None,
+    source: str = "web",
 ) -> HouseholdStatusChange:
+    """Set a new status with its reason. A form names the version it was opened on (`expected_version`);
+    workflows that decide on the stored record (a graduation approval) leave it out."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Alasan perubahan status wajib diisi."))
     if status not in Household.Status.values:
         raise DomainError(_("Status tidak dikenal."))
+    ensure_open(household.pk)
+    if expected_version is not None:
+        claim_version(Household, household.pk, expected_version)
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.status == status:
         raise DomainError(_("Rumah tangga sudah berstatus %(status)s.") % {"status": household.get_status_display()})
@@ -104,12 +92,11 @@ def household_change_status(
         changed_by=actor if actor and actor.is_authenticated else None,
         reason=reason,
     )
-    if change.from_status == Household.Status.GRADUATED and status == Household.Status.EXTREME_POOR:
-        household.fell_back_at = change.changed_at
     household.status = status
     household.status_changed_at = change.changed_at
-    household.version = F("version") + 1
-    household.save(update_fields=["status", "status_changed_at", "fell_back_at", "version", "updated_at"])
+    if expected_version is None:
+        household.version = F("version") + 1
+    household.save(update_fields=["status", "status_changed_at", "version", "updated_at"])
     household.refresh_from_db(fields=["version"])
     log_change(
         actor=actor,
@@ -125,8 +112,8 @@ def household_change_status(
 
 @case_write
 def person_add(*, household: Household, actor, source: str = "web", **fields: Any) -> Person:
+    ensure_open(household.pk)
     person = save_with_log(actor=actor, instance=Person(household=household, **fields), source=source)
-    household_refresh_summary(household.pk)
     return person
 
 
@@ -134,9 +121,9 @@ def person_add(*, household: Household, actor, source: str = "web", **fields: An
 def person_update(*, person: Person, actor, expected_version: int, source: str = "web", **changes: Any) -> Person:
     if "household" in changes or "household_id" in changes:
         raise DomainError(_("Pindah rumah tangga dilakukan melalui fitur pindah anggota."))
-    _bump_version(Person, person.pk, expected_version)
+    ensure_open(person.household_id)
+    claim_version(Person, person.pk, expected_version)
     person = save_with_log(actor=actor, instance=Person.objects.get(pk=person.pk), source=source, **changes)
-    household_refresh_summary(person.household_id)
     return person
 
 
@@ -156,7 +143,8 @@ def person_move(
         raise DomainError(_("Alasan pindah wajib diisi."))
     if to_household.pk == person.household_id:
         raise DomainError(_("Anggota sudah berada di rumah tangga tujuan."))
-    _bump_version(Person, person.pk, person.version if expected_version is None else expected_version)
+    ensure_open(person.household_id, to_household.pk)
+    claim_version(Person, person.pk, person.version if expected_version is None else expected_version)
     person = Person.objects.get(pk=person.pk)
     before = snapshot(person)
     from_household_id = person.household_id
@@ -172,7 +160,6 @@ def person_move(
             note=reason,
             source=source,
         )
-        household_refresh_summary(case_id)
     return person
 
 
@@ -187,6 +174,7 @@ def visit_log(
     next_follow_up_on: datetime.date | None = None,
     source: str = "web",
 ) -> Visit:
+    ensure_open(household.pk)
     visit = Visit(
         household=household,
         caseworker=caseworker,
@@ -196,16 +184,16 @@ def visit_log(
         next_follow_up_on=next_follow_up_on,
     )
     save_with_log(actor=caseworker, instance=visit, source=source)
-    household_refresh_summary(household.pk)
     return visit
 
 
 @case_write
-def visit_update(*, visit: Visit, actor, source: str = "web", **changes: Any) -> Visit:
+def visit_update(*, visit: Visit, actor, expected_version: int, source: str = "web", **changes: Any) -> Visit:
+    ensure_open(visit.household_id)
+    claim_version(Visit, visit.pk, expected_version)
     visit = save_with_log(
         actor=actor, instance=Visit.objects.select_for_update().get(pk=visit.pk), source=source, **changes
     )
-    household_refresh_summary(visit.household_id)
     return visit
 
 
@@ -236,7 +224,11 @@ def household_archive(*, household: Household, actor, reason: str, source: str =
 
 
 @case_write
-def household_unarchive(*, household: Household, actor, source: str = "web") -> Household:
+def household_unarchive(*, household: Household, actor, reason: str, source: str = "web") -> Household:
+    """Bring an archived household back into lists, counts and case work; the reason is logged."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Alasan mengeluarkan dari arsip wajib diisi."))
     household = Household.objects.select_for_update().get(pk=household.pk)
     if not household.is_archived:
         raise DomainError(_("Rumah tangga ini tidak diarsipkan."))
@@ -249,7 +241,7 @@ def household_unarchive(*, household: Household, actor, source: str = "web") -> 
         instance=household,
         action=ChangeLog.Action.UPDATE,
         case_id=household.pk,
-        note=_("Dikeluarkan dari arsip"),
+        note=_("Dikeluarkan dari arsip: %(reason)s") % {"reason": reason},
         source=source,
     )
     return household

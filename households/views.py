@@ -21,6 +21,8 @@ from households.forms import (
     PersonEditForm,
     PovertyLineForm,
     StatusForm,
+    UnarchiveForm,
+    VisitEditForm,
     VisitForm,
     member_formset,
 )
@@ -50,6 +52,7 @@ from poverty.permissions import (
     REVEAL,
     get_object_for,
     permission_required,
+    require_open,
     role_required,
     signed_in,
 )
@@ -77,7 +80,7 @@ def _save(request: HttpRequest, form, save, success: str) -> HttpResponse | None
                 form.add_error(field if field in form.fields else None, message)
         return None
     except DomainError as error:
-        form.add_error(None, str(error))
+        add_refusal(form, error)
         return None
     messages.success(request, success)
     return redirect(url)
@@ -134,7 +137,7 @@ def household_status(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if response := repeated(request):
         return response
-    form = StatusForm(request.POST or None, statuses=statuses)
+    form = StatusForm(request.POST or None, statuses=statuses, initial={"version": household.version})
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
@@ -143,6 +146,7 @@ def household_status(request: HttpRequest, pk: int) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
+                expected_version=form.cleaned_data["version"],
             )
             return _case_url(household.pk)
 
@@ -156,6 +160,7 @@ def household_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household, pk)
+    require_open(household)
     if not permissions.has_perm(request.user, ADD, Person):
         raise PermissionDenied
     if response := repeated(request):
@@ -179,6 +184,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_for(request.user, Person.objects.select_related("household"), pk, action=CHANGE)
+    require_open(person.household)
     form = PersonEditForm(request.POST or None, instance=person, initial={"version": person.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,6 +208,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_move(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_for(request.user, Person.objects.select_related("household"), pk, action=CHANGE)
+    require_open(person.household)
     form = MoveForm(request.POST or None, initial={"version": person.version})
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["target"]
@@ -214,7 +221,7 @@ def member_move(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except DomainError as error:
-            form.add_error(None, str(error))
+            add_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -230,6 +237,7 @@ def member_move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household, pk)
+    require_open(household)
     if not permissions.has_perm(request.user, ADD, Visit):
         raise PermissionDenied
     if response := repeated(request):
@@ -251,12 +259,20 @@ def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_object_for(request.user, Visit.objects.select_related("household"), pk, action=CHANGE)
-    form = VisitForm(request.POST or None, instance=Visit.objects.get(pk=visit.pk))
+    require_open(visit.household)
+    form = VisitEditForm(
+        request.POST or None, instance=Visit.objects.get(pk=visit.pk), initial={"version": visit.version}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            visit_update(visit=visit, actor=request.user, **_fields(form, VisitForm.Meta.fields))
-        except ValidationError as error:
-            form.add_error(None, error.messages)
+            visit_update(
+                visit=visit,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                **_fields(form, VisitForm.Meta.fields),
+            )
+        except (DomainError, ValidationError) as error:
+            add_refusal(form, error)
         else:
             messages.success(request, _("Kunjungan disimpan."))
             return redirect(_case_url(visit.household_id, "kunjungan"))
@@ -296,15 +312,18 @@ def _revealed(request: HttpRequest, number: str, label: str, household_id: int) 
 @require_http_methods(["GET", "POST"])
 def household_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household, pk, action=ARCHIVE)
+    if household.is_archived:
+        form = UnarchiveForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                household_unarchive(household=household, actor=request.user, reason=form.cleaned_data["reason"])
+            except DomainError as error:
+                add_refusal(form, error)
+            else:
+                messages.success(request, _("Rumah tangga dikeluarkan dari arsip."))
+                return redirect(_case_url(household.pk))
+        return render(request, "households/archive_form.html", {"form": form, "household": household})
     form = ArchiveForm(request.POST or None)
-    if request.method == "POST" and "unarchive" in request.POST:
-        try:
-            household_unarchive(household=household, actor=request.user)
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Rumah tangga dikeluarkan dari arsip."))
-        return redirect(_case_url(household.pk))
     if request.method == "POST" and form.is_valid():
         try:
             household_archive(household=household, actor=request.user, reason=form.cleaned_data["reason"])

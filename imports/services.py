@@ -6,15 +6,13 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.casework import case_write
 from audit.models import ChangeLog
 from audit.services import display_value
-from dashboard import tallies
-from households.models import Household, HouseholdStatusChange, Kelurahan, Person, Relation, normalize_name
+from households.models import Household, HouseholdStatusChange, Kelurahan, Person, normalize_name
 from imports.models import ImportBatch
 from imports.planner import CHUNK, Plan, _chunks, build_plan, raw_rows
 from poverty.errors import DomainError
@@ -96,7 +94,7 @@ def import_cancel(*, batch: ImportBatch, actor) -> ImportBatch:
     return batch
 
 
-@transaction.atomic
+@case_write
 def import_apply(*, batch: ImportBatch, actor, plan: Plan | None = None) -> ImportBatch:
     """Import what the dry run showed, re-checked against the database as it is now. All or nothing.
 
@@ -160,17 +158,14 @@ class _Log:
 
 
 def _apply(plan: Plan, *, actor, source: str) -> None:
-    """Bulk writes in chunks: a hundred thousand model instances at once would cost hundreds of megabytes."""
+    """Bulk writes in chunks: a hundred thousand model instances at once would cost hundreds of megabytes.
+    The case tables' bulk writes note the households they touch; the summaries and tallies of those are
+    refreshed before the import's transaction commits (audit.casework)."""
     now = timezone.now()
     log = _Log(actor, source)
     groups = plan.ok_groups
     new_groups = [g for g in groups if g.existing_id is None]
     changed_groups = [g for g in groups if g.existing_id is not None and g.changes]
-    touched = {
-        g.key
-        for g in groups
-        if g.existing_id is None or g.changes or any(p.existing_id is None or p.changes for p in g.persons)
-    }
 
     for chunk in _chunks(new_groups):
         created = Household.objects.bulk_create(
@@ -258,42 +253,3 @@ def _apply(plan: Plan, *, actor, source: str) -> None:
         fields = sorted({name for p in chunk for name in p.changes} | {"search_name", "version", "updated_at"})
         Person.objects.bulk_update(stored.values(), fields)
         log.flush()
-
-    changed = [g.existing_id for g in groups if g.key in touched]
-    refresh_summaries(changed)
-    # The change log above is written in bulk, so the dashboard's tallies are refreshed here, not by case_write.
-    tallies.refresh(changed)
-
-
-def refresh_summaries(household_ids: list[int]) -> None:
-    """The registry's member columns for many households at once, in SQL."""
-    active = Person.objects.filter(household=OuterRef("pk"), status=Person.Status.ACTIVE)
-    for chunk in _chunks(household_ids):
-        Household.objects.filter(pk__in=chunk).update(
-            member_count=Coalesce(
-                Subquery(active.order_by().values("household").annotate(n=Count("id")).values("n")[:1]), 0
-            ),
-            served_count=Coalesce(
-                Subquery(
-                    active.filter(is_extreme_poor=True, is_served=True)
-                    .order_by()
-                    .values("household")
-                    .annotate(n=Count("id"))
-                    .values("n")[:1]
-                ),
-                0,
-            ),
-            extreme_poor_count=Coalesce(
-                Subquery(
-                    active.filter(is_extreme_poor=True)
-                    .order_by()
-                    .values("household")
-                    .annotate(n=Count("id"))
-                    .values("n")[:1]
-                ),
-                0,
-            ),
-            head_name=Coalesce(
-                Subquery(active.filter(relation=Relation.HEAD).order_by("id").values("full_name")[:1]), Value("")
-            ),
-        )

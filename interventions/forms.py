@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from households.models import Household, Person
 from interventions.models import Intervention, Program, Target
 from interventions.services import same_period_interventions
-from poverty.forms import DateInput, form_helper, today_max
+from poverty.forms import DateInput, VersionField, form_helper, today_max
 from poverty.submissions import SubmitOnceMixin
 
 WHOLE_HOUSEHOLD = "household"
@@ -76,6 +76,8 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
 
 
 class InterventionEditForm(forms.ModelForm):
+    version = VersionField()
+
     class Meta:
         model = Intervention
         fields = ["planned_on", "amount", "quantity", "notes"]
@@ -88,6 +90,7 @@ class InterventionEditForm(forms.ModelForm):
 
 class TransitionForm(forms.Form):
     status = forms.ChoiceField(label=_("Status baru"), widget=forms.RadioSelect)
+    version = VersionField()
     delivered_on = forms.DateField(
         label=_("Tanggal tersalurkan"), widget=DateInput(), required=False, help_text=_("Wajib bila tersalurkan.")
     )
@@ -108,6 +111,7 @@ class TransitionForm(forms.Form):
         today_max(self.fields["delivered_on"].widget)
         self.fields["delivered_on"].initial = timezone.localdate()
         self.fields["amount"].initial = intervention.amount
+        self.fields["version"].initial = intervention.version
         self.helper = form_helper()
 
     def clean(self) -> dict:
@@ -147,7 +151,7 @@ class BulkInterventionForm(SubmitOnceMixin, forms.Form):
         self.needs_confirmation = False
         self.fields["program"].queryset = programs.filter(target=Target.PERSON)
         self.fields["program"].label_from_instance = lambda p: f"{p.name} ({p.opd.short_name})"
-        self.fields["persons"].queryset = Person.objects.filter(status=Person.Status.ACTIVE)
+        self.fields["persons"].queryset = Person.objects.workable()
         self.helper = form_helper()
 
     def clean(self) -> dict:

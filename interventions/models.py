@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
+from audit.casework import CaseQuerySet, CaseRecord
 from households.models import Household, Person
 
 
@@ -81,7 +82,7 @@ def delivered_reaching_person(person_ref=None) -> models.Exists:
     )
 
 
-class InterventionQuerySet(models.QuerySet):
+class InterventionQuerySet(CaseQuerySet):
     def delivered(self) -> "InterventionQuerySet":
         return self.filter(status=Intervention.Status.DELIVERED)
 
@@ -89,7 +90,7 @@ class InterventionQuerySet(models.QuerySet):
         return self.filter(status__in=[Intervention.Status.PLANNED, Intervention.Status.IN_PROGRESS])
 
 
-class Intervention(models.Model):
+class Intervention(CaseRecord):
     """One programme delivered by an OPD to a person (or to a whole household)."""
 
     class Status(models.TextChoices):
@@ -180,6 +181,15 @@ class Intervention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program.name}: {self.person or self.household}"
+
+    # A delivery counts where it was recorded and, for "served", in the recipient's household now.
+    @classmethod
+    def case_ids_of_rows(cls, queryset: models.QuerySet) -> set[int]:
+        pairs = queryset.order_by().values_list("household_id", "person__household_id").distinct()
+        return {pk for pair in pairs for pk in pair} - {None}
+
+    def case_ids(self) -> set[int]:
+        return {self.household_id, self.person.household_id if self.person_id else None} - {None}
 
     def clean(self) -> None:
         errors = {}

@@ -11,26 +11,10 @@ from audit.casework import case_write
 from audit.models import ChangeLog
 from audit.services import log_change, save_with_log, snapshot
 from households.models import Household, Person
+from households.services import ensure_open
 from interventions.models import Intervention, Period, Program, Target
 from poverty.errors import DomainError
-
-
-def household_refresh_delivered(household_id: int) -> None:
-    """Keep what the registry and dashboard read right: interventions delivered to the household, which
-    members they reached, and how many of its extreme-poor members are served."""
-    delivered = Intervention.objects.filter(household_id=household_id, status=Intervention.Status.DELIVERED)
-    whole_household = delivered.filter(person__isnull=True).exists()
-    members = Person.objects.filter(household_id=household_id)
-    if whole_household:
-        members.update(is_served=True)
-    else:
-        reached = delivered.filter(person__isnull=False).values("person_id")
-        members.filter(pk__in=reached).update(is_served=True)
-        members.exclude(pk__in=reached).update(is_served=False)
-    Household.objects.filter(pk=household_id).update(
-        delivered_count=delivered.count(),
-        served_count=members.filter(status=Person.Status.ACTIVE, is_extreme_poor=True, is_served=True).count(),
-    )
+from poverty.locking import claim_version
 
 
 @case_write
@@ -53,6 +37,7 @@ def intervention_record(
         raise DomainError(_("Pilih penerima intervensi."))
     if program.target == Target.PERSON and person is None:
         raise DomainError(_("Program %(name)s untuk perorangan: pilih anggota penerima.") % {"name": program.name})
+    ensure_open(household.pk if household is not None else person.household_id)
     intervention = Intervention(
         program=program,
         opd_id=program.opd_id,
@@ -85,9 +70,13 @@ def intervention_transition(
     delivered_on: datetime.date | None = None,
     cancel_reason: str = "",
     amount: int | None = None,
+    expected_version: int | None = None,
     source: str = "web",
 ) -> Intervention:
-    """Move an intervention along planned -> in progress -> delivered, or cancel it."""
+    """Move an intervention along planned -> in progress -> delivered, or cancel it. A form names the
+    version it was opened on (`expected_version`); a workflow acting on the stored record leaves it out."""
+    if expected_version is not None:
+        claim_version(Intervention, intervention.pk, expected_version)
     intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
     if status not in Intervention.TRANSITIONS.get(intervention.status, set()):
         raise DomainError(
@@ -106,7 +95,8 @@ def intervention_transition(
             intervention.amount = amount
     if status == Intervention.Status.CANCELLED:
         intervention.cancel_reason = (cancel_reason or "").strip()
-    intervention.version += 1
+    if expected_version is None:
+        intervention.version += 1
     intervention.full_clean()
     intervention.save()
     log_change(
@@ -118,7 +108,6 @@ def intervention_transition(
         note=intervention.cancel_reason,
         source=source,
     )
-    household_refresh_delivered(intervention.household_id)
     return intervention
 
 
@@ -145,15 +134,18 @@ def same_period_interventions(
 
 
 @case_write
-def intervention_update(*, intervention: Intervention, actor, source: str = "web", **changes) -> Intervention:
-    """Correct the plan of an intervention (date, amount, quantity, notes); status moves by transition."""
+def intervention_update(
+    *, intervention: Intervention, actor, expected_version: int, source: str = "web", **changes
+) -> Intervention:
+    """Correct the plan of an intervention (date, amount, quantity, notes); status moves by transition.
+    Refused when someone saved the intervention after `expected_version` was read."""
+    claim_version(Intervention, intervention.pk, expected_version)
     intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
     before = snapshot(intervention)
     for name, value in changes.items():
         if name not in {"planned_on", "amount", "quantity", "notes"}:
             raise DomainError(_("Kolom %(name)s tidak dapat diubah di sini.") % {"name": name})
         setattr(intervention, name, value)
-    intervention.version += 1
     intervention.full_clean()
     intervention.save()
     log_change(

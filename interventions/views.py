@@ -25,7 +25,7 @@ from poverty import permissions
 from poverty.errors import DomainError
 from poverty.exports import export_response, filters_for_log
 from poverty.forms import add_refusal
-from poverty.permissions import ADD, CHANGE, get_object_for, role_required, signed_in
+from poverty.permissions import ADD, CHANGE, get_object_for, require_open, role_required, signed_in
 from poverty.submissions import DUPLICATE_MESSAGE, AlreadySubmitted, repeated, run_once
 
 BULK_PAGE_SIZE = 50
@@ -43,6 +43,7 @@ def _case_url(household_id: int) -> str:
 @require_http_methods(["GET", "POST"])
 def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household.objects.select_related("kelurahan"), pk)
+    require_open(household)
     programs = permissions.programs_for(request.user)
     if not programs.exists():
         raise PermissionDenied
@@ -86,10 +87,18 @@ def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
 def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
     queryset = Intervention.objects.select_related("program", "person", "household")
     intervention = get_object_for(request.user, queryset, pk, action=CHANGE)
-    form = InterventionEditForm(request.POST or None, instance=queryset.get(pk=pk))
+    form = InterventionEditForm(
+        request.POST or None, instance=queryset.get(pk=pk), initial={"version": intervention.version}
+    )
     if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in InterventionEditForm.Meta.fields}
         try:
-            intervention_update(intervention=intervention, actor=request.user, **form.cleaned_data)
+            intervention_update(
+                intervention=intervention,
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+                **changes,
+            )
         except (DomainError, ValidationError) as error:
             add_refusal(form, error)
         else:
@@ -123,6 +132,7 @@ def intervention_status(request: HttpRequest, pk: int) -> HttpResponse:
                 amount=data.get("amount"),
                 cancel_reason=data.get("cancel_reason") or "",
                 actor=request.user,
+                expected_version=data["version"],
             )
         except (DomainError, ValidationError) as error:
             add_refusal(form, error)
@@ -144,7 +154,7 @@ def intervention_bulk(request: HttpRequest) -> HttpResponse:
         return response
     programs = permissions.programs_for(request.user)
     persons = (
-        Person.objects.active()
+        Person.objects.workable()
         .select_related("household__kelurahan")
         .order_by("household__kelurahan__name", "household_id", "id")
     )

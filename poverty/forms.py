@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from poverty.errors import StaleEditError
+
 
 class DateInput(forms.DateInput):
     """The phone's own date picker; the value travels as yyyy-mm-dd, shown in the user's locale."""
@@ -43,7 +45,13 @@ class DigitsField(forms.CharField):
 
 
 def add_refusal(form: forms.Form, error: Exception) -> None:
-    """Show a service's refusal (a DomainError or a model ValidationError) at the top of the form."""
+    """Show a service's refusal (a DomainError or a model ValidationError) at the top of the form.
+
+    What the user typed stays in the form. After a stale edit the form carries the version stored now,
+    so a second, deliberate save goes through."""
+    if isinstance(error, StaleEditError) and "version" in form.fields and error.current_version is not None:
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = str(error.current_version)
     form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
 
 

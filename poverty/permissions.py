@@ -17,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd, Role, User
 from audit.models import AccessLog, ChangeLog
@@ -77,6 +78,23 @@ def _oversight(user, obj=None) -> bool:
     return is_supervisor(user) or is_admin(user)
 
 
+ARCHIVED = _(
+    "Rumah tangga ini diarsipkan, jadi datanya tidak diubah. Supervisor dapat mengeluarkannya dari arsip "
+    "(dengan alasan) bila keluarga ini kembali ditangani."
+)
+
+
+def _casework_open(user, household: Household | None) -> bool:
+    """Case work on a household that is not archived: an archived one is read-only until unarchived."""
+    return _casework(user) and not (household is not None and household.is_archived)
+
+
+def require_open(household: Household) -> None:
+    """Refuse (403, with the reason) any change to an archived household's case data."""
+    if household.is_archived:
+        raise PermissionDenied(ARCHIVED)
+
+
 def _own_visit(user, visit: Visit | None) -> bool:
     if is_supervisor(user):
         return True
@@ -102,8 +120,8 @@ Rule = Callable[[Any, Any], bool]
 RULES: dict[tuple[type[models.Model], str], Rule] = {
     (Household, VIEW): _any_role,
     (Household, ADD): _casework,
-    (Household, CHANGE): _casework,
-    (Household, CHANGE_STATUS): _casework,  # which statuses: household_statuses_for()
+    (Household, CHANGE): _casework_open,
+    (Household, CHANGE_STATUS): _casework_open,  # which statuses: household_statuses_for()
     # Caseworkers and supervisors work with identity documents; admins manage accounts and do not need them.
     (Household, REVEAL): _casework,
     (Household, ARCHIVE): _supervisor,
@@ -201,6 +219,8 @@ def get_object_for(user, queryset: models.QuerySet[M] | type[M], pk: Any, action
     if not can_view(user, obj):
         raise Http404
     if action != VIEW and not has_perm(user, action, obj):
+        if isinstance(obj, Household) and action in (CHANGE, CHANGE_STATUS) and _casework(user):
+            require_open(obj)
         raise PermissionDenied
     return obj
 

@@ -1,4 +1,8 @@
-"""factory_boy factories with Faker's id_ID locale. NIKs always agree with birth date and sex."""
+"""factory_boy factories with Faker's id_ID locale. NIKs always agree with birth date and sex.
+
+Case records are created through the services, as users create them: each is validated, logged, and
+counted into the registry's summaries and the dashboard's tallies on the one path every write takes.
+"""
 
 import datetime
 
@@ -6,28 +10,15 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import Opd, Role, User
-from dashboard import tallies
 from households.models import Household, Kelurahan, Person, Relation, Sex, Visit
 from households.nik import make_nik
+from households.services import household_register, person_add, visit_log
 from interventions.models import FundingSource, Intervention, Program, Strategy, Target
+from interventions.services import intervention_record, intervention_transition
 
 TEST_PASSWORD = "uji-kata-sandi-123"
 
 factory.Faker._DEFAULT_LOCALE = "id_ID"
-
-
-class CaseFactory(DjangoModelFactory):
-    """Writes case rows directly, as an import does, and, like an import, counts the household into the
-    dashboard's tallies. (Summary columns changed later by hand need `tallies.refresh` again.)"""
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def _after_postgeneration(cls, instance, create, results=None):
-        super()._after_postgeneration(instance, create, results)
-        if create:
-            tallies.refresh([instance.pk if isinstance(instance, Household) else instance.household_id])
 
 
 def opd(short_name: str) -> Opd:
@@ -60,7 +51,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password(TEST_PASSWORD)
 
 
-class HouseholdFactory(CaseFactory):
+class HouseholdFactory(DjangoModelFactory):
     class Meta:
         model = Household
 
@@ -73,8 +64,12 @@ class HouseholdFactory(CaseFactory):
     no_kk = factory.Sequence(lambda n: f"627104{n + 1:010d}")
     p3ke_id = factory.Sequence(lambda n: f"P3KE-UJI-{n:06d}")
 
+    @classmethod
+    def _create(cls, model_class, *args, **fields):
+        return household_register(actor=None, source="uji", **fields)
 
-class PersonFactory(CaseFactory):
+
+class PersonFactory(DjangoModelFactory):
     class Meta:
         model = Person
 
@@ -87,6 +82,10 @@ class PersonFactory(CaseFactory):
     nik = factory.LazyAttributeSequence(
         lambda p, n: make_nik(region="627104", birth_date=p.birth_date, sex=p.sex, serial=n % 9999 + 1)
     )
+
+    @classmethod
+    def _create(cls, model_class, *args, household, **fields):
+        return person_add(household=household, actor=None, source="uji", **fields)
 
 
 class ProgramFactory(DjangoModelFactory):
@@ -101,7 +100,7 @@ class ProgramFactory(DjangoModelFactory):
     funding_source = FundingSource.APBD_CITY
 
 
-class InterventionFactory(CaseFactory):
+class InterventionFactory(DjangoModelFactory):
     class Meta:
         model = Intervention
 
@@ -112,8 +111,21 @@ class InterventionFactory(CaseFactory):
     recorded_by = factory.SubFactory(UserFactory)
     planned_on = datetime.date(2024, 2, 1)
 
+    @classmethod
+    def _create(cls, model_class, *args, opd=None, status=Intervention.Status.PLANNED, **fields):
+        """Recorded as a plan, then moved to `status` (with `delivered_on` / `cancel_reason`) as a user would."""
+        moves = {name: fields.pop(name) for name in ("delivered_on", "cancel_reason") if name in fields}
+        if isinstance(moves.get("delivered_on"), str):
+            moves["delivered_on"] = datetime.date.fromisoformat(moves["delivered_on"])
+        intervention = intervention_record(source="uji", **fields)
+        if status != Intervention.Status.PLANNED:
+            intervention = intervention_transition(
+                intervention=intervention, status=status, actor=fields["recorded_by"], source="uji", **moves
+            )
+        return intervention
 
-class VisitFactory(CaseFactory):
+
+class VisitFactory(DjangoModelFactory):
     class Meta:
         model = Visit
 
@@ -122,3 +134,7 @@ class VisitFactory(CaseFactory):
     visited_on = datetime.date(2024, 3, 1)
     purpose = Visit.Purpose.MONITORING
     findings = "Kondisi rumah masih sama."
+
+    @classmethod
+    def _create(cls, model_class, *args, **fields):
+        return visit_log(source="uji", **fields)

@@ -71,6 +71,14 @@ class PageForm:
             return
         first.value = "" if value is None else str(value)
 
+    def force(self, name: str, value: str) -> None:
+        """Send a value the page does not offer (a tampered request): for tests of what the server refuses."""
+        control = self._find(name)[0]
+        if control.tag == "select":
+            control.options = [(str(value), True)]
+        else:
+            control.value, control.checked = str(value), True
+
     def __getitem__(self, name: str) -> str | list[str]:
         data = self.data()
         values = [v for k, v in data if k == name]
@@ -116,6 +124,7 @@ class _FormParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.forms: list[dict] = []
+        self.nested = 0  # <form> tags inside a form: a browser drops them and ends the outer form early
         self._form: dict | None = None
         self._select: Control | None = None
         self._option: list | None = None
@@ -129,6 +138,9 @@ class _FormParser(HTMLParser):
         if self._template_depth:
             return
         if tag == "form":
+            if self._form is not None:
+                self.nested += 1
+                return  # a browser ignores a <form> inside a form (and its </form> ends the outer one)
             self._form = {"action": a.get("action", ""), "method": a.get("method", "get").lower(), "attrs": a}
             self._form.update(controls=[], buttons=[])
             self.forms.append(self._form)
@@ -187,6 +199,12 @@ class _FormParser(HTMLParser):
             if self._textarea.value.startswith("\n"):
                 self._textarea.value = self._textarea.value[1:]
             self._textarea = None
+
+
+def nested_forms(response: HttpResponse) -> int:
+    parser = _FormParser()
+    parser.feed(response.content.decode())
+    return parser.nested
 
 
 def page_forms(response: HttpResponse) -> list[PageForm]:

@@ -9,7 +9,7 @@ from django import forms
 from django.urls import reverse
 
 from households.models import Household, Person
-from tests.pageforms import page_form, page_forms
+from tests.pageforms import nested_forms, page_form, page_forms
 from tests.test_url_permissions import URLS, objects, url_for  # noqa: F401 - `objects` is a fixture
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,10 @@ def test_every_post_form_on_a_page_renders_every_field_of_its_form(client_as, ob
     assert response.status_code == 200
     if response.get("Content-Type", "").startswith("text/html") is False:
         return  # a download, not a page
+    assert not nested_forms(response), f"{name}: a <form> inside a form ends the page's form early in a browser"
     rendered = [f for f in page_forms(response) if f.method == "post"]
+    for form in rendered:
+        assert form.buttons, f"{name}: a form posting to {form.action or 'this page'} has no submit button inside it"
     # Submit buttons count: a decision form sends its choice as the pressed button's value.
     names = set().union(*(f.names() | {b.name for b in f.buttons} for f in rendered)) if rendered else set()
     for form in posted_forms(response.context):

@@ -9,7 +9,7 @@ def count_existing_households(apps, schema_editor):
     definition of the numbers); a database without households has nothing to count."""
     if not apps.get_model("households", "Household").objects.exists():
         return
-    from dashboard.tallies import rebuild
+    from dashboard.derived import rebuild
 
     rebuild()
 

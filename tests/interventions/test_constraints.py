@@ -3,16 +3,29 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
+from audit.casework import case_scope
 from interventions.models import Intervention
-from tests.factories import InterventionFactory
+from tests.factories import PersonFactory, ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def rejected(**kwargs) -> bool:
+    """Write the row straight to the table (no form, no service): the database itself must refuse it."""
+    person = PersonFactory()
+    program = ProgramFactory()
+    fields = {
+        "program": program,
+        "opd": program.opd,
+        "person": person,
+        "household": person.household,
+        "recorded_by": UserFactory(),
+        "planned_on": datetime.date(2024, 2, 1),
+        **kwargs,
+    }
     try:
-        with transaction.atomic():
-            InterventionFactory(**kwargs)
+        with transaction.atomic(), case_scope():
+            Intervention.objects.create(**fields)
     except IntegrityError:
         return True
     return False

@@ -10,6 +10,7 @@ from django.utils import timezone
 from interventions.models import Intervention, Program
 from interventions.services import intervention_record
 from tests.factories import HouseholdFactory, PersonFactory, kelurahan
+from tests.pageforms import page_form
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +20,11 @@ def training() -> Program:
 
 
 def record(client, household, **data):
-    values = {"planned_on": timezone.localdate().isoformat(), "submission_token": str(uuid.uuid4()), **data}
-    return client.post(reverse("interventions:create", args=[household.pk]), values)
+    """Fill in and send the page's own form, as a caseworker would."""
+    form = page_form(client.get(reverse("interventions:create", args=[household.pk])))
+    for name, value in data.items():
+        form[name] = value
+    return form.submit(client)
 
 
 def test_caseworker_records_a_programme_of_their_own_opd_for_one_member(client_as):
@@ -43,7 +47,11 @@ def test_caseworker_records_a_programme_of_their_own_opd_for_one_member(client_a
 def test_a_programme_of_another_opd_cannot_be_chosen(client_as):
     person = PersonFactory()
     food = Program.objects.get(name="Permakanan")
-    response = record(client_as("disnaker_caseworker"), person.household, program=food.pk, recipient=person.pk)
+    client = client_as("disnaker_caseworker")
+    form = page_form(client.get(reverse("interventions:create", args=[person.household_id])))
+    form.force("program", food.pk)  # not offered to Disnaker: only a tampered request can send it
+    form["recipient"] = person.pk
+    response = form.submit(client)
     assert response.status_code == 200
     assert "Masukkan pilihan yang valid" in response.text
     assert not Intervention.objects.exists()
@@ -65,17 +73,19 @@ def test_the_same_programme_in_the_same_period_asks_for_confirmation(client_as, 
     assert "sudah pernah dicatat untuk penerima ini pada periode yang sama" in response.text
     assert response.context["form"].needs_confirmation
     assert Intervention.objects.count() == 1
-    response = record(client, person.household, program=training().pk, recipient=person.pk, confirm_duplicate="on")
-    assert response.status_code == 302
+    confirm = page_form(response)  # the page now shows the confirmation box, the rest as typed
+    confirm["confirm_duplicate"] = True
+    assert confirm.submit(client).status_code == 302
     assert Intervention.objects.count() == 2
 
 
 def test_a_double_submitted_intervention_is_recorded_once(client_as):
     person = PersonFactory()
     client = client_as("disnaker_caseworker")
-    data = {"program": training().pk, "recipient": person.pk, "submission_token": str(uuid.uuid4())}
-    record(client, person.household, **data)
-    response = record(client, person.household, **data)
+    form = page_form(client.get(reverse("interventions:create", args=[person.household_id])))
+    form["program"], form["recipient"] = training().pk, person.pk
+    assert form.submit(client).status_code == 302
+    response = form.submit(client)
     assert response.status_code == 302
     assert Intervention.objects.count() == 1
 
@@ -92,7 +102,10 @@ def test_household_programme_goes_to_the_whole_household(client_as):
 
 
 def status(client, intervention, **data):
-    return client.post(reverse("interventions:status", args=[intervention.pk]), data)
+    form = page_form(client.get(reverse("interventions:status", args=[intervention.pk])))
+    for name, value in data.items():
+        form[name] = value
+    return form.submit(client)
 
 
 def test_move_from_plan_to_progress_to_delivery_with_a_date(client_as, disnaker_caseworker):
@@ -137,11 +150,10 @@ def test_delivery_date_in_the_future_or_before_the_plan_is_refused(client_as, di
 
 def test_edit_the_plan(client_as, disnaker_caseworker):
     intervention = intervention_record(program=training(), person=PersonFactory(), recorded_by=disnaker_caseworker)
-    response = client_as("disnaker_caseworker").post(
-        reverse("interventions:edit", args=[intervention.pk]),
-        {"planned_on": intervention.planned_on.isoformat(), "amount": "500000", "notes": "Angkatan II"},
-    )
-    assert response.status_code == 302
+    client = client_as("disnaker_caseworker")
+    form = page_form(client.get(reverse("interventions:edit", args=[intervention.pk])))
+    form["amount"], form["notes"] = "500000", "Angkatan II"
+    assert form.submit(client).status_code == 302
     intervention.refresh_from_db()
     assert (intervention.amount, intervention.notes) == (500_000, "Angkatan II")
 

@@ -1,14 +1,22 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from dashboard import tallies
+from dashboard import derived
+
+LABELS = {
+    "summaries": "kolom ringkasan rumah tangga",
+    "served": "tanda 'terlayani' anggota",
+    "ledgers": "buku hitung rumah tangga",
+    "tallies": "baris hitungan dasbor",
+}
 
 
 class Command(BaseCommand):
     help = (
-        "Hitung ulang angka dasbor (tallies) dari data kasus, atau periksa saja dengan --check. "
-        "Layanan aplikasi menjaga angka ini tetap tepat; perintah ini untuk setelah impor massal atau perbaikan."
+        "Periksa (--check) atau hitung ulang semua angka turunan dari data kasus: kolom ringkasan registri, "
+        "tanda 'terlayani', dan hitungan dasbor. Dengan --check tidak ada yang diubah; keluar dengan kode "
+        "bukan nol bila ada yang tidak cocok."
     )
 
     def add_arguments(self, parser):
@@ -17,19 +25,27 @@ class Command(BaseCommand):
     def handle(self, *args, check: bool = False, **options):
         started = time.perf_counter()
         if check:
-            households, rows = tallies.differences(), tallies.tally_differences()
-            if households or rows:
+            report = derived.check()
+            seconds = time.perf_counter() - started
+            if report.ok:
                 self.stdout.write(
-                    self.style.ERROR(
-                        f"Angka dasbor tidak cocok: {len(households)} rumah tangga, {len(rows)} baris hitungan. "
-                        "Jalankan perintah ini tanpa --check untuk menghitung ulang."
+                    self.style.SUCCESS(
+                        f"Semua angka turunan cocok dengan data kasus ({report.households} rumah tangga, "
+                        f"{seconds:.0f} detik)."
                     )
                 )
-            else:
-                self.stdout.write(self.style.SUCCESS("Angka dasbor cocok dengan data kasus."))
-            return
-        counted = tallies.rebuild()
+                return
+            for layer, count in report.counts.items():
+                if count:
+                    self.stdout.write(f"- {LABELS[layer]}: {count} tidak cocok, contoh:")
+                    for example in getattr(report, layer):
+                        self.stdout.write(f"    {example}")
+            raise CommandError(
+                "Angka turunan tidak cocok dengan data kasus. Jalankan perintah ini tanpa --check untuk "
+                "menghitung ulang, lalu cari jalur tulis yang melewatinya."
+            )
+        counted = derived.rebuild()
         seconds = time.perf_counter() - started
         self.stdout.write(
-            self.style.SUCCESS(f"Angka dasbor dihitung ulang dari {counted} rumah tangga dalam {seconds:.0f} detik.")
+            self.style.SUCCESS(f"Angka turunan dihitung ulang dari {counted} rumah tangga dalam {seconds:.0f} detik.")
         )

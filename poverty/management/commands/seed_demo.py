@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
 from accounts.models import Opd, Role, User
+from audit.casework import case_scope
 from coordination.services import assessment_record, referral_accept, referral_decline, referral_fulfil
-from dashboard import tallies
 from dashboard.models import Baseline
 from dashboard.services import baseline_take
 from households.models import (
@@ -231,7 +230,9 @@ class Command(BaseCommand):
                 "seed_demo hanya untuk demo: DEBUG mati, jadi ini mungkin server produksi. "
                 "Tambahkan --force bila yakin."
             )
-        with transaction.atomic():
+        # One transaction in which every case row written (through the services, or by the dating below)
+        # has its summaries and dashboard tallies brought up to date before it commits.
+        with case_scope():
             users = self._accounts()
             created = self._households(users)
             if created and not Baseline.objects.exists():
@@ -440,6 +441,4 @@ class Command(BaseCommand):
             changed_at=registered
         )
         Household.objects.filter(p3ke_id__startswith="P3KE-6271-").update(status_changed_at=registered)
-        # The registration dates moved, so the dashboard's monthly trend must count them again.
-        tallies.refresh(Household.objects.filter(p3ke_id__startswith="P3KE-6271-").values_list("pk", flat=True))
         baseline_take(label="P3KE Januari 2024", actor=users["supervisor"], taken_at=registered)

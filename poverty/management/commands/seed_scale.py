@@ -4,7 +4,8 @@ history, referrals and a baseline, written with bulk inserts (COPY on PostgreSQL
     python manage.py seed_scale --persons 1000000
 
 About 3.3 persons per household, 2 interventions and 0.5 visits per person, spread over all kelurahan
-and the last year. Summary columns are filled consistently with the rows. NIKs are unique but not
+and the last year. Summary columns, served flags and tallies are derived from the rows afterwards by
+`dashboard.derived.rebuild`, the same definition the services use. NIKs are unique but not
 date-coded (this is load, not demo data); no change-log rows are written.
 """
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from coordination.models import PERSON_NEEDS, Referral, ResponsibilityRule
-from dashboard import tallies
+from dashboard import derived
 from dashboard.models import Baseline, BaselinePerson
 from households.models import Household, HouseholdStatusChange, Kelurahan, Person, Visit
 from interventions.models import Intervention, Program
@@ -106,9 +107,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             counts = self._generate(persons, rng)
         self._analyze()
-        # Rows were written in bulk, not through the services: count them into the dashboard's tallies.
+        # Rows were written in bulk, not through the services: derive the summaries, served flags and
+        # tallies from them on the one path every write uses.
         tallied = time.perf_counter()
-        tallies.rebuild()
+        derived.rebuild()
         counts["detik hitung dasbor"] = round(time.perf_counter() - tallied)
         self._analyze()
         elapsed = time.perf_counter() - started
@@ -168,7 +170,6 @@ class Command(BaseCommand):
             )
             registered = day(360)
             household_id = households.next_id
-            served_household = rng.random() < 0.15
             member_rows = []
             for index in range(size):
                 nik_serial += 1
@@ -182,10 +183,8 @@ class Command(BaseCommand):
                     "birth_date": today - datetime.timedelta(days=rng.randint(0, 70 * 365)),
                     "relation": "kepala" if index == 0 else "pasangan" if index == 1 else "anak",
                     "is_extreme_poor": status in ("extreme_poor", "graduated"),
-                    "is_served": served_household,
                     "status": "active",
                 })  # fmt: skip
-            delivered = 0
             for member in member_rows:
                 for _ in range(2):
                     program = rng.choice(programs)
@@ -205,9 +204,6 @@ class Command(BaseCommand):
                         if state == "delivered"
                         else None
                     )
-                    if state == "delivered":
-                        delivered += 1
-                        member["is_served"] = True
                     interventions.add(
                         program_id=program["pk"], opd_id=program["opd_id"], household_id=household_id,
                         person_id=member["id"] if program["target"] == "person" else None, status=state, planned_on=planned,
@@ -216,13 +212,10 @@ class Command(BaseCommand):
                         status_changed_at=now, version=1, created_at=now, updated_at=now,
                     )  # fmt: skip
             visit_count = sum(1 for _ in member_rows if rng.random() < 0.5)
-            last_visit, follow_up = None, None
             for visit_day in sorted(day(360) for _ in range(visit_count)):
                 follow_up = visit_day + datetime.timedelta(days=rng.choice([14, 30, 60]))
                 visits.add(household_id=household_id, caseworker_id=rng.choice(staff)[0], visited_on=visit_day,
                            purpose="monitoring", findings="", next_follow_up_on=follow_up, created_at=now, updated_at=now)  # fmt: skip
-                last_visit = visit_day
-            fell_back_at = None
             initial = "extreme_poor" if status in ("extreme_poor", "graduated") else status
             changes.add(
                 household_id=household_id,
@@ -243,16 +236,14 @@ class Command(BaseCommand):
                     reason="Graduasi",
                 )
                 if status == "extreme_poor":
-                    fell_back_at = moment(min(today, graduated_on + datetime.timedelta(days=rng.randint(1, 60))))
                     changes.add(
                         household_id=household_id,
                         from_status="graduated",
                         to_status="extreme_poor",
-                        changed_at=fell_back_at,
+                        changed_at=moment(min(today, graduated_on + datetime.timedelta(days=rng.randint(1, 60)))),
                         changed_by_id=actor,
                         reason="Kembali",
                     )
-            referral_total = unfulfilled = 0
             if status == "extreme_poor" and rng.random() < 0.3:
                 need = rng.choice(list(rules))
                 roll = rng.random()
@@ -266,16 +257,11 @@ class Command(BaseCommand):
                     decline_reason="Bukan kewenangan" if state == "declined" else "", status_changed_at=now,
                     fulfilled_at=moment(min(today, sent + datetime.timedelta(days=rng.randint(5, 90)))) if state == "fulfilled" else None,
                 )  # fmt: skip
-                referral_total, unfulfilled = 1, int(state != "fulfilled")
-            extreme = [m for m in member_rows if m["is_extreme_poor"]]
             kelurahan_id = rng.choice(kelurahan)
             households.add(
                 id=household_id, no_kk=f"6271{household_id:012d}", p3ke_id=f"SKALA-{household_id:09d}", kelurahan_id=kelurahan_id,
                 address="Jl. Contoh", rt=f"{rng.randint(1, 15):03d}", rw=f"{rng.randint(1, 6):03d}", desil=rng.randint(1, 4), status=status,
-                status_changed_at=moment(registered), head_name=member_rows[0]["full_name"], member_count=size,
-                extreme_poor_count=len(extreme), served_count=sum(1 for m in extreme if m["is_served"]), delivered_count=delivered,
-                last_visit_on=last_visit, next_follow_up_on=follow_up, referral_count=referral_total, unfulfilled_referrals=unfulfilled,
-                fell_back_at=fell_back_at, version=1, created_at=moment(registered), updated_at=now, created_by_id=actor,
+                status_changed_at=moment(registered), version=1, created_at=moment(registered), updated_at=now, created_by_id=actor,
             )  # fmt: skip
             for member in member_rows:
                 people.add(search_name=member["full_name"].lower(), version=1, created_at=now, updated_at=now, **member)

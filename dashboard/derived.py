@@ -1,0 +1,379 @@
+"""Everything stored that is derived from the case rows: defined once here, written on one path, checked
+against the raw rows.
+
+Three layers are stored so that pages stay fast at a million persons:
+- each household's summary columns (head, members, extreme-poor and served members, latest visit and
+  follow-up, deliveries, referrals, when it fell back), which the registry lists, sorts and filters on;
+- each member's "served" flag: reached by a delivery of their own or to their whole household;
+- the dashboard's tallies: each household's ledger (`Contribution`) and the running totals (`Tally`).
+
+`derive(ids)` computes all three for some households from their raw rows — members, visits, status
+changes, interventions, referrals — and is the only definition of these numbers. `refresh(ids)` writes
+whatever differs; `audit.casework` calls it before every transaction that changed case rows commits, for
+the households the change touched (services, Django admin, imports and seeding all write inside a case
+scope; writes outside one are refused). `rebuild()` refreshes every household, `check()` derives
+everything again and reports each stored value that differs, layer by layer.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Min, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from coordination.models import Referral
+from dashboard.models import Contribution, Tally
+from dashboard.tallies import CHUNK, OPEN, REFERRAL_MEASURES, Key, Ledger, Measure, add_to_tallies, batched
+from households.models import Household, HouseholdStatusChange, Person, Relation, Visit
+from interventions.models import Intervention
+
+EP = Household.Status.EXTREME_POOR
+GRADUATED = Household.Status.GRADUATED
+DELIVERED = Intervention.Status.DELIVERED
+ACTIVE = Person.Status.ACTIVE
+SUMMARY_FIELDS = (
+    "head_name",
+    "member_count",
+    "extreme_poor_count",
+    "served_count",
+    "last_visit_on",
+    "next_follow_up_on",
+    "delivered_count",
+    "referral_count",
+    "unfulfilled_referrals",
+    "fell_back_at",
+)
+NO_SUMMARY = {
+    "head_name": "",
+    "member_count": 0,
+    "extreme_poor_count": 0,
+    "served_count": 0,
+    "last_visit_on": None,
+    "next_follow_up_on": None,
+    "delivered_count": 0,
+    "referral_count": 0,
+    "unfulfilled_referrals": 0,
+    "fell_back_at": None,
+}
+
+
+@dataclass
+class Derived:
+    """One household as its rows say it is (`summary`, `served`, `ledger`) and as it is stored."""
+
+    exists: bool = False
+    place: tuple = ()  # kelurahan, status, archived_at
+    summary: dict[str, Any] = field(default_factory=lambda: dict(NO_SUMMARY))
+    served: dict[int, bool] = field(default_factory=dict)  # member -> reached by a delivery
+    ledger: Ledger = field(default_factory=Ledger)
+    stored_summary: dict[str, Any] = field(default_factory=dict)
+    stored_served: dict[int, bool] = field(default_factory=dict)
+
+
+def derive(ids: list[int]) -> dict[int, Derived]:
+    """The derived data of up to CHUNK households, from their rows, in eight queries. A household that
+    no longer exists derives to nothing, so its share of the tallies can be taken back."""
+    result = {pk: Derived() for pk in ids}
+    households = Household._base_manager.filter(pk__in=ids).values(
+        "id", "kelurahan_id", "status", "archived_at", *SUMMARY_FIELDS
+    )
+    for row in households:
+        item = result[row["id"]]
+        item.exists = True
+        item.stored_summary = {name: row[name] for name in SUMMARY_FIELDS}
+        item.place = (row["kelurahan_id"], row["status"], row["archived_at"])
+
+    # Members: counts, the head, and who is served.
+    members = (
+        Person._base_manager.filter(household_id__in=ids)
+        .order_by("id")
+        .values_list("id", "household_id", "status", "relation", "full_name", "is_extreme_poor", "is_served")
+    )
+    own_deliveries = set(
+        Intervention._base_manager.filter(person__household_id__in=ids, status=DELIVERED)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    work = (
+        Intervention._base_manager.filter(household_id__in=ids)
+        .values_list("household_id", "opd_id", "status", "delivered_on")
+        .annotate(n=Count("id"), amount=Coalesce(Sum("amount"), 0), whole=Count("id", filter=Q(person__isnull=True)))
+        .order_by()
+    )
+    work = list(work)
+    whole_household = {pk for pk, _opd, status, _day, _n, _amount, whole in work if status == DELIVERED and whole}
+    member_rows = list(members)
+    for person, pk, status, relation, name, extreme_poor, stored_served in member_rows:
+        item = result[pk]
+        served = person in own_deliveries or pk in whole_household
+        item.served[person] = served
+        item.stored_served[person] = stored_served
+        if status != ACTIVE:
+            continue
+        summary = item.summary
+        summary["member_count"] += 1
+        if relation == Relation.HEAD and not summary["head_name"]:
+            summary["head_name"] = name
+        if extreme_poor:
+            summary["extreme_poor_count"] += 1
+            summary["served_count"] += served
+
+    # The latest visit names the follow-up still open.
+    visits = (
+        Visit._base_manager.filter(household_id__in=ids)
+        .order_by("household_id", "-visited_on", "-id")
+        .values_list("household_id", "visited_on", "next_follow_up_on")
+    )
+    for pk, visited_on, follow_up in visits:
+        summary = result[pk].summary
+        if summary["last_visit_on"] is None:
+            summary["last_visit_on"], summary["next_follow_up_on"] = visited_on, follow_up
+
+    changes = list(
+        HouseholdStatusChange._base_manager.filter(household_id__in=ids).values_list(
+            "household_id", "from_status", "to_status", "changed_at"
+        )
+    )
+    for pk, from_status, to_status, changed_at in changes:
+        summary = result[pk].summary
+        if from_status == GRADUATED and to_status == EP and (
+            summary["fell_back_at"] is None or changed_at > summary["fell_back_at"]
+        ):
+            summary["fell_back_at"] = changed_at
+    referrals = list(
+        Referral._base_manager.filter(household_id__in=ids).values_list(
+            "household_id", "opd_id", "status", "due_on", "sent_at", "fulfilled_at"
+        )
+    )
+    for pk, _opd, status, *_rest in referrals:
+        summary = result[pk].summary
+        summary["referral_count"] += 1
+        summary["unfulfilled_referrals"] += status != Referral.Status.FULFILLED
+    for pk, _opd, status, _day, n, _amount, _whole in work:
+        if status == DELIVERED:
+            result[pk].summary["delivered_count"] += n
+
+    reached = (
+        Intervention._base_manager.filter(household_id__in=ids, status=DELIVERED, person_id__isnull=False)
+        .values_list("household_id", "opd_id", "person_id")
+        .annotate(first=Min("delivered_on"))
+        .order_by()
+    )
+    _ledgers(result, changes, work, reached, referrals)
+    return result
+
+
+def _ledgers(result: dict[int, Derived], changes, work, reached, referrals) -> None:
+    """Each household's share of the tallies, from its summary and rows."""
+    where = {pk: item.place[0] for pk, item in result.items() if item.exists}
+    active = set()
+    for pk, item in result.items():
+        if not item.exists:
+            continue
+        kelurahan, status, archived_at = item.place
+        if archived_at is not None:
+            continue  # archived households leave the place counts; their interventions and referrals stay
+        active.add(pk)
+        summary, add = item.summary, item.ledger.add
+        add(Measure.HOUSEHOLDS, kelurahan)
+        if status == EP:
+            add(Measure.EP_HOUSEHOLDS, kelurahan)
+            add(Measure.EP_PERSONS, kelurahan, summary["extreme_poor_count"])
+            add(Measure.SERVED_PERSONS, kelurahan, summary["served_count"])
+            if summary["fell_back_at"] is not None:
+                add(Measure.FELL_BACK, kelurahan)
+            if summary["referral_count"] and not summary["unfulfilled_referrals"]:
+                add(Measure.NEEDS_FULFILLED, kelurahan)
+            if summary["last_visit_on"] is not None:
+                add(Measure.VISITED, kelurahan, day=summary["last_visit_on"])
+        elif status == GRADUATED:
+            add(Measure.GRADUATED, kelurahan)
+        if summary["next_follow_up_on"] is not None:
+            add(Measure.FOLLOW_UP, kelurahan, day=summary["next_follow_up_on"])
+
+    for pk, from_status, to_status, changed_at in changes:
+        if pk not in active:
+            continue
+        item = result[pk]
+        day, add, kelurahan = timezone.localdate(changed_at).replace(day=1), item.ledger.add, where[pk]
+        weight = item.summary["extreme_poor_count"]
+        if to_status == EP:
+            add(Measure.EP_ENTERED, kelurahan, weight, day=day)
+        if from_status == EP:
+            add(Measure.EP_LEFT, kelurahan, weight, day=day)
+        if to_status == GRADUATED:
+            add(Measure.GRADUATION, kelurahan, day=day)
+
+    for pk, opd, status, delivered_on, n, amount, _whole in work:
+        if pk not in where:
+            continue
+        add = result[pk].ledger.add
+        if status == DELIVERED:
+            add(Measure.DELIVERED, where[pk], n, opd=opd, day=delivered_on, amount=amount)
+            add(Measure.DELIVERED_MONTH, where[pk], n, opd=opd, day=delivered_on.replace(day=1), amount=amount)
+        else:
+            add(status, where[pk], n, opd=opd)
+    for pk, opd, _person, first in reached:
+        if pk in where:
+            result[pk].ledger.add(Measure.REACHED, where[pk], opd=opd)
+            result[pk].ledger.add(Measure.FIRST_REACHED, where[pk], opd=opd, day=first)
+
+    # Referrals, like interventions, stay in their OPD's counts (and inbox) when the household is archived.
+    for pk, opd, status, due_on, sent_at, fulfilled_at in referrals:
+        if pk not in where:
+            continue
+        add, kelurahan = result[pk].ledger.add, where[pk]
+        add(REFERRAL_MEASURES[status], kelurahan, opd=opd)
+        if status in OPEN:
+            add(Measure.REFERRAL_DUE, kelurahan, opd=opd, day=due_on)
+        if status == Referral.Status.FULFILLED and fulfilled_at is not None:
+            days = (timezone.localdate(fulfilled_at) - timezone.localdate(sent_at)).days
+            add(Measure.REFERRAL_DAYS, kelurahan, opd=opd, bucket=days)
+
+
+def refresh(household_ids: Iterable[int]) -> None:
+    """Bring every stored derived value of these households in line with their rows, in the caller's
+    transaction: summary columns, served flags, ledgers, and the tallies by the ledgers' differences."""
+    ids = sorted(set(household_ids))
+    if not ids:
+        return
+    deltas: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    with transaction.atomic():
+        for chunk in batched(ids, CHUNK):
+            # Lock the ledgers first: two transactions changing one household then apply their
+            # differences in turn, each reading the rows the other committed.
+            stored = dict(
+                Contribution.objects.select_for_update()
+                .filter(household_id__in=chunk)
+                .order_by("household_id")
+                .values_list("household_id", "tallies")
+            )
+            fresh = derive(chunk)
+            _write_summaries(fresh)
+            _write_served(fresh)
+            created, changed, gone = [], [], []
+            for pk in chunk:
+                after = fresh[pk].ledger
+                ledger = after.to_json()
+                if ledger == stored.get(pk, {}):
+                    continue  # nothing this household adds has changed
+                for key, (n, amount) in after.items():
+                    deltas[key][0] += n
+                    deltas[key][1] += amount
+                for key, (n, amount) in Ledger.keys_of(stored.get(pk, {})).items():
+                    deltas[key][0] -= n
+                    deltas[key][1] -= amount
+                if not fresh[pk].exists:
+                    gone.append(pk)
+                else:
+                    (changed if pk in stored else created).append(Contribution(household_id=pk, tallies=ledger))
+            Contribution.objects.bulk_create(created)
+            Contribution.objects.bulk_update(changed, ["tallies"])
+            Contribution.objects.filter(household_id__in=gone).delete()
+        add_to_tallies(deltas)
+
+
+def _write_summaries(fresh: dict[int, Derived]) -> None:
+    stale = [
+        Household(pk=pk, **item.summary)
+        for pk, item in fresh.items()
+        if item.exists and item.summary != item.stored_summary
+    ]
+    # The plain base manager: derived columns are not case edits (and the guard would count them as one).
+    Household._base_manager.bulk_update(stale, SUMMARY_FIELDS, batch_size=500)
+
+
+def _write_served(fresh: dict[int, Derived]) -> None:
+    for value in (True, False):
+        people = [
+            person
+            for item in fresh.values()
+            for person, served in item.served.items()
+            if served is value and item.stored_served[person] is not value
+        ]
+        for batch in batched(people, 2000):
+            Person._base_manager.filter(pk__in=batch).update(is_served=value)
+
+
+def _all_ids() -> list[int]:
+    """Every household, and every ledger left by one that was deleted."""
+    households = set(Household._base_manager.values_list("pk", flat=True))
+    return sorted(households | set(Contribution.objects.values_list("household_id", flat=True)))
+
+
+def rebuild() -> int:
+    """Derive everything again for every household and store what differs (after bulk loads, or to
+    repair); the tallies are recounted from scratch. Returns the number of households."""
+    with transaction.atomic():
+        Tally.objects.all().delete()
+        Contribution.objects.all().delete()
+        ids = _all_ids()
+        refresh(ids)
+    return len(ids)
+
+
+LAYERS = ("summaries", "served", "ledgers", "tallies")
+
+
+@dataclass
+class Report:
+    """What `check` found: stored values that differ from what the rows say, per layer (a few examples
+    each) and how many."""
+
+    households: int = 0
+    summaries: list[tuple[int, str, Any, Any]] = field(default_factory=list)  # household, column, stored, rows
+    served: list[tuple[int, bool, bool]] = field(default_factory=list)  # person, stored, rows
+    ledgers: list[int] = field(default_factory=list)  # households
+    tallies: list[tuple[Key, list[int], list[int]]] = field(default_factory=list)  # key, stored, rows
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LAYERS, 0))
+
+    EXAMPLES = 10
+
+    @property
+    def ok(self) -> bool:
+        return not any(self.counts.values())
+
+    def _note(self, layer: str, example: Any) -> None:
+        self.counts[layer] += 1
+        examples = getattr(self, layer)
+        if len(examples) < self.EXAMPLES:
+            examples.append(example)
+
+
+def check() -> Report:
+    """Derive every household again from its rows and compare each stored layer with it — summary
+    columns, served flags, ledgers, and the tallies with the sum of the freshly derived ledgers (not of
+    the stored ones, so a wrong ledger and a wrong tally cannot hide each other). Changes nothing."""
+    report = Report()
+    expected: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    ids = _all_ids()
+    report.households = len(ids)
+    for chunk in batched(ids, CHUNK):
+        stored = dict(Contribution.objects.filter(household_id__in=chunk).values_list("household_id", "tallies"))
+        for pk, item in derive(chunk).items():
+            for name, value in item.summary.items():
+                if item.exists and item.stored_summary[name] != value:
+                    report._note("summaries", (pk, name, item.stored_summary[name], value))
+            for person, served in item.served.items():
+                if item.stored_served[person] != served:
+                    report._note("served", (person, item.stored_served[person], served))
+            if item.ledger.to_json() != stored.get(pk, {}):
+                report._note("ledgers", pk)
+            for key, (n, amount) in item.ledger.items():
+                expected[key][0] += n
+                expected[key][1] += amount
+    actual = {
+        (measure, kelurahan, opd, day, bucket): [n, amount]
+        for measure, kelurahan, opd, day, bucket, n, amount in Tally.objects.values_list(
+            "measure", "kelurahan_id", "opd", "day", "bucket", "n", "amount"
+        ).iterator(chunk_size=CHUNK)
+    }
+    keys = {key for key, value in expected.items() if any(value)} | {k for k, v in actual.items() if any(v)}
+    for key in sorted(keys):
+        if expected.get(key, [0, 0]) != actual.get(key, [0, 0]):
+            report._note("tallies", (key, actual.get(key, [0, 0]), expected.get(key, [0, 0])))
+    return report

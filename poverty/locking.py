@@ -1,0 +1,53 @@
+"""Optimistic locking: an edit names the version of the record it was made from, and is refused when
+someone else saved in between, with who changed what, so nothing is silently overwritten."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import ChangeLog
+from poverty.errors import StaleEditError
+
+
+def claim_version(model: type[models.Model], pk: int, expected_version: int | None) -> None:
+    """Claim the edit: bump the version only if it is still `expected_version`; else refuse."""
+    updated = model.objects.filter(pk=pk, version=expected_version).update(version=F("version") + 1)
+    if not updated:
+        current = model._base_manager.filter(pk=pk).values_list("version", flat=True).first()
+        raise StaleEditError(stale_message(model, pk), current_version=current)
+
+
+def stale_message(model: type[models.Model], pk: int) -> str:
+    latest = (
+        ChangeLog.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=pk)
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+    message = _("Data ini sudah diubah oleh pengguna lain sejak Anda membukanya.")
+    if latest is not None:
+        changed = ", ".join(
+            f"{_label(model, name)}: {new if new not in (None, '') else '—'}"
+            for name, (_old, new) in list(latest.changes.items())[:6]
+        )
+        message = _("Data ini sudah diubah oleh %(who)s pada %(when)s sejak Anda membukanya%(what)s.") % {
+            "who": latest.actor or _("sistem"),
+            "when": timezone.localtime(latest.at).strftime("%d/%m/%Y %H:%M"),
+            "what": f" ({changed})" if changed else "",
+        }
+    return "%s %s" % (  # noqa: UP031 - two translated sentences
+        message,
+        _(
+            "Perubahan Anda belum disimpan; isian Anda masih ada di bawah. Periksa data terbaru di berkas kasus, "
+            "lalu tekan Simpan lagi bila isian Anda yang benar."
+        ),
+    )
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a field renamed since the change was logged
+        return name
