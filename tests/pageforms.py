@@ -219,7 +219,7 @@ def page_forms(response: HttpResponse) -> list[PageForm]:
 
 
 # Forms every page carries in its frame (sign out, language), not the page's own.
-FRAME_ACTIONS = ("/accounts/logout/", "/i18n/setlang/")
+FRAME_ACTIONS = ("/accounts/logout/", "/i18n/setlang/", "/admin/logout/")
 
 
 def page_form(response: HttpResponse, *, containing: str | None = None, method: str = "post") -> PageForm:

@@ -4,9 +4,10 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from dashboard import tallies
+from dashboard import derived, tallies
 from dashboard.models import Tally
 from tests.factories import InterventionFactory, PersonFactory, UserFactory, VisitFactory, kelurahan
+from tests.pageforms import page_form
 
 pytestmark = pytest.mark.django_db
 
@@ -38,14 +39,10 @@ def test_caseworker_cannot_open_django_admin(client, dinsos_caseworker):
 def test_a_household_moved_in_django_admin_moves_on_the_dashboard(superuser_client):
     household = PersonFactory().household
     url = reverse("admin:households_household_change", args=[household.pk])
-    page = superuser_client.get(url)
-    data = {name: value for name, value in page.context["adminform"].form.initial.items() if value is not None}
-    for inline in page.context["inline_admin_formsets"]:  # read-only inlines: post none of their rows
-        prefix = inline.formset.prefix
-        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
-    data["kelurahan"] = kelurahan("Kalampangan").pk
-    response = superuser_client.post(url, data)
+    form = page_form(superuser_client.get(url))  # the admin's change form as rendered, inlines and all
+    form.force("kelurahan", kelurahan("Kalampangan").pk)  # picked in the autocomplete, which fetches its options
+    response = form.submit(superuser_client, button="_save")
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert tallies.differences() == [] and tallies.tally_differences() == []
+    assert derived.check().ok
     moved = Tally.objects.get(measure=tallies.Measure.EP_HOUSEHOLDS, kelurahan=kelurahan("Kalampangan"))
     assert moved.n == 1

@@ -64,7 +64,7 @@ def test_home_renders_for_every_role_with_the_city_counts(client_as, cast, role)
     client = client_as(role)
     response = client.get(reverse("home"))
     assert response.status_code == 200
-    assert response.context["persons"]["total"] == 3
+    assert response.context["city"]["ep_persons"] == 3
     assert cast[role].opd.name in response.text
     assert cast[role].get_role_display() in response.text
 

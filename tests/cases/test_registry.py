@@ -38,10 +38,7 @@ def client(client_as):
 def household_with_head(name: str, **kwargs) -> Household:
     household = HouseholdFactory(**kwargs)
     PersonFactory(household=household, full_name=name)
-    from households.services import household_refresh_summary
-
-    household_refresh_summary(household.pk)
-    household.refresh_from_db()
+    household.refresh_from_db()  # the summary (head, members) follows the member's registration
     return household
 
 

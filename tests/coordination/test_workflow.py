@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.casework import case_scope
 from coordination.models import GraduationProposal, Referral, ResponsibilityRule
 from coordination.services import (
     assessment_record,
@@ -19,7 +20,7 @@ from coordination.services import (
 )
 from coordination.views import consolidation_cells
 from households.models import Household, HouseholdStatusChange
-from households.services import household_change_status
+from households.services import household_change_status, household_update
 from interventions.models import Intervention, Program
 from poverty.errors import DomainError
 from tests.factories import HouseholdFactory, PersonFactory, opd
@@ -115,15 +116,22 @@ def test_decline_needs_a_reason_and_goes_back_to_dinsos_to_reassign(
     assert house.events.count() == 3
 
 
+def measured(household, actor) -> None:
+    """The caseworker measured an expenditure above the line in force."""
+    version = Household.objects.get(pk=household.pk).version
+    household_update(household=household, actor=actor, expected_version=version, expenditure_per_capita=450_000)
+
+
 def test_overdue_is_an_open_referral_past_its_due_date(family, dinsos_caseworker):
     household, head = family
     _a, referrals, _s = assess_three(household, head, dinsos_caseworker)
     late = referrals[0]
-    Referral.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=1))
+    with case_scope():  # as if the due date had passed
+        Referral.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=1))
     late.refresh_from_db()
     assert late.is_overdue
     assert list(Referral.objects.overdue()) == [late]
-    Referral.objects.filter(pk=late.pk).update(status="declined", decline_reason="x")
+    referral_decline(referral=late, actor=dinsos_caseworker, reason="Bukan kewenangan")
     assert not Referral.objects.overdue().exists()
 
 
@@ -133,7 +141,7 @@ def test_graduation_needs_fulfilled_needs_or_expenditure_above_the_line(family, 
         graduation_propose(household=household, actor=dinsos_caseworker, basis="needs_fulfilled")
     with pytest.raises(DomainError, match="Pengeluaran"):
         graduation_propose(household=household, actor=dinsos_caseworker, basis="expenditure")
-    Household.objects.filter(pk=household.pk).update(expenditure_per_capita=450_000)
+    measured(household, supervisor)
     proposal = graduation_propose(
         household=household, actor=dinsos_caseworker, basis="expenditure", note="Sudah bekerja"
     )
@@ -144,7 +152,7 @@ def test_graduation_needs_fulfilled_needs_or_expenditure_above_the_line(family, 
 
 def test_approval_graduates_the_household_and_it_can_fall_back_with_history(family, dinsos_caseworker, supervisor):
     household, head = family
-    Household.objects.filter(pk=household.pk).update(expenditure_per_capita=450_000)
+    measured(household, supervisor)
     proposal = graduation_propose(household=household, actor=dinsos_caseworker, basis="expenditure")
     with pytest.raises(DomainError):
         graduation_decide(proposal=proposal, actor=supervisor, approve=True, reason="")
@@ -162,7 +170,7 @@ def test_approval_graduates_the_household_and_it_can_fall_back_with_history(fami
 
 def test_a_rejected_proposal_leaves_the_status(family, dinsos_caseworker, supervisor):
     household, _head = family
-    Household.objects.filter(pk=household.pk).update(expenditure_per_capita=450_000)
+    measured(household, supervisor)
     proposal = graduation_propose(household=household, actor=dinsos_caseworker, basis="expenditure")
     graduation_decide(proposal=proposal, actor=supervisor, approve=False, reason="Data pengeluaran belum diverifikasi")
     household.refresh_from_db()
@@ -178,7 +186,8 @@ def test_the_consolidation_matrix_shows_the_most_pressing_state_per_need(
     work = next(r for r in referrals if r.need == "no_work")
     referral_accept(referral=work, actor=disnaker_caseworker)
     docs = next(r for r in referrals if r.need == "no_documents")
-    Referral.objects.filter(pk=docs.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=3))
+    with case_scope():  # as if the due date had passed
+        Referral.objects.filter(pk=docs.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=3))
     cells = consolidation_cells([household], None)[household.pk]
     assert cells["no_work"]["state"] == "accepted"
     assert cells["no_documents"]["state"] == "overdue"

@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from audit.casework import case_scope
 from dashboard.models import Baseline
 from dashboard.services import baseline_take
-from households.models import Household, Kelurahan, Person
+from households.models import Household, HouseholdStatusChange, Kelurahan
 from households.services import household_change_status
 from interventions.services import intervention_record
-from tests.factories import PersonFactory, ProgramFactory, UserFactory, kelurahan, opd
+from tests.factories import InterventionFactory, PersonFactory, ProgramFactory, UserFactory, kelurahan, opd
 
 pytestmark = pytest.mark.django_db
 URL = reverse("dashboard:index")
@@ -115,17 +116,10 @@ def test_filters_by_place_narrow_every_number(client_as, demo):
 
 def test_trend_is_computed_from_the_recorded_history(client_as, supervisor):
     household = PersonFactory().household
-    Household.objects.filter(pk=household.pk).update(extreme_poor_count=1)
-    from households.models import HouseholdStatusChange
-
-    HouseholdStatusChange.objects.create(
-        household=household,
-        from_status="",
-        to_status="extreme_poor",
-        changed_by=supervisor,
-        reason="awal",
-        changed_at=timezone.now() - datetime.timedelta(days=90),
-    )
+    with case_scope():  # the family was registered three months ago
+        HouseholdStatusChange.objects.filter(household=household).update(
+            changed_at=timezone.now() - datetime.timedelta(days=90)
+        )
     household_change_status(household=household, status="graduated", reason="Mandiri", actor=supervisor)
     trend = client_as("supervisor").get(URL).context["trend"]
     assert trend[-1]["graduations"] == 1 and trend[-1]["ep_persons"] == 0
@@ -135,7 +129,7 @@ def test_trend_is_computed_from_the_recorded_history(client_as, supervisor):
 def test_the_cohort_follows_baseline_persons(client_as, supervisor):
     served, waiting, graduated = (PersonFactory() for _ in range(3))
     baseline_take(label="awal", actor=supervisor)
-    Person.objects.filter(pk=served.pk).update(is_served=True)
+    InterventionFactory(person=served, status="delivered", delivered_on=timezone.localdate())
     household_change_status(household=graduated.household, status="graduated", reason="Mandiri", actor=supervisor)
     cohort_url = reverse("dashboard:cohort")
     row = client_as("supervisor").get(cohort_url).context["cohort"][0]
