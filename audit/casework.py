@@ -135,6 +135,16 @@ class CaseRecord(models.Model):
     # The field naming the household a row belongs to ("pk" for the household itself).
     case_field = "household_id"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        require_scope()
+        super().save(*args, **kwargs)
+        touched(*(self.case_ids() | self.loaded_case_ids()))
+        self._loaded_case_ids = self.case_ids()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        touched(*(self.case_ids() | self.loaded_case_ids()))
+        return super().delete(*args, **kwargs)
+
     @classmethod
     def case_ids_of_rows(cls, queryset: models.QuerySet) -> set[int]:
         """The households of the rows `queryset` selects (before they change)."""
@@ -151,17 +161,6 @@ class CaseRecord(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._loaded_case_ids = {instance.__dict__.get(cls.case_field if cls.case_field != "pk" else "id")} - {
-            None
-        }
+        column = "id" if cls.case_field == "pk" else cls.case_field
+        instance._loaded_case_ids = {instance.__dict__.get(column)} - {None}
         return instance
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        require_scope()
-        super().save(*args, **kwargs)
-        touched(*(self.case_ids() | self.loaded_case_ids()))
-        self._loaded_case_ids = self.case_ids()
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        touched(*(self.case_ids() | self.loaded_case_ids()))
-        return super().delete(*args, **kwargs)

@@ -140,8 +140,10 @@ def derive(ids: list[int]) -> dict[int, Derived]:
     )
     for pk, from_status, to_status, changed_at in changes:
         summary = result[pk].summary
-        if from_status == GRADUATED and to_status == EP and (
-            summary["fell_back_at"] is None or changed_at > summary["fell_back_at"]
+        if (
+            from_status == GRADUATED
+            and to_status == EP
+            and (summary["fell_back_at"] is None or changed_at > summary["fell_back_at"])
         ):
             summary["fell_back_at"] = changed_at
     referrals = list(

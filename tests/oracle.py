@@ -62,7 +62,10 @@ def city(today: datetime.date | None = None) -> dict:
     active = list(Household.objects.filter(archived_at__isnull=True).select_related("kelurahan"))
     extreme = [h for h in active if h.status == "extreme_poor"]
     persons = [
-        (h, m) for h in extreme for m in Person.objects.filter(household=h) if m.status == "active" and m.is_extreme_poor
+        (h, m)
+        for h in extreme
+        for m in Person.objects.filter(household=h)
+        if m.status == "active" and m.is_extreme_poor
     ]
     return {
         "ep_households": len(extreme),
