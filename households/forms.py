@@ -5,7 +5,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from households.models import HOUSE_INDICATOR_FIELDS, Household, Kelurahan, Person, PovertyLine, Visit
+from households.models import (
+    HOUSE_INDICATOR_FIELDS,
+    Household,
+    Kelurahan,
+    Person,
+    PovertyLine,
+    Relation,
+    Visit,
+    normalize_name,
+)
 from households.nik import mask
 from poverty.forms import DateInput, DigitsField, VersionField, digits_only, form_helper, today_max
 from poverty.submissions import SubmitOnceMixin
@@ -100,6 +109,34 @@ class HouseholdRegisterForm(SubmitOnceMixin, HouseholdForm):
     pass
 
 
+def registered_already(*, kelurahan: Kelurahan, address: str, head_name: str) -> Household | None:
+    """An active household at the same address with the same head: the same registration sent again."""
+    return (
+        Household.objects.active()
+        .filter(
+            kelurahan=kelurahan,
+            address__iexact=" ".join(address.split()),
+            members__relation=Relation.HEAD,
+            members__search_name=normalize_name(head_name),
+        )
+        .first()
+    )
+
+
+def already_registered_message(household: Household) -> str:
+    return format_html(
+        _(
+            "Rumah tangga dengan alamat dan kepala keluarga ini sudah terdaftar: {link}. "
+            "Buka data itu; jangan mendaftar dua kali."
+        ),
+        link=format_html(
+            '<a href="{}">{}</a>',
+            reverse("cases:detail", args=[household.pk]),
+            _("rumah tangga #%(id)s") % {"id": household.pk},
+        ),
+    )
+
+
 def keep_stored_number(form: forms.ModelForm, name: str) -> None:
     """An edit form never shows a stored NIK / No. KK (that would bypass the recorded reveal):
     the field starts empty, and empty means "keep the stored number"."""
@@ -177,7 +214,28 @@ class PersonForm(forms.ModelForm):
 
 
 class PersonAddForm(SubmitOnceMixin, PersonForm):
-    pass
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+
+    def clean(self) -> dict:
+        """The same member sent again (back button, then save) is not added twice."""
+        data = super().clean()
+        name = data.get("full_name")
+        if name:
+            same = Person.objects.filter(
+                household=self.household, search_name=normalize_name(name), birth_date=data.get("birth_date")
+            ).first()
+            if same is not None:
+                raise ValidationError(
+                    _(
+                        "%(name)s dengan tanggal lahir yang sama sudah tercatat di rumah tangga ini; "
+                        "tidak ditambahkan dua kali."
+                    )
+                    % {"name": same.full_name},
+                    code="duplicate_member",
+                )
+        return data
 
 
 class PersonEditForm(PersonForm):

@@ -24,9 +24,11 @@ from households.forms import (
     UnarchiveForm,
     VisitEditForm,
     VisitForm,
+    already_registered_message,
     member_formset,
+    registered_already,
 )
-from households.models import Household, Kelurahan, Person, PovertyLine, Visit
+from households.models import Household, Kelurahan, Person, PovertyLine, Relation, Visit
 from households.services import (
     household_archive,
     household_change_status,
@@ -96,6 +98,12 @@ def household_create(request: HttpRequest) -> HttpResponse:
     formset = member_formset(request.POST or None, add_row=adding_row)
     if request.method == "POST" and not adding_row and form.is_valid() and formset.is_valid():
         fields = _fields(form, form.Meta.fields)
+        head = next((m["full_name"] for m in formset.kept_members() if m["relation"] == Relation.HEAD), "")
+        if same := registered_already(kelurahan=fields["kelurahan"], address=fields["address"], head_name=head):
+            form.add_error(None, already_registered_message(same))
+            return render(
+                request, "households/household_form.html", {"form": form, "formset": formset, "creating": True}
+            )
 
         def save() -> str:
             household = household_register(actor=request.user, members=formset.kept_members(), **fields)
@@ -166,7 +174,9 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     if response := repeated(request):
         return response
     form = PersonAddForm(
-        request.POST or None, initial={"relation": "anak", "is_extreme_poor": household.is_extreme_poor}
+        request.POST or None,
+        household=household,
+        initial={"relation": "anak", "is_extreme_poor": household.is_extreme_poor},
     )
     if request.method == "POST" and form.is_valid():
 
