@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from coordination.models import GraduationProposal, Referral
-from households.models import Household
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
 from tests.factories import HouseholdFactory, PersonFactory, UserFactory, kelurahan, opd
 
@@ -62,9 +61,12 @@ def test_referrals_from_assessment_to_fulfilment_and_graduation(new_page):
     assert supervisor.get_by_test_id(f"cell-{household.pk}-no_documents").inner_text() == "Dirujuk"
     screenshot(supervisor, "consolidation-desktop")
 
-    Household.objects.filter(pk=household.pk).update(
-        expenditure_per_capita=450_000, expenditure_measured_on=timezone.localdate()
-    )
+    # The caseworker records the measured expenditure on the household's edit form.
+    dinsos.goto(f"/households/{household.pk}/edit/")
+    dinsos.locator("#id_expenditure_per_capita").fill("450000")
+    dinsos.locator("#id_expenditure_measured_on").fill(timezone.localdate().isoformat())
+    dinsos.get_by_role("button", name="Simpan perubahan").click()
+    dinsos.get_by_role("alert").filter(has_text="Data rumah tangga disimpan.").wait_for()
     dinsos.goto(f"/households/{household.pk}/")
     dinsos.get_by_role("link", name="Usulkan graduasi").click()
     dinsos.get_by_label("Pengeluaran per kapita di atas garis kemiskinan ekstrem").check()
