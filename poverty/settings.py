@@ -109,9 +109,16 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite: keep connections per request; WAL lets the demo server read while a seed writes.
+    # SQLite, the embedded default, holding a small office's saves at the same moment: WAL lets pages
+    # read while one request writes; every transaction (ATOMIC_REQUESTS) begins IMMEDIATE, taking the
+    # write lock up front, so concurrent savers queue for up to `timeout` seconds instead of failing with
+    # "database is locked" when a read-then-write transaction cannot be upgraded.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL;",
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
