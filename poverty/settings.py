@@ -5,6 +5,7 @@ DATABASE_URL and HTTPS=1 (see README, "Production").
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -40,6 +41,14 @@ if not SECRET_KEY:
     SECRET_KEY = _DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+# Addresses (or networks) of the reverse proxies whose X-Forwarded-For names the client
+# (`audit.services.client_ip`); from anyone else the header is ignored. nginx on the same host: 127.0.0.1.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

@@ -16,10 +16,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import closing
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from tests.rendered_forms import form_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "kantor-kecil-2024"
@@ -35,49 +36,6 @@ for n in range({CASEWORKERS}):
     user.save()
 print(HouseholdFactory().pk)
 """
-
-
-class FormReader(HTMLParser):
-    """The POST forms of a page, each as the fields a browser would send."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms: list[dict[str, str]] = []
-        self._in_form = False
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = {name: value or "" for name, value in attrs}
-        if tag == "form":
-            self._in_form = attrs.get("method", "").lower() == "post"
-            if self._in_form:
-                self.forms.append({})
-        if not self._in_form:
-            return
-        fields = self.forms[-1]
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in {"submit", "button", "checkbox", "radio"}:
-            fields[name] = attrs.get("value", "")
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and (self._select not in fields or "selected" in attrs):
-            fields[self._select] = attrs.get("value", "")
-        elif tag == "textarea" and name:
-            self._textarea = name
-            fields[name] = ""
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.forms[-1][self._textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._in_form = False
-        elif tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
 
 
 class Browser:
@@ -104,9 +62,7 @@ class Browser:
     def form(self, path: str, field: str) -> dict[str, str]:
         status, _, page = self.open(path)
         assert status == 200, (path, status)
-        reader = FormReader()
-        reader.feed(page)
-        return next(form for form in reader.forms if field in form)
+        return form_fields(page, field)
 
     def copy(self) -> "Browser":
         """A second tab of the same browser (shares the signed-in session)."""
