@@ -148,8 +148,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# A password-reset link works once, for one day.
+# A password-reset link works once, for one day. Reset mail per hour: at most this many to one account
+# and for this many requests from one address (`accounts.services.password_reset_recipients`).
 PASSWORD_RESET_TIMEOUT = 24 * 3600
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = 3
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 10
 
 # Sessions end after 30 minutes without activity and when the browser closes.
 SESSION_COOKIE_AGE = 30 * 60
