@@ -118,10 +118,11 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite, the embedded default, holding a small office's saves at the same moment: WAL lets pages
-    # read while one request writes; every transaction (ATOMIC_REQUESTS) begins IMMEDIATE, taking the
-    # write lock up front, so concurrent savers queue for up to `timeout` seconds instead of failing with
-    # "database is locked" when a read-then-write transaction cannot be upgraded.
+    # SQLite, the embedded default, holding a small office's saves at the same moment: every transaction
+    # (each request's, ATOMIC_REQUESTS) begins IMMEDIATE, taking the write lock up front, so requests queue
+    # for up to `timeout` seconds instead of failing with "database is locked" when a read-then-write
+    # transaction cannot be upgraded; WAL lets reads outside a transaction (streamed exports, other
+    # processes) go on while one writes.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         init_command="PRAGMA journal_mode=WAL;",
