@@ -1,10 +1,11 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd, User
+from accounts.services import password_reset_recipients
 from poverty.forms import form_helper
 
 
@@ -19,6 +20,18 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = _("Nama pengguna")
         self.fields["password"].label = _("Kata sandi")
         self.fields["username"].widget.attrs.update({"autocapitalize": "none", "autocomplete": "username"})
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, mailing nobody past the per-address and per-account limits. The page that
+    follows is the same either way, so it tells no one whether an email has an account."""
+
+    def __init__(self, *args, client_address: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client_address = client_address
+
+    def get_users(self, email):
+        return password_reset_recipients(users=list(super().get_users(email)), ip_address=self.client_address)
 
 
 class OpdForm(forms.ModelForm):

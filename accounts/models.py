@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -74,3 +75,26 @@ class User(AbstractUser):
     @property
     def is_caseworker(self) -> bool:
         return self.role == Role.CASEWORKER
+
+
+class PasswordResetRequest(models.Model):
+    """A password-reset request that was acted on: where it came from and the account mailed (none when
+    the email matched no account). Counted to throttle reset mail per address and per account."""
+
+    requested_at = models.DateTimeField(_("diminta"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("pengguna"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("permintaan atur ulang kata sandi")
+        verbose_name_plural = _("permintaan atur ulang kata sandi")
+        indexes = [
+            models.Index(fields=["ip_address", "requested_at"], name="accounts_reset_ip_time_idx"),
+            models.Index(fields=["user", "requested_at"], name="accounts_reset_user_time_idx"),
+            models.Index(fields=["requested_at"], name="accounts_reset_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requested_at:%Y-%m-%d %H:%M} {self.ip_address or '-'}"

@@ -14,9 +14,10 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.forms import OpdForm, UserCreateForm, UserEditForm
+from accounts.forms import OpdForm, ThrottledPasswordResetForm, UserCreateForm, UserEditForm
 from accounts.models import Opd, Role, User
 from accounts.services import opd_save, user_create, user_password_reset_path, user_unlock, user_update
+from audit.services import client_ip
 from poverty.permissions import get_object_for, is_admin, role_required
 
 admin_only = role_required(is_admin)
@@ -156,6 +157,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view; reset mail is throttled per address and per account (ThrottledPasswordResetForm)."""
+
+    form_class = ThrottledPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "client_address": client_ip(self.request)}
+
+
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 

@@ -2,8 +2,10 @@
 
 import datetime
 import decimal
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -124,14 +126,31 @@ def save_with_log(
 
 
 def client_ip(request) -> str | None:
-    """The client's address; behind nginx (HTTPS=1) Django sees the proxy, so trust its header only then."""
-    from django.conf import settings
+    """The client's address, for the access log and the sign-in lockout (AXES_CLIENT_IP_CALLABLE).
 
-    if getattr(settings, "HTTPS", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR") or None
+    X-Forwarded-For is believed only from a proxy named in TRUSTED_PROXIES: the answer is the rightmost
+    address in it that is not such a proxy, the nearest hop only a trusted proxy vouches for. Anyone
+    else (a client reaching gunicorn directly) is known by the address of its own connection.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = [ipaddress.ip_network(proxy, strict=False) for proxy in settings.TRUSTED_PROXIES]
+
+    def is_trusted(address: str | None) -> bool:
+        try:
+            return any(ipaddress.ip_address(address or "") in network for network in trusted)
+        except ValueError:
+            return False
+
+    if not is_trusted(remote):
+        return remote
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        hop = hop.strip()
+        if not is_trusted(hop):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:  # not an address: the proxy's own is the last one known for sure
+                return remote
+    return remote
 
 
 def log_access(

@@ -5,6 +5,7 @@ DATABASE_URL and HTTPS=1 (see README, "Production").
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -40,6 +41,14 @@ if not SECRET_KEY:
     SECRET_KEY = _DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+# Addresses (or networks) of the reverse proxies whose X-Forwarded-For names the client
+# (`audit.services.client_ip`); from anyone else the header is ignored. nginx on the same host: 127.0.0.1.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -109,9 +118,17 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite: keep connections per request; WAL lets the demo server read while a seed writes.
+    # SQLite, the embedded default, holding a small office's saves at the same moment: every transaction
+    # (each request's, ATOMIC_REQUESTS) begins IMMEDIATE, taking the write lock up front, so requests queue
+    # for up to `timeout` seconds instead of failing with "database is locked" when a read-then-write
+    # transaction cannot be upgraded; WAL lets reads outside a transaction (streamed exports, other
+    # processes) go on while one writes.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL;",
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -132,8 +149,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# A password-reset link works once, for one day.
+# A password-reset link works once, for one day. Reset mail per hour: at most this many to one account
+# and for this many requests from one address (`accounts.services.password_reset_recipients`).
 PASSWORD_RESET_TIMEOUT = 24 * 3600
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = 3
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 10
 
 # Sessions end after 30 minutes without activity and when the browser closes.
 SESSION_COOKIE_AGE = 30 * 60

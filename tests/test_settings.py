@@ -58,3 +58,9 @@ def test_defaults_are_indonesian_jakarta_and_debug_off():
     assert ("en", "Inggris") in [(code, str(name)) for code, name in settings.LANGUAGES]
     assert settings.DEBUG is False
     assert settings.X_FRAME_OPTIONS == "DENY"
+
+
+def test_a_mistyped_trusted_proxy_refuses_to_start():
+    result = manage("check", TRUSTED_PROXIES="127.0.0.1,nginx.lokal")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES" in result.stderr
