@@ -1,15 +1,57 @@
-"""Streaming exports in constant memory: CSV row by row, XLSX through openpyxl's write-only mode."""
+"""Streaming exports in constant memory: CSV row by row, XLSX through openpyxl's write-only mode.
+
+Every cell of every CSV and workbook the app writes goes through `safe_cell` (CSV) or `append_row` (XLSX)."""
 
 import csv
+import datetime
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@")
+TYPED = (int, float, Decimal, datetime.date, datetime.time)
+
+
+def safe_cell(value: Any) -> Any:
+    """One cell for a spreadsheet: never a formula (OWASP "CSV injection"), numbers and dates kept typed.
+
+    Text that Excel, LibreOffice or Google Sheets could run — starting with = + - @ (also their full-width forms
+    such as ＝, and after leading spaces) or with a tab or line break — gets a leading apostrophe, which makes it
+    text. Only text: the number -5 stays a number, the text "-5" (from a text field) becomes "'-5".
+    Lazy translations and anything else become text; an aware datetime becomes Jakarta time (Excel has no zones).
+    """
+    if value is None or isinstance(value, TYPED):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return timezone.make_naive(value)
+        return value
+    text = str(value)
+    first = unicodedata.normalize("NFKC", text.lstrip()[:1])[:1]
+    if text[:1] in ("\t", "\r", "\n") or first in FORMULA_STARTS:
+        return "'" + text
+    return text
+
+
+def append_row(sheet, values: Iterable) -> None:
+    """Append a row to any workbook sheet (write-only or not): every value through `safe_cell`, and text stored
+    as text, so openpyxl never makes it a formula or an error code such as "#N/A"."""
+    row = []
+    for value in map(safe_cell, values):
+        if isinstance(value, str):
+            # Control characters cannot be stored in a workbook at all: show where one was.
+            value = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+            value.data_type = "s"
+        row.append(value)
+    sheet.append(row)
 
 
 class _Echo:
@@ -24,7 +66,7 @@ def csv_response(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
     def lines() -> Iterator[str]:
         yield "\ufeff"
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([safe_cell(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -37,7 +79,7 @@ def xlsx_response(rows: Iterable[list], filename: str, sheet_title: str = "Data"
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title[:31])
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     return workbook_response(workbook, filename)
 
 
