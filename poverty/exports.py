@@ -15,7 +15,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -30,26 +30,36 @@ def safe_cell(value: Any) -> Any:
     text. Only text: the number -5 stays a number, the text "-5" (from a text field) becomes "'-5".
     Lazy translations and anything else become text; an aware datetime becomes Jakarta time (Excel has no zones).
     """
-    if value is None or isinstance(value, TYPED):
+    if isinstance(value, str):
+        text = value
+    elif value is None or isinstance(value, TYPED):
         if isinstance(value, datetime.datetime) and timezone.is_aware(value):
             return timezone.make_naive(value)
         return value
-    text = str(value)
-    first = unicodedata.normalize("NFKC", text.lstrip()[:1])[:1]
-    if text[:1] in ("\t", "\r", "\n") or first in FORMULA_STARTS:
+    else:
+        text = str(value)
+    first = text[:1]
+    if not first or first.isalnum():  # most cells: nothing more to look at
+        return text
+    if first in ("\t", "\r", "\n"):
         return "'" + text
-    return text
+    first = text.lstrip()[:1]
+    if not first.isascii():
+        first = unicodedata.normalize("NFKC", first)[:1]
+    return "'" + text if first in FORMULA_STARTS else text
 
 
 def append_row(sheet, values: Iterable) -> None:
-    """Append a row to any workbook sheet (write-only or not): every value through `safe_cell`, and text stored
-    as text, so openpyxl never makes it a formula or an error code such as "#N/A"."""
+    """Append a row to any workbook sheet (write-only or not), every value through `safe_cell`.
+
+    openpyxl stores text as text unless it starts with "=" (which `safe_cell` never leaves) or is an error code
+    such as "#N/A"; those, and text with control characters a workbook cannot hold, become explicit text cells."""
     row = []
     for value in map(safe_cell, values):
-        if isinstance(value, str):
-            # Control characters cannot be stored in a workbook at all: show where one was.
-            value = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
-            value.data_type = "s"
+        if isinstance(value, str) and (value in ERROR_CODES or ILLEGAL_CHARACTERS_RE.search(value)):
+            cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+            cell.data_type = "s"
+            value = cell
         row.append(value)
     sheet.append(row)
 

@@ -101,6 +101,18 @@ def test_registry_export_writes_formula_like_names_as_text(client_as, hostile, k
         assert set(column(table, "desil")) == {"2"} and set(column(table, "id_rumah_tangga")) == {str(hostile.pk)}
 
 
+def test_registry_workbook_keeps_error_code_text_as_text_and_takes_control_characters(client_as, supervisor):
+    """'#N/A' is a name, not an Excel error; a control character (which a workbook cannot hold) is no 500."""
+    members = [
+        {"full_name": name, "sex": "L", "birth_date": BIRTH, "relation": relation}
+        for name, relation in (("#N/A", "kepala"), ("Budi\x01Santoso", "anak"))
+    ]
+    household_register(actor=supervisor, kelurahan=kelurahan("Kameloh Baru"), address="Jl. Kameloh", members=members)
+    file = download(client_as("supervisor").get(reverse("cases:registry_export"), {"format": "xlsx"}))
+    names = {cell.value: cell.data_type for cell in file.cells() if cell.where.startswith("Registri!E")}
+    assert names == {"nama": "s", "#N/A": "s", "Budi\ufffdSantoso": "s"}
+
+
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_intervention_export_writes_formula_like_notes_and_names_as_text(client_as, hostile, supervisor, kind):
     program = program_save(
