@@ -3,16 +3,18 @@
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from poverty.exports import append_row
+
 
 def dashboard_workbook(filters, data: dict):
     """One sheet per table; the first sheet states the filters and the headline."""
     workbook = Workbook(write_only=True)
     head = data["headline"]
     sheet = workbook.create_sheet(_("Ringkasan"))
-    sheet.append([_("Dasbor kemiskinan ekstrem Kota Palangka Raya")])
-    sheet.append([_("Saringan"), _("Kecamatan"), str(filters.kecamatan or _("semua")), _("Kelurahan"), str(filters.kelurahan or _("semua")),
+    append_row(sheet, [_("Dasbor kemiskinan ekstrem Kota Palangka Raya")])
+    append_row(sheet, [_("Saringan"), _("Kecamatan"), str(filters.kecamatan or _("semua")), _("Kelurahan"), str(filters.kelurahan or _("semua")),
                   _("OPD"), str(filters.opd or _("semua")), _("Periode"), f"{filters.start:%d/%m/%Y} – {filters.end:%d/%m/%Y}"])  # fmt: skip
-    sheet.append([])
+    append_row(sheet, [])
     rows = [
         (_("Jiwa miskin ekstrem sekarang"), head["ep_persons"]),
         (_("Jiwa miskin ekstrem pada data dasar"), head.get("baseline_persons")),
@@ -27,26 +29,27 @@ def dashboard_workbook(filters, data: dict):
         (_("Tindak lanjut terlambat"), head["overdue_follow_ups"]),
     ]
     for label, value in rows:
-        sheet.append([label, value])
+        append_row(sheet, [label, value])
     places = workbook.create_sheet(_("Per wilayah"))
-    places.append([_("Kecamatan"), _("Kelurahan"), _("Lokus prioritas"), _("RT miskin ekstrem"), _("Jiwa miskin ekstrem"), _("Jiwa terlayani"),
+    append_row(places, [_("Kecamatan"), _("Kelurahan"), _("Lokus prioritas"), _("RT miskin ekstrem"), _("Jiwa miskin ekstrem"), _("Jiwa terlayani"),
                    _("Graduasi"), _("Kembali miskin ekstrem"), _("Kebutuhan terpenuhi"), _("Dikunjungi 30 hari"), _("Tindak lanjut terlambat")])  # fmt: skip
     for row in data["places"]:
-        places.append([row["kecamatan"].name, row["kelurahan"].name, _("ya") if row["kelurahan"].is_priority_locus else "", row["ep_households"],
+        append_row(places, [row["kecamatan"].name, row["kelurahan"].name, _("ya") if row["kelurahan"].is_priority_locus else "", row["ep_households"],
                        row["ep_persons"], row["served_persons"], row["graduated"], row["fell_back"], row["needs_fulfilled"], row["visited"],
                        row["overdue_follow_ups"]])  # fmt: skip
     opds = workbook.create_sheet(_("Per OPD"))
-    opds.append([_("OPD"), _("Direncanakan"), _("Berjalan"), _("Tersalurkan"), _("Dibatalkan"), _("Jiwa terjangkau"), _("Nilai (Rp)"),
+    append_row(opds, [_("OPD"), _("Direncanakan"), _("Berjalan"), _("Tersalurkan"), _("Dibatalkan"), _("Jiwa terjangkau"), _("Nilai (Rp)"),
                  _("Rujukan diterima OPD"), _("Diterima"), _("Terpenuhi"), _("Ditolak"), _("Terlambat"), _("Median hari sampai terpenuhi")])  # fmt: skip
     for row in data["opds"]:
-        opds.append([row["opd"].short_name, row["planned"], row["in_progress"], row["delivered"], row["cancelled"], row["persons"], row["amount"],
+        append_row(opds, [row["opd"].short_name, row["planned"], row["in_progress"], row["delivered"], row["cancelled"], row["persons"], row["amount"],
                      row["received"], row["accepted"], row["fulfilled"], row["declined"], row["overdue"], row["median_days"]])  # fmt: skip
     trend = workbook.create_sheet(_("Tren bulanan"))
-    trend.append([_("Bulan"), _("Jiwa miskin ekstrem"), _("Graduasi"), _("Intervensi tersalurkan")])
+    append_row(trend, [_("Bulan"), _("Jiwa miskin ekstrem"), _("Graduasi"), _("Intervensi tersalurkan")])
     for row in data["trend"]:
-        trend.append([row["month"].strftime("%m/%Y"), row["ep_persons"], row["graduations"], row["delivered"]])
+        append_row(trend, [row["month"].strftime("%m/%Y"), row["ep_persons"], row["graduations"], row["delivered"]])
     cohort = workbook.create_sheet(_("Kohor data dasar"))
-    cohort.append(
+    append_row(
+        cohort,
         [
             _("Kelurahan"),
             _("Jiwa pada data dasar"),
@@ -55,10 +58,11 @@ def dashboard_workbook(filters, data: dict):
             _("Masih menunggu"),
             _("Kembali miskin ekstrem"),
             _("Lainnya"),
-        ]
+        ],
     )
     for row in data["cohort"]:
-        cohort.append(
+        append_row(
+            cohort,
             [
                 row["kelurahan"].name,
                 row["total"],
@@ -67,6 +71,6 @@ def dashboard_workbook(filters, data: dict):
                 row["waiting"],
                 row["fell_back"],
                 row["other"],
-            ]
+            ],
         )
     return workbook

@@ -8,6 +8,7 @@ from openpyxl.styles import Font
 
 from imports.columns import COLUMNS
 from imports.models import ImportBatch
+from poverty.exports import append_row
 
 EXAMPLE = {
     "id_keluarga_p3ke": "P3KE-6271-00001",
@@ -50,8 +51,8 @@ def template_workbook():
     workbook = Workbook()
     data = workbook.active
     data.title = "Data"
-    data.append([column.key for column in COLUMNS])
-    data.append([EXAMPLE.get(column.key, "") for column in COLUMNS])
+    append_row(data, [column.key for column in COLUMNS])
+    append_row(data, [EXAMPLE.get(column.key, "") for column in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
         letter = data.cell(row=1, column=index).column_letter
         data.column_dimensions[letter].width = max(14, len(column.key) + 2)
@@ -60,20 +61,21 @@ def template_workbook():
         for row in range(2, 1002):
             data.cell(row=row, column=index).number_format = "@"
     guide = workbook.create_sheet(_("Petunjuk"))
-    guide.append([_("Kolom"), _("Isi"), _("Nilai yang boleh"), _("Wajib"), _("Nama lain yang dikenali")])
+    append_row(guide, [_("Kolom"), _("Isi"), _("Nilai yang boleh"), _("Wajib"), _("Nama lain yang dikenali")])
     for cell in guide[1]:
         cell.font = Font(bold=True)
     for column in COLUMNS:
-        guide.append(
+        append_row(
+            guide,
             [
                 column.key,
                 str(column.description),
                 str(column.allowed),
                 _("ya") if column.required else "",
                 ", ".join(column.aliases),
-            ]
+            ],
         )
-    guide.append([])
+    append_row(guide, [])
     for line in (
         _("Satu baris untuk satu orang; data keluarga (kolom rumah tangga) diulang di setiap anggota."),
         _("NIK dan No. KK harus diketik sebagai Teks. Angka yang diubah Excel (mis. 6,27104E+15) ditolak."),
@@ -81,7 +83,7 @@ def template_workbook():
         _("Isi ID keluarga P3KE atau No. KK agar anggota satu keluarga dikelompokkan."),
         _("Kolom lain yang tidak dikenal diabaikan dan disebutkan di pratinjau."),
     ):
-        guide.append([line])
+        append_row(guide, [line])
     guide.column_dimensions["A"].width = 26
     guide.column_dimensions["B"].width = 40
     guide.column_dimensions["C"].width = 60
@@ -93,9 +95,9 @@ def error_workbook(batch: ImportBatch):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Perlu diperbaiki")
     header = list(batch.summary.get("header") or [])
-    sheet.append([*header, _("baris_asal"), _("kesalahan")])
+    append_row(sheet, [*header, _("baris_asal"), _("kesalahan")])
     for entry in batch.errors:
         problems = "; ".join(f"{column}: {message}" if column else message for column, message in entry["problems"])
         values = list(entry["values"]) + [None] * max(0, len(header) - len(entry["values"]))
-        sheet.append([*values[: len(header)], entry["row"], problems])
+        append_row(sheet, [*values[: len(header)], entry["row"], problems])
     return _save(workbook)

@@ -1,15 +1,67 @@
-"""Streaming exports in constant memory: CSV row by row, XLSX through openpyxl's write-only mode."""
+"""Streaming exports in constant memory: CSV row by row, XLSX through openpyxl's write-only mode.
+
+Every cell of every CSV and workbook the app writes goes through `safe_cell` (CSV) or `append_row` (XLSX)."""
 
 import csv
+import datetime
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@")
+TYPED = (int, float, Decimal, datetime.date, datetime.time)
+
+
+def safe_cell(value: Any) -> Any:
+    """One cell for a spreadsheet: never a formula (OWASP "CSV injection"), numbers and dates kept typed.
+
+    Text that Excel, LibreOffice or Google Sheets could run — starting with = + - @ (also their full-width forms
+    such as ＝, and after leading spaces) or with a tab or line break — gets a leading apostrophe, which makes it
+    text. Only text: the number -5 stays a number, the text "-5" (from a text field) becomes "'-5".
+    Lazy translations and anything else become text; an aware datetime becomes Jakarta time (Excel has no zones).
+    """
+    if isinstance(value, str):
+        text = value
+    elif value is None or isinstance(value, TYPED):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return timezone.make_naive(value)
+        return value
+    else:
+        text = str(value)
+    first = text[:1]
+    if not first or first.isalnum():  # most cells: nothing more to look at
+        return text
+    if first in ("\t", "\r", "\n"):
+        return "'" + text
+    first = text.lstrip()[:1]
+    if not first.isascii():
+        first = unicodedata.normalize("NFKC", first)[:1]
+    return "'" + text if first in FORMULA_STARTS else text
+
+
+def append_row(sheet, values: Iterable) -> None:
+    """Append a row to any workbook sheet (write-only or not), every value through `safe_cell`.
+
+    openpyxl stores text as text unless it starts with "=" (which `safe_cell` never leaves) or is an error code
+    such as "#N/A"; those, and text with control characters a workbook cannot hold, become explicit text cells."""
+    row = []
+    for value in map(safe_cell, values):
+        if isinstance(value, str) and (value in ERROR_CODES or ILLEGAL_CHARACTERS_RE.search(value)):
+            cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+            cell.data_type = "s"
+            value = cell
+        row.append(value)
+    sheet.append(row)
 
 
 class _Echo:
@@ -24,7 +76,7 @@ def csv_response(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
     def lines() -> Iterator[str]:
         yield "\ufeff"
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([safe_cell(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -37,7 +89,7 @@ def xlsx_response(rows: Iterable[list], filename: str, sheet_title: str = "Data"
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title[:31])
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     return workbook_response(workbook, filename)
 
 
