@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedModelAdmin
 from households.forms import keep_stored_number
@@ -82,6 +83,7 @@ class HouseholdAdmin(CaseAdminMixin, AuditedModelAdmin):
     list_filter = ["status", "desil", "kelurahan__kecamatan", "kelurahan__is_priority_locus", "kelurahan"]
     list_select_related = ["kelurahan"]
     search_fields = ["=id", "p3ke_id", "address", "members__full_name"]
+    search_help_text = _("Cari nomor rumah tangga, ID P3KE, alamat atau nama anggota. NIK dan No. KK: di Registri.")
     autocomplete_fields = ["kelurahan"]
     readonly_fields = ["status", "status_changed_at", "created_at", "updated_at", "created_by"]
     inlines = [PersonInline, StatusChangeInline]
@@ -118,6 +120,7 @@ class PersonAdmin(CaseAdminMixin, AuditedModelAdmin):
     list_display = ["full_name", "sex", "birth_date", "relation", "household", "is_extreme_poor", "status"]
     list_filter = ["sex", "relation", "is_extreme_poor", "status", "disability", "health_insurance"]
     search_fields = ["full_name"]
+    search_help_text = _("Cari nama. NIK dan No. KK dicari di Registri aplikasi.")
     # A raw id with a lookup popup (searched by POST), not an autocomplete that sends typed words in its URL.
     raw_id_fields = ["household"]
     list_select_related = ["household"]
@@ -128,6 +131,7 @@ class VisitAdmin(CaseAdminMixin, AuditedModelAdmin):
     list_display = ["visited_on", "household", "caseworker", "purpose", "next_follow_up_on"]
     list_filter = ["purpose", "visited_on"]
     search_fields = ["household__members__full_name", "findings"]
+    search_help_text = _("Cari nama anggota rumah tangga atau temuan kunjungan.")
     autocomplete_fields = ["caseworker"]
     raw_id_fields = ["household"]
     list_select_related = ["household", "caseworker"]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedModelAdmin
 from interventions.models import Intervention, Program
@@ -19,6 +20,7 @@ class InterventionAdmin(CaseAdminMixin, AuditedModelAdmin):
     list_display = ["program", "person", "household", "opd", "status", "planned_on", "delivered_on", "amount"]
     list_filter = ["status", "opd", "program__strategy", "program"]
     search_fields = ["program__name", "person__full_name"]
+    search_help_text = _("Cari nama program atau nama penerima.")
     autocomplete_fields = ["program", "recorded_by"]
     # Raw ids with a lookup popup (searched by POST): an autocomplete would send typed names in its URL.
     raw_id_fields = ["person", "household"]

@@ -44,7 +44,7 @@ class CaseAdminMixin:
     """Put first in a case model's admin bases: `class HouseholdAdmin(CaseAdminMixin, AuditedModelAdmin)`."""
 
     change_list_template = "admin/case_change_list.html"
-    search_help_text = gettext_lazy("Cari nama atau alamat. NIK dan No. KK dicari di Registri aplikasi.")
+    search_help_text = gettext_lazy("NIK dan No. KK dicari di Registri aplikasi, tidak di sini.")
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return may_open_case_admin(request.user) and super().has_module_permission(request)

@@ -197,3 +197,21 @@ def test_staff_who_are_not_superusers_cannot_open_case_records_in_django_admin(c
         {"app_label": "interventions", "model_name": "intervention", "field_name": "person", "term": "Rudi"},
     )
     assert autocomplete.status_code == 403
+
+
+def test_a_search_typed_into_an_admin_url_is_moved_out_of_it_and_bad_keys_are_ignored(client, superuser, cases):
+    client.force_login(superuser)
+    url = admin_url("households.person", "changelist")
+    by_number = client.get(url, {"q": cases["head"].nik, "sex__exact": "L"})
+    assert by_number.status_code == 302 and by_number.url == f"{url}?sex__exact=L"
+    by_name = client.get(url, {"q": "Rudi"})
+    assert by_name.status_code == 302 and "Rudi" not in by_name.url and "cari=" in by_name.url
+    assert client.get(by_name.url).context["cl"].result_count == 1
+    unknown_key = client.get(url, {"cari": "<script>"})
+    assert unknown_key.status_code == 200 and unknown_key.context["cl"].result_count == Person.objects.count()
+    long = client.post(url, {"q": "x" * 5000}, follow=True)
+    assert long.status_code == 200 and long.context["cl"].query == "x" * 200
+    hostile = '"><script src="/x.js"></script>'
+    searched = client.post(url, {"q": hostile}, follow=True)
+    assert searched.status_code == 200 and searched.context["cl"].query == hostile
+    assert hostile not in searched.text and "&quot;&gt;&lt;script" in searched.text
