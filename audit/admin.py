@@ -5,10 +5,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from audit.casework import case_scope
 from audit.models import ChangeLog
 from audit.services import case_id_of, log_change, snapshot
+from poverty.case_admin import CaseAdminMixin
+from poverty.templatetags.poverty_tags import change_rows
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -81,14 +85,35 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeLog)
-class ChangeLogAdmin(admin.ModelAdmin):
-    """Read-only: the history is evidence and nobody edits it."""
+class ChangeLogAdmin(CaseAdminMixin, admin.ModelAdmin):
+    """Read-only: the history is evidence and nobody edits it. Case history: superusers only, numbers masked."""
 
     list_display = ["at", "actor", "action", "content_type", "object_repr", "case_id", "source"]
     list_filter = ["action", "content_type", "source"]
     search_fields = ["object_repr", "actor__username", "note"]
+    search_help_text = _("Cari nama data, nama pengguna atau catatan.")
     date_hierarchy = "at"
     list_select_related = ["actor", "content_type"]
+    fields = [
+        "at",
+        "actor",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "case_id",
+        "masked_changes",
+        "note",
+        "source",
+    ]
+    readonly_fields = ["masked_changes"]
+
+    @admin.display(description=_("perubahan"))
+    def masked_changes(self, obj: ChangeLog) -> str:
+        rows = [
+            (label, "—" if old is None else old, "—" if new is None else new) for label, old, new in change_rows(obj)
+        ]
+        return format_html_join("\n", "<div>{}: {} → {}</div>", rows) or "—"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,7 +1,12 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedModelAdmin
+from households.forms import keep_stored_number
 from households.models import Household, HouseholdStatusChange, Kecamatan, Kelurahan, Person, Visit
+from poverty.case_admin import CaseAdminMixin
+from poverty.forms import DigitsField
 
 
 @admin.register(Kecamatan)
@@ -19,8 +24,35 @@ class KelurahanAdmin(AuditedModelAdmin):
     search_fields = ["name", "code"]
 
 
+# Identity numbers in admin forms: never shown (that would bypass the recorded reveal), still correctable.
+# As in the app's edit forms, the field starts empty with the masked number as help; empty keeps it.
+class HouseholdAdminForm(forms.ModelForm):
+    class Meta:
+        field_classes = {"no_kk": DigitsField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep_stored_number(self, "no_kk")
+
+    def clean_no_kk(self) -> str:
+        return self.cleaned_data["no_kk"] or self.instance.no_kk
+
+
+class PersonAdminForm(forms.ModelForm):
+    class Meta:
+        field_classes = {"nik": DigitsField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep_stored_number(self, "nik")
+
+    def clean_nik(self) -> str:
+        return self.cleaned_data["nik"] or self.instance.nik
+
+
 class PersonInline(admin.StackedInline):
     model = Person
+    form = PersonAdminForm
     extra = 0
     fields = [
         ("full_name", "nik"),
@@ -45,11 +77,13 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(AuditedModelAdmin):
+class HouseholdAdmin(CaseAdminMixin, AuditedModelAdmin):
+    form = HouseholdAdminForm
     list_display = ["id", "head_name", "kelurahan", "rt", "rw", "status", "desil"]
     list_filter = ["status", "desil", "kelurahan__kecamatan", "kelurahan__is_priority_locus", "kelurahan"]
     list_select_related = ["kelurahan"]
-    search_fields = ["=id", "no_kk", "p3ke_id", "address", "members__full_name", "members__nik"]
+    search_fields = ["=id", "p3ke_id", "address", "members__full_name"]
+    search_help_text = _("Cari nomor rumah tangga, ID P3KE, alamat atau nama anggota. NIK dan No. KK: di Registri.")
     autocomplete_fields = ["kelurahan"]
     readonly_fields = ["status", "status_changed_at", "created_at", "updated_at", "created_by"]
     inlines = [PersonInline, StatusChangeInline]
@@ -81,19 +115,24 @@ class HouseholdAdmin(AuditedModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(AuditedModelAdmin):
+class PersonAdmin(CaseAdminMixin, AuditedModelAdmin):
+    form = PersonAdminForm
     list_display = ["full_name", "sex", "birth_date", "relation", "household", "is_extreme_poor", "status"]
     list_filter = ["sex", "relation", "is_extreme_poor", "status", "disability", "health_insurance"]
-    search_fields = ["full_name", "nik", "household__no_kk"]
-    autocomplete_fields = ["household"]
+    search_fields = ["full_name"]
+    search_help_text = _("Cari nama. NIK dan No. KK dicari di Registri aplikasi.")
+    # A raw id with a lookup popup (searched by POST), not an autocomplete that sends typed words in its URL.
+    raw_id_fields = ["household"]
     list_select_related = ["household"]
 
 
 @admin.register(Visit)
-class VisitAdmin(AuditedModelAdmin):
+class VisitAdmin(CaseAdminMixin, AuditedModelAdmin):
     list_display = ["visited_on", "household", "caseworker", "purpose", "next_follow_up_on"]
     list_filter = ["purpose", "visited_on"]
     search_fields = ["household__members__full_name", "findings"]
-    autocomplete_fields = ["household", "caseworker"]
+    search_help_text = _("Cari nama anggota rumah tangga atau temuan kunjungan.")
+    autocomplete_fields = ["caseworker"]
+    raw_id_fields = ["household"]
     list_select_related = ["household", "caseworker"]
     date_hierarchy = "visited_on"

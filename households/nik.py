@@ -123,3 +123,17 @@ def mask(value: str) -> str:
     if value and len(value) == 16:
         return f"{value[:4]}{'•' * 8}{value[-4:]}"
     return value
+
+
+# Ten or more digits, perhaps with the separators people type ("6271 0405 0680 0001"): an identity number.
+NUMBER_IN_TEXT = re.compile(r"\d(?:[\s.\-']?\d){9,}")
+
+
+def mask_numbers_in(text: str) -> str:
+    """Mask every identity-number-like run of digits in free text, e.g. a cell quoted in an import error."""
+
+    def masked(match: re.Match) -> str:
+        digits = re.sub(r"\D", "", match.group())
+        return f"{digits[:4]}{'•' * (len(digits) - 8)}{digits[-4:]}"
+
+    return NUMBER_IN_TEXT.sub(masked, text)

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from imports.columns import COLUMNS
+from imports import cleaning
+from imports.columns import COLUMNS, match_header
 from imports.models import ImportBatch
 from poverty.exports import append_row
 
@@ -101,3 +102,17 @@ def error_workbook(batch: ImportBatch):
         values = list(entry["values"]) + [None] * max(0, len(header) - len(entry["values"]))
         append_row(sheet, [*values[: len(header)], entry["row"], problems])
     return _save(workbook)
+
+
+def identity_numbers_in(batch: ImportBatch) -> int:
+    """How many NIK / No. KK cells the report of rows to fix carries (the access log records it)."""
+    found = match_header(list(batch.summary.get("header") or []))
+    if found is None:
+        return 0
+    columns = [index for index, key in found[0].items() if key in ("nik", "no_kk")]
+    return sum(
+        1
+        for entry in batch.errors
+        for index in columns
+        if index < len(entry["values"]) and not cleaning.is_blank(entry["values"][index])
+    )

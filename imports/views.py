@@ -7,9 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.models import AccessLog
+from audit.services import log_access
+from households.nik import mask_numbers_in
 from imports.forms import UploadForm
 from imports.models import ImportBatch
-from imports.reports import error_workbook, template_workbook
+from imports.reports import error_workbook, identity_numbers_in, template_workbook
 from imports.services import import_apply, import_cancel, import_preview
 from poverty.errors import DomainError
 from poverty.permissions import ADD, VIEW, get_object_for, permission_required
@@ -43,7 +46,12 @@ def upload(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW, ImportBatch)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_for(request.user, ImportBatch.objects.defer("content"), pk)
-    return render(request, "imports/detail.html", {"batch": batch, "error_sample": batch.errors[:100]})
+    # A message may quote the cell it refuses ("tertulis 6271…"): masked here; the logged report has it whole.
+    error_sample = [
+        {**entry, "problems": [(column, mask_numbers_in(message)) for column, message in entry["problems"]]}
+        for entry in batch.errors[:100]
+    ]
+    return render(request, "imports/detail.html", {"batch": batch, "error_sample": error_sample})
 
 
 @permission_required(ADD, ImportBatch)
@@ -86,6 +94,22 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_for(request.user, ImportBatch.objects.defer("content"), pk)
     name = f"perbaikan-impor-{batch.pk}.xlsx"
+    # The rows come back as they were in the file, full NIK / No. KK included, so the source spreadsheet
+    # can be corrected: every download is recorded like an export with full numbers.
+    log_access(
+        request=request,
+        kind=AccessLog.Kind.EXPORT,
+        instance=batch,
+        field="nik",
+        detail={
+            "list": "import_errors",
+            "file": name,
+            "batch": batch.pk,
+            "rows": len(batch.errors),
+            "full_numbers": True,
+            "identity_numbers": identity_numbers_in(batch),
+        },
+    )
     return FileResponse(error_workbook(batch), as_attachment=True, filename=name, content_type=XLSX)
 
 

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedModelAdmin
 from interventions.models import Intervention, Program
+from poverty.case_admin import CaseAdminMixin
 
 
 @admin.register(Program)
@@ -14,11 +16,14 @@ class ProgramAdmin(AuditedModelAdmin):
 
 
 @admin.register(Intervention)
-class InterventionAdmin(AuditedModelAdmin):
+class InterventionAdmin(CaseAdminMixin, AuditedModelAdmin):
     list_display = ["program", "person", "household", "opd", "status", "planned_on", "delivered_on", "amount"]
     list_filter = ["status", "opd", "program__strategy", "program"]
-    search_fields = ["program__name", "person__full_name", "person__nik", "household__no_kk"]
-    autocomplete_fields = ["program", "person", "household", "recorded_by"]
+    search_fields = ["program__name", "person__full_name"]
+    search_help_text = _("Cari nama program atau nama penerima.")
+    autocomplete_fields = ["program", "recorded_by"]
+    # Raw ids with a lookup popup (searched by POST): an autocomplete would send typed names in its URL.
+    raw_id_fields = ["person", "household"]
     list_select_related = ["program__opd", "person", "household", "opd"]
     readonly_fields = ["status_changed_at", "created_at", "updated_at"]
     date_hierarchy = "planned_on"

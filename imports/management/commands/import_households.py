@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Role
+from households.nik import mask_numbers_in
 from imports.models import ImportBatch
 from imports.planner import build_plan
 from imports.services import import_apply, import_preview
@@ -63,7 +64,7 @@ class Command(BaseCommand):
         if s.get("unknown_columns"):
             self.stdout.write("Kolom diabaikan: " + ", ".join(s["unknown_columns"]))
         for entry in batch.errors[:50]:
-            problems = "; ".join(f"{c}: {m}" if c else m for c, m in entry["problems"])
+            problems = mask_numbers_in("; ".join(f"{c}: {m}" if c else m for c, m in entry["problems"]))
             self.stdout.write(f"  baris {entry['row']}: {problems}")
         if len(batch.errors) > 50:
             self.stdout.write(f"  … dan {len(batch.errors) - 50} baris lain (lihat laporan di aplikasi).")

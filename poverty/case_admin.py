@@ -1,0 +1,97 @@
+"""Django admin for case records keeps the app's personal-data promise (README, "Personal data").
+
+- Only superusers reach case records here (`permissions.may_open_case_admin`).
+- Search words stay out of URLs, as in the registry (`poverty/search.py`): the search box POSTs, the
+  words wait in the session and the list's URL carries a random key. A NIK / No. KK is not searched
+  here at all: the registry does that, so a number never lands in an admin URL, log or result.
+- Identity numbers are never shown: the forms (households/admin.py) start empty and keep the stored
+  number, and the change log shows them masked.
+"""
+
+from django.contrib import messages
+from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, SEARCH_VAR, ChangeList
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from households.nik import NUMBER_IN_TEXT
+from poverty import search
+from poverty.permissions import may_open_case_admin
+
+
+class SessionSearchChangeList(ChangeList):
+    """A changelist whose search words come from the session (`?cari=<key>`), never from `?q=`."""
+
+    def get_filters_params(self, params=None):
+        params = super().get_filters_params(params)
+        params.pop(search.PARAM, None)
+        return params
+
+    def get_queryset(self, request, exclude_parameters=None):
+        self.query = search.recall(request, request.GET.get(search.PARAM))
+        return super().get_queryset(request, exclude_parameters)
+
+    @property
+    def clear_search_query(self) -> str:
+        return self.get_query_string(remove=[search.PARAM])
+
+
+class CaseAdminMixin:
+    """Put first in a case model's admin bases: `class HouseholdAdmin(CaseAdminMixin, AuditedModelAdmin)`."""
+
+    change_list_template = "admin/case_change_list.html"
+    search_help_text = gettext_lazy("NIK dan No. KK dicari di Registri aplikasi, tidak di sini.")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return may_open_case_admin(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return may_open_case_admin(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return may_open_case_admin(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return may_open_case_admin(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return may_open_case_admin(request.user) and super().has_delete_permission(request, obj)
+
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return SessionSearchChangeList
+
+    def get_search_results(self, request: HttpRequest, queryset, search_term: str):
+        # Also covers the autocomplete endpoint (`?term=`), which other forms may call.
+        if NUMBER_IN_TEXT.search(search_term):
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        if request.method == "POST" and SEARCH_VAR in request.POST:
+            return self._search_redirect(request, request.POST[SEARCH_VAR])
+        if SEARCH_VAR in request.GET:  # typed into the address bar: moved to the session at once
+            return self._search_redirect(request, request.GET[SEARCH_VAR])
+        return super().changelist_view(request, extra_context)
+
+    def _search_redirect(self, request: HttpRequest, text: str) -> HttpResponse:
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        query = request.GET.copy()
+        for name in (PAGE_VAR, ERROR_FLAG, SEARCH_VAR, search.PARAM):
+            query.pop(name, None)
+        text = text.strip()
+        if NUMBER_IN_TEXT.search(text):
+            messages.warning(
+                request,
+                format_html(
+                    _('NIK dan No. KK tidak dicari di Admin Django. Gunakan pencarian di <a href="{}">Registri</a>.'),
+                    reverse("cases:registry"),
+                ),
+            )
+        elif text:
+            query[search.PARAM] = search.stash(request, text)
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
