@@ -9,6 +9,7 @@ never half imported; its rows go to the error report to be fixed and uploaded ag
 
 import datetime
 import json
+import math
 import tempfile
 import weakref
 from array import array
@@ -68,6 +69,8 @@ class HouseholdGroup:
 def jsonable(value: Any) -> Any:
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # a cell of 1e999; JSON (and PostgreSQL) have no infinity
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
@@ -113,8 +116,8 @@ class Plan:
     def fail_row(self, row: int, column: str, message: str) -> None:
         self.error_rows.add(row)
         if len(self.errors) < MAX_KEPT_PROBLEMS:
-            if len(message) > MAX_MESSAGE_CHARS:
-                message = message[: MAX_MESSAGE_CHARS - 1] + "…"
+            if len(message) > MAX_MESSAGE_CHARS:  # a long value quoted in the middle; both ends say what is wrong
+                message = message[: MAX_MESSAGE_CHARS // 2] + "…" + message[-MAX_MESSAGE_CHARS // 2 :]
             self.errors.append(RowError(row, column, message))
 
     def fail_group(self, group: HouseholdGroup, column: str, message: str) -> None:

@@ -514,3 +514,17 @@ def test_the_reader_gives_what_openpyxl_gives_for_ordinary_workbooks(tmp_path):
         assert {number: cells for number, cells in got.items() if cells} == expected
     got = dict(reader.read_rows("a.xlsx", buffer.getvalue()))
     assert got[2][1] == datetime.datetime(1980, 6, 5) and got[9][29] == "jauh"
+
+
+def test_numbers_no_cell_can_hold_are_row_errors_and_the_report_is_saved(client_as):
+    """1e999 is infinity to Python (and desil crashed on it); 5,000 digits exceed int()'s own limit."""
+    cells = [row(desil="1e999", tanggal_lahir="1" * 5000)[name] for name in HEADER]
+    xml = '<row r="2">' + "".join(inline(i, 2, value) for i, value in enumerate(cells, start=1))
+    xml += '<c r="O2"><v>1e999</v></c></row>'  # a number cell beyond the known columns, kept for the report
+    header = SHEET_HEAD.replace("</row>", inline(15, 1, "catatan") + "</row>", 1)
+    response = upload_through_page(client_as("supervisor"), "p3ke.xlsx", workbook(sheet(xml, head=header)))
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    problems = dict(batch.errors[0]["problems"])
+    assert "bukan angka" in problems["desil"] and "tidak dikenali" in problems["tanggal_lahir"]
+    assert batch.errors[0]["values"][14] == "inf"
