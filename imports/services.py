@@ -116,7 +116,7 @@ def import_apply(*, batch: ImportBatch, actor, plan: Plan | None = None) -> Impo
     batch.applied_at = timezone.now()
     batch.applied_by = actor
     batch.summary = summary
-    if plan.errors or plan.skipped_rows():
+    if plan.error_rows or plan.skipped_rows():
         batch.errors = _error_rows(plan)
     batch.content = None
     batch.save()
