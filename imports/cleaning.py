@@ -98,7 +98,7 @@ def date(value: Any) -> datetime.date | None:
             raise CellError(_("Nomor tanggal Excel %(value)s tidak masuk akal.") % {"value": value})
         return EXCEL_EPOCH + datetime.timedelta(days=int(value))
     raw = str(value).strip().split(" ")[0]
-    if raw.isdigit() and 20000 < int(raw) < 80000:  # a serial number that came through as text
+    if raw.isdigit() and len(raw) == 5 and 20000 < int(raw) < 80000:  # a serial number that came through as text
         return EXCEL_EPOCH + datetime.timedelta(days=int(raw))
     for pattern, order in DATE_PATTERNS:
         match = pattern.match(raw)
@@ -179,7 +179,7 @@ def desil(value: Any) -> int | None:
     key = normalize(value).replace("desil", "").strip()
     try:
         number = int(float(key))
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or "1e999"
         raise CellError(_("Desil %(value)s bukan angka.") % {"value": value}) from None
     if not 1 <= number <= 4:
         raise CellError(_("Desil P3KE harus 1 sampai 4 (tertulis %(value)s).") % {"value": value})

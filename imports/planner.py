@@ -1,11 +1,19 @@
 """A dry run: read the file, clean every cell, match households and persons with the database, and
-say what an import would do — without writing anything.
+say what an import would do — without writing anything. The file is read once: what the report of
+rows to fix needs is kept from that pass (see RawRows).
 
 Households match by P3KE family id, then by No. KK; persons by NIK, or (without NIK) by name and
 birth date within their household. A household with any bad row is skipped as a whole, so a family is
 never half imported; its rows go to the error report to be fixed and uploaded again.
 """
 
+import datetime
+import json
+import math
+import tempfile
+import weakref
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -20,13 +28,16 @@ from households.models import Household, Person, normalize_name
 from households.nik import validate_nik
 from imports import cleaning
 from imports.columns import BY_KEY, COLUMNS, match_header
-from imports.reader import FileError, read_rows
+from imports.reader import FileError, Limits, read_rows, thousands
 from imports.regions import RegionIndex
 
 HOUSEHOLD_FIELDS = [c.field for c in COLUMNS if c.level == "household"] + ["kelurahan_id"]
 PERSON_FIELDS = [c.field for c in COLUMNS if c.level == "person"]
 CHUNK = 2000
 HEADER_SEARCH_ROWS = 30
+# Problems kept word for word (a file of nothing but errors must not fill memory); all are counted.
+MAX_KEPT_PROBLEMS = 100_000
+MAX_MESSAGE_CHARS = 300
 
 
 @dataclass(slots=True)
@@ -55,17 +66,59 @@ class HouseholdGroup:
     changes: dict[str, list[Any]] = field(default_factory=dict)
 
 
+def jsonable(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # a cell of 1e999; JSON (and PostgreSQL) have no infinity
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+class RawRows:
+    """The cells of every data row as the file has them, for the report of rows to fix: which rows it
+    needs is known only after matching with the database, so all are kept, on disk beyond a few MB."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - closed with the plan
+        weakref.finalize(self, self.file.close)
+        self.rows = array("q")
+        self.offsets = array("q")
+
+    def add(self, row: int, cells: list[Any]) -> None:
+        self.rows.append(row)
+        self.offsets.append(self.file.tell())
+        self.file.write(json.dumps([jsonable(cell) for cell in cells], ensure_ascii=False).encode() + b"\n")
+
+    def get(self, wanted: Iterable[int]) -> dict[int, list[Any]]:
+        found: dict[int, list[Any]] = {}
+        for row in sorted(wanted):
+            index = bisect_left(self.rows, row)
+            if index < len(self.rows) and self.rows[index] == row:
+                self.file.seek(self.offsets[index])
+                found[row] = json.loads(self.file.readline())
+        self.file.seek(0, 2)
+        return found
+
+
 @dataclass
 class Plan:
     header: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     rows_read: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first MAX_KEPT_PROBLEMS
+    error_rows: set[int] = field(default_factory=set)
     groups: dict[str, HouseholdGroup] = field(default_factory=dict)
+    raw: RawRows = field(default_factory=RawRows)
     fatal: str = ""
 
     def fail_row(self, row: int, column: str, message: str) -> None:
-        self.errors.append(RowError(row, column, message))
+        self.error_rows.add(row)
+        if len(self.errors) < MAX_KEPT_PROBLEMS:
+            if len(message) > MAX_MESSAGE_CHARS:  # a long value quoted in the middle; both ends say what is wrong
+                message = message[: MAX_MESSAGE_CHARS // 2] + "…" + message[-MAX_MESSAGE_CHARS // 2 :]
+            self.errors.append(RowError(row, column, message))
 
     def fail_group(self, group: HouseholdGroup, column: str, message: str) -> None:
         group.failed = True
@@ -78,7 +131,7 @@ class Plan:
     def counts(self) -> dict[str, Any]:
         households = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0}
         persons = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0}
-        skipped_rows = {error.row for error in self.errors}
+        skipped_rows = set(self.error_rows)
         for group in self.groups.values():
             if group.failed:
                 households["skipped"] += 1
@@ -90,20 +143,19 @@ class Plan:
         persons["skipped"] = len(skipped_rows)
         return {
             "rows": self.rows_read,
-            "error_rows": len({e.row for e in self.errors}),
+            "error_rows": len(self.error_rows),
             "households": households,
             "persons": persons,
         }
 
     def skipped_rows(self) -> list[int]:
         """Good rows of skipped households: they must be uploaded again with their family."""
-        failed_rows = {e.row for e in self.errors}
         return [
             person.row
             for group in self.groups.values()
             if group.failed
             for person in group.persons
-            if person.row not in failed_rows
+            if person.row not in self.error_rows
         ]
 
     def is_empty(self) -> bool:
@@ -114,10 +166,9 @@ def build_plan(file_name: str, data: bytes, *, max_rows: int | None = None) -> P
     plan = Plan()
     max_rows = max_rows or settings.IMPORT_MAX_ROWS
     try:
-        _read(plan, read_rows(file_name, data), max_rows)
+        _read(plan, read_rows(file_name, data, Limits.from_settings(rows=max_rows)), max_rows)
     except FileError as error:
         plan.fatal = str(error)
-        return plan
     if plan.fatal:
         return plan
     _match_households(plan)
@@ -129,9 +180,9 @@ def _read(plan: Plan, rows: Iterable[tuple[int, list[Any]]], max_rows: int) -> N
     regions = RegionIndex()
     mapping: dict[int, str] | None = None
     seen_niks: dict[str, int] = {}
-    for number, cells in rows:
+    for row, cells in rows:
         if mapping is None:
-            if number > HEADER_SEARCH_ROWS:
+            if row > HEADER_SEARCH_ROWS:
                 break
             found = match_header(cells)
             if found:
@@ -143,10 +194,11 @@ def _read(plan: Plan, rows: Iterable[tuple[int, list[Any]]], max_rows: int) -> N
         plan.rows_read += 1
         if plan.rows_read > max_rows:
             plan.fatal = _("Berkas berisi lebih dari %(n)s baris data; bagi menjadi beberapa berkas.") % {
-                "n": f"{max_rows:,}".replace(",", ".")
+                "n": thousands(max_rows)
             }
             return
-        _read_row(plan, number, cells, mapping, regions, seen_niks)
+        plan.raw.add(row, cells[: len(plan.header)])
+        _read_row(plan, row, cells, mapping, regions, seen_niks)
     if mapping is None:
         plan.fatal = _(
             "Baris judul kolom tidak ditemukan di 30 baris pertama. Pastikan ada kolom nama, kelurahan "
@@ -322,19 +374,3 @@ def _match_persons(plan: Plan) -> None:
             if stored is not None:
                 person.existing_id = stored["id"]
                 person.changes = _diff(person.fields, stored)
-
-
-def raw_rows(file_name: str, data: bytes, wanted: set[int]) -> dict[int, list[Any]]:
-    """The cells of the given rows, as written in the file (for the report of rows to fix).
-
-    A second pass over the file, so the first one need not keep every row in memory."""
-    found: dict[int, list[Any]] = {}
-    if not wanted:
-        return found
-    last = max(wanted)
-    for number, cells in read_rows(file_name, data):
-        if number in wanted:
-            found[number] = cells
-        if number >= last:
-            break
-    return found

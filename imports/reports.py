@@ -2,6 +2,7 @@
 
 import tempfile
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -9,6 +10,7 @@ from openpyxl.styles import Font
 from imports import cleaning
 from imports.columns import COLUMNS, match_header
 from imports.models import ImportBatch
+from imports.reader import megabytes, thousands
 from poverty.exports import append_row
 
 EXAMPLE = {
@@ -83,6 +85,18 @@ def template_workbook():
         _("Tanggal: dd/mm/yyyy (mis. 05/06/1980)."),
         _("Isi ID keluarga P3KE atau No. KK agar anggota satu keluarga dikelompokkan."),
         _("Kolom lain yang tidak dikenal diabaikan dan disebutkan di pratinjau."),
+        _(
+            "Batas berkas: paling besar %(size)s MB (isi .xlsx setelah dibuka paling besar %(unpacked)s MB), "
+            "%(rows)s baris data, %(columns)s kolom, %(chars)s karakter per sel. Berkas yang lebih besar ditolak; "
+            "bagi menjadi beberapa berkas."
+        )
+        % {
+            "size": megabytes(settings.IMPORT_MAX_BYTES),
+            "unpacked": megabytes(settings.IMPORT_MAX_UNPACKED_BYTES),
+            "rows": thousands(settings.IMPORT_MAX_ROWS),
+            "columns": thousands(settings.IMPORT_MAX_COLUMNS),
+            "chars": thousands(settings.IMPORT_MAX_CELL_CHARS),
+        },
     ):
         append_row(guide, [line])
     guide.column_dimensions["A"].width = 26

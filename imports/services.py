@@ -1,7 +1,6 @@
 """Import a planned spreadsheet: one transaction, bulk writes, and a change-log row for every record
 created or changed, with the import (file name, user, time) as its source."""
 
-import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -14,21 +13,16 @@ from audit.models import ChangeLog
 from audit.services import display_value
 from households.models import Household, HouseholdStatusChange, Kelurahan, Person, normalize_name
 from imports.models import ImportBatch
-from imports.planner import CHUNK, Plan, _chunks, build_plan, raw_rows
+from imports.planner import CHUNK, Plan, _chunks, build_plan
 from poverty.errors import DomainError
 
+# The stored report of rows to fix: its first rows, up to this many and this many characters of cells.
 MAX_STORED_ERROR_ROWS = 50_000
+MAX_STORED_ERROR_CHARS = 50_000_000
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
-
-
-def _error_rows(plan: Plan, file_name: str, data: bytes) -> list[dict[str, Any]]:
+def _error_rows(plan: Plan) -> list[dict[str, Any]]:
+    """The rows to fix with the cells as the file has them, kept from the one pass over the file."""
     problems: dict[int, list[list[str]]] = {}
     for error in plan.errors:
         problems.setdefault(error.row, []).append([error.column, error.message])
@@ -36,10 +30,15 @@ def _error_rows(plan: Plan, file_name: str, data: bytes) -> list[dict[str, Any]]
     for row in plan.skipped_rows():
         problems.setdefault(row, []).append(["", skipped])
     wanted = sorted(problems)[:MAX_STORED_ERROR_ROWS]
-    raw = raw_rows(file_name, data, set(wanted))
-    return [
-        {"row": row, "values": [_jsonable(v) for v in raw.get(row, ())], "problems": problems[row]} for row in wanted
-    ]
+    raw = plan.raw.get(wanted)
+    report, size = [], 0
+    for row in wanted:
+        values = raw.get(row, [])
+        size += sum(len(str(value)) for value in values) + sum(len(message) for _c, message in problems[row])
+        if size > MAX_STORED_ERROR_CHARS:
+            break
+        report.append({"row": row, "values": values, "problems": problems[row]})
+    return report
 
 
 def _summary(plan: Plan, limit: int = 200) -> dict[str, Any]:
@@ -68,17 +67,18 @@ def _summary(plan: Plan, limit: int = 200) -> dict[str, Any]:
 
 @transaction.atomic
 def import_preview(*, file_name: str, data: bytes, source: str, user, plan: Plan | None = None) -> ImportBatch:
-    """Dry run: store the file and what importing it would do. Nothing in the case data changes."""
+    """Dry run: store the file and what importing it would do. Nothing in the case data changes.
+
+    A file that cannot be imported at all is refused: the batch comes back unsaved, with its message."""
     plan = plan or build_plan(file_name, data)
     batch = ImportBatch(file_name=file_name[:255], source=source[:100], uploaded_by=user, size=len(data))
     if plan.fatal or plan.is_empty():
         batch.status = ImportBatch.Status.REJECTED
         batch.message = plan.fatal or _("Berkas tidak berisi baris data.")
-        batch.save()
         return batch
     batch.content = data
     batch.summary = _summary(plan)
-    batch.errors = _error_rows(plan, file_name, data)
+    batch.errors = _error_rows(plan)
     batch.save()
     return batch
 
@@ -114,8 +114,8 @@ def import_apply(*, batch: ImportBatch, actor, plan: Plan | None = None) -> Impo
     batch.applied_at = timezone.now()
     batch.applied_by = actor
     batch.summary = summary
-    if plan.errors or plan.skipped_rows():
-        batch.errors = _error_rows(plan, batch.file_name, data)
+    if plan.error_rows or plan.skipped_rows():
+        batch.errors = _error_rows(plan)
     batch.content = None
     batch.save()
     return batch

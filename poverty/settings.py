@@ -235,9 +235,14 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Spreadsheet imports: refused before parsing when larger than this or longer than this many rows.
+# Spreadsheet imports (README "Import limits"): a file beyond any of these is refused with a message,
+# checked before and while it is read, so a hostile file cannot exhaust the server's memory.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "200"))
+IMPORT_MAX_CELL_CHARS = int(os.environ.get("IMPORT_MAX_CELL_CHARS", "32767"))  # Excel's own maximum
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(500 * 1024 * 1024)))
+IMPORT_MAX_SHARED_STRINGS_BYTES = int(os.environ.get("IMPORT_MAX_SHARED_STRINGS_BYTES", str(100 * 1024 * 1024)))
 # Uploads above 2.5 MB go to a temporary file, not memory; the request body may hold the file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
