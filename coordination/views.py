@@ -332,7 +332,7 @@ def consolidation(request: HttpRequest) -> HttpResponse:
         everyone = list(households)
         cells = consolidation_cells(everyone, opd)
         labels = dict(Referral.Status.choices) | {"overdue": _("Terlambat")}
-        rows = [[_("No. rumah tangga"), _("Kepala keluarga"), _("Status"), *[n.label for n in needs]]]
+        rows = [[_("No. rumah tangga"), _("Kepala keluarga"), _("Status"), *[str(n.label) for n in needs]]]
         for household in everyone:
             row = [household.pk, household.head_name, household.get_status_display()]
             for need in needs:
