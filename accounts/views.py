@@ -14,6 +14,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.filters import UserFilter
 from accounts.forms import OpdForm, ThrottledPasswordResetForm, UserCreateForm, UserEditForm
 from accounts.models import Opd, Role, User
 from accounts.services import opd_save, user_create, user_password_reset_path, user_unlock, user_update
@@ -72,12 +73,8 @@ def opd_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @admin_only
 def user_list(request: HttpRequest) -> HttpResponse:
     users = User.objects.select_related("opd").order_by("-is_active", "opd__short_name", "username")
-    query = request.GET.get("opd")
-    if query and query.isdigit():
-        users = users.filter(opd_id=int(query))
-    if request.GET.get("role") in Role.values:
-        users = users.filter(role=request.GET["role"])
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    filterset = UserFilter(request.GET, queryset=users)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     locked = set(
         AccessAttempt.objects.filter(
             username__in=[u.username for u in page], failures_since_start__gte=settings.AXES_FAILURE_LIMIT
@@ -86,7 +83,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/user_list.html",
-        {"page_obj": page, "locked": locked, "opds": Opd.objects.all(), "roles": Role.choices},
+        {"filter": filterset, "page_obj": page, "locked": locked, "opds": Opd.objects.all(), "roles": Role.choices},
     )
 
 

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AccessLog, ChangeLog
+from poverty.filters import BIGINT_MAX, IntegerFilter, PeriodDateFilter, StrictFilterSet
 from poverty.forms import DateInput
 
 AUDITED_MODELS = [
@@ -32,21 +33,17 @@ def _content_types():
     return query
 
 
-class _AuditFilter(django_filters.FilterSet):
+class _AuditFilter(StrictFilterSet):
     actor = django_filters.ModelChoiceFilter(label=_("Pengguna"), queryset=_users())
-    case_id = django_filters.NumberFilter(label=_("No. rumah tangga"))
-    date_from = django_filters.DateFilter(
-        label=_("Dari tanggal"), field_name="at", lookup_expr="date__gte", widget=DateInput()
-    )
-    date_to = django_filters.DateFilter(
-        label=_("Sampai tanggal"), field_name="at", lookup_expr="date__lte", widget=DateInput()
-    )
+    case_id = IntegerFilter(label=_("No. rumah tangga"), min_value=1, max_value=BIGINT_MAX)
+    date_from = PeriodDateFilter(label=_("Dari tanggal"), field_name="at", lookup_expr="date__gte", widget=DateInput())
+    date_to = PeriodDateFilter(label=_("Sampai tanggal"), field_name="at", lookup_expr="date__lte", widget=DateInput())
 
 
 class ChangeLogFilter(_AuditFilter):
     action = django_filters.ChoiceFilter(label=_("Aksi"), choices=ChangeLog.Action.choices)
     content_type = django_filters.ModelChoiceFilter(label=_("Jenis data"), queryset=_content_types())
-    object_id = django_filters.NumberFilter(label=_("ID data"))
+    object_id = IntegerFilter(label=_("ID data"), min_value=1, max_value=BIGINT_MAX)
     source = django_filters.CharFilter(label=_("Sumber"), lookup_expr="istartswith", widget=forms.TextInput)
 
     class Meta:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from audit.filters import AccessLogFilter, ChangeLogFilter
 from audit.models import AccessLog, ChangeLog
 from audit.services import log_access
-from poverty.exports import csv_response
+from poverty.exports import csv_response, filters_for_log
 from poverty.permissions import VIEW, permission_required
 from poverty.templatetags.poverty_tags import change_rows
 
@@ -28,7 +28,7 @@ def _audit_page(request: HttpRequest, filterset, template: str, tab: str) -> Htt
 def changes(request: HttpRequest) -> HttpResponse:
     queryset = ChangeLog.objects.select_related("actor", "content_type").order_by("-at", "-id")
     filterset = ChangeLogFilter(request.GET or None, queryset=queryset)
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and filterset.is_valid():  # else the page shows what is wrong
         return _export(request, filterset, "changes")
     return _audit_page(request, filterset, "audit/changes.html", "changes")
 
@@ -38,7 +38,7 @@ def changes(request: HttpRequest) -> HttpResponse:
 def access(request: HttpRequest) -> HttpResponse:
     queryset = AccessLog.objects.select_related("actor", "content_type").order_by("-at", "-id")
     filterset = AccessLogFilter(request.GET or None, queryset=queryset)
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and filterset.is_valid():
         return _export(request, filterset, "access")
     return _audit_page(request, filterset, "audit/access.html", "access")
 
@@ -50,7 +50,7 @@ def _export(request: HttpRequest, filterset, kind: str) -> HttpResponse:
         kind=AccessLog.Kind.EXPORT,
         detail={
             "list": f"audit_{kind}",
-            "filters": {k: v for k, v in request.GET.items() if k != "format"},
+            "filters": filters_for_log(filterset),
             "rows": queryset.count(),
         },
     )

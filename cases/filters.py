@@ -11,12 +11,13 @@ from dashboard.models import Tally
 from dashboard.tallies import Measure
 from households.models import Household, Kecamatan, Kelurahan, Person, normalize_name
 from interventions.models import Intervention, Program
+from poverty.filters import StrictFilterSet
 from poverty.forms import digits_only
 
 YES_NO = [("", _("Semua")), ("1", _("Ya"))]
 
 
-class HouseholdFilter(django_filters.FilterSet):
+class HouseholdFilter(StrictFilterSet):
     """The registry's filters. Everything lives in the query string, so a filtered list can be shared."""
 
     q = django_filters.CharFilter(label=_("Cari"), method="search")
@@ -112,9 +113,9 @@ class HouseholdFilter(django_filters.FilterSet):
         if not value:
             return queryset
         digits = digits_only(value)
-        if len(digits) == 16 and digits.isdigit():
+        if len(digits) == 16 and _ascii_digits(digits):
             return queryset.filter(Q(no_kk=digits) | Q(pk__in=Person.objects.filter(nik=digits).values("household_id")))
-        if value.lstrip("#").isdigit() and len(value) < 10:
+        if _ascii_digits(value.lstrip("#")) and len(value) < 10:
             return queryset.filter(pk=int(value.lstrip("#")))
         needle = normalize_name(value)
         return queryset.filter(
@@ -183,6 +184,11 @@ class HouseholdFilter(django_filters.FilterSet):
             "extreme_poor": sums.get(Measure.EP_PERSONS, 0),
             "served": sums.get(Measure.SERVED_PERSONS, 0),
         }
+
+
+def _ascii_digits(value: str) -> bool:
+    """0-9 only: str.isdigit() also takes "²", which int() refuses."""
+    return value.isascii() and value.isdigit()
 
 
 # Filters the tallies can answer (the archive filter left at its default: active households only).

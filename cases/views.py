@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -152,7 +153,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 def registry_export(request: HttpRequest) -> HttpResponse:
     households = Household.objects.all()
     filterset = HouseholdFilter(search.filter_data(request), queryset=households)
-    if not filterset.is_valid():
-        return redirect("cases:registry")
-    detail = {"list": "registry", "filters": filters_for_log(request), "search": bool(filterset.data.get("q"))}
+    if not filterset.is_valid():  # the list shows what is wrong
+        return redirect(f"{reverse('cases:registry')}?{request.GET.urlencode()}")
+    detail = {"list": "registry", "filters": filters_for_log(filterset), "search": bool(filterset.data.get("q"))}
     return export_response(request, registry_rows, filterset.qs.order_by(), "registri", "Registri", detail)

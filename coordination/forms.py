@@ -2,7 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Opd
 from coordination.models import PERSON_NEEDS, GraduationProposal, Need, ResponsibilityRule
+from households.models import Kelurahan
 from interventions.models import Program
 from poverty.forms import DateInput, form_helper, today_max
 from poverty.submissions import SubmitOnceMixin
@@ -61,6 +63,15 @@ class AssessmentForm(SubmitOnceMixin, forms.Form):
         if not self.errors and not self.ticked():
             raise forms.ValidationError(_("Centang paling sedikit satu kebutuhan."))
         return data
+
+
+class ConsolidationFilterForm(forms.Form):
+    """The consolidation matrix's kelurahan (a default one when none is chosen) and OPD."""
+
+    kelurahan = forms.ModelChoiceField(
+        label=_("Kelurahan"), queryset=Kelurahan.objects.select_related("kecamatan"), required=False
+    )
+    opd = forms.ModelChoiceField(label=_("OPD"), queryset=Opd.objects.all(), required=False)
 
 
 class DeclineForm(forms.Form):

@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Opd
+from coordination.filters import ReferralFilter
 from coordination.forms import (
     AssessmentForm,
     AssignForm,
+    ConsolidationFilterForm,
     DecisionForm,
     DeclineForm,
     FulfilForm,
@@ -124,21 +126,14 @@ def _inbox_queryset(opd_ids):
 def inbox(request: HttpRequest) -> HttpResponse:
     """Referrals addressed to my OPD (supervisors: any OPD), overdue first."""
     user = request.user
-    if permissions.is_supervisor(user):
-        chosen = request.GET.get("opd", "")
-        opd = Opd.objects.filter(pk=chosen).first() if chosen.isdigit() else None
-        opd_ids = [opd.pk] if opd else None
-    elif permissions.is_caseworker(user):
-        opd, opd_ids = user.opd, [user.opd_id]
-    else:
+    supervisor = permissions.is_supervisor(user)
+    if not supervisor and not permissions.is_caseworker(user):
         raise PermissionDenied
-    status = request.GET.get("status", "open")
-    referrals = _inbox_queryset(opd_ids)
-    # The dashboard's links narrow the inbox to the place it counted.
-    if request.GET.get("kelurahan", "").isdigit():
-        referrals = referrals.filter(household__kelurahan_id=request.GET["kelurahan"])
-    elif request.GET.get("kecamatan", "").isdigit():
-        referrals = referrals.filter(household__kelurahan__kecamatan_id=request.GET["kecamatan"])
+    filterset = ReferralFilter(
+        request.GET, queryset=_inbox_queryset(None if supervisor else [user.opd_id]), may_choose_opd=supervisor
+    )
+    opd = filterset.chosen("opd") if supervisor else user.opd
+    referrals = filterset.qs
     counts = referrals.order_by().aggregate(
         open=Count("id", filter=Q(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED])),
         sent=Count("id", filter=Q(status=Referral.Status.SENT)),
@@ -149,22 +144,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "id", filter=Q(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED], due_on__lt=timezone.localdate())
         ),
     )
-    if request.GET.get("overdue") == "1":
-        referrals = referrals.filter(
-            status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED], due_on__lt=timezone.localdate()
-        )
-    if status == "open":
-        referrals = referrals.filter(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED])
-    elif status in Referral.Status.values:
-        referrals = referrals.filter(status=status)
-    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    page = Paginator(filterset.tab(referrals), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "coordination/inbox.html",
         {
+            "filter": filterset,
             "page_obj": page,
             "counts": counts,
-            "status": status,
+            "status": filterset.chosen("status") or "open",
             "opd": opd,
             "opds": Opd.objects.filter(is_active=True),
             "today": timezone.localdate(),
@@ -333,17 +321,20 @@ def consolidation_cells(households: list[Household], opd: Opd | None) -> dict[in
 @require_GET
 def consolidation(request: HttpRequest) -> HttpResponse:
     """Households × needs for a kelurahan: what is referred, accepted, fulfilled or declined."""
-    kelurahan = Kelurahan.objects.filter(pk=request.GET.get("kelurahan") or 0).select_related("kecamatan").first()
-    if kelurahan is None:
-        kelurahan = Kelurahan.objects.filter(name="Kameloh Baru").first() or Kelurahan.objects.first()
-    opd = Opd.objects.filter(pk=request.GET.get("opd") or 0).first()
-    households = Household.objects.active().filter(kelurahan=kelurahan).order_by("head_name", "id")
+    form = ConsolidationFilterForm(request.GET)
+    if form.is_valid():
+        kelurahan, opd = form.cleaned_data["kelurahan"], form.cleaned_data["opd"]
+        if kelurahan is None:
+            kelurahan = Kelurahan.objects.filter(name="Kameloh Baru").first() or Kelurahan.objects.first()
+        households = Household.objects.active().filter(kelurahan=kelurahan).order_by("head_name", "id")
+    else:  # the page shows what is wrong, and no households
+        kelurahan, opd, households = None, None, Household.objects.none()
     needs = list(Need)
-    if request.GET.get("format") == "xlsx":
+    if request.GET.get("format") == "xlsx" and kelurahan is not None:
         everyone = list(households)
         cells = consolidation_cells(everyone, opd)
         labels = dict(Referral.Status.choices) | {"overdue": _("Terlambat")}
-        rows = [[_("No. rumah tangga"), _("Kepala keluarga"), _("Status"), *[n.label for n in needs]]]
+        rows = [[_("No. rumah tangga"), _("Kepala keluarga"), _("Status"), *[str(n.label) for n in needs]]]
         for household in everyone:
             row = [household.pk, household.head_name, household.get_status_display()]
             for need in needs:
@@ -360,6 +351,7 @@ def consolidation(request: HttpRequest) -> HttpResponse:
         request,
         "coordination/consolidation.html",
         {
+            "form": form,
             "kelurahan": kelurahan,
             "opd": opd,
             "needs": needs,

@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
 from households.models import Kecamatan, Kelurahan
-from poverty.forms import DateInput
+from poverty.forms import DateInput, PeriodDateField
 
 
 class DashboardFilterForm(forms.Form):
-    period_from = forms.DateField(label=_("Periode dari"), required=False, widget=DateInput())
-    period_to = forms.DateField(label=_("sampai"), required=False, widget=DateInput())
+    # Bounded: the trend has a row per month of the period, so a far date would make a page of megabytes.
+    period_from = PeriodDateField(label=_("Periode dari"), required=False, widget=DateInput())
+    period_to = PeriodDateField(label=_("sampai"), required=False, widget=DateInput())
     kecamatan = forms.ModelChoiceField(label=_("Kecamatan"), queryset=Kecamatan.objects.all(), required=False)
     kelurahan = forms.ModelChoiceField(
         label=_("Kelurahan"), queryset=Kelurahan.objects.order_by("name"), required=False

@@ -17,9 +17,12 @@ from poverty.exports import stamped, workbook_response
 from poverty.permissions import signed_in
 
 
-def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, queries.Filters]:
+def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, queries.Filters | None]:
+    """The chosen filters; None when one is invalid: the page then says what is wrong and shows no numbers."""
     form = DashboardFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        return form, None
+    data = form.cleaned_data if form.is_bound else {}
     filters = queries.Filters(
         kecamatan=data.get("kecamatan"),
         kelurahan=data.get("kelurahan"),
@@ -60,6 +63,9 @@ def _data(filters: queries.Filters, kelurahan_map: dict, *, with_cohort: bool = 
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     kelurahan_map = queries.kelurahan_map()
+    if filters is None:
+        context = {"form": form, "filters": queries.Filters(), "kelurahan_map": kelurahan_map}
+        return render(request, "dashboard/dashboard.html", context)
     exporting = request.GET.get("format") == "xlsx" or bool(request.GET.get("print"))
     data = _data(filters, kelurahan_map, with_cohort=exporting)
     place = filters.registry_query()
@@ -125,7 +131,7 @@ def cohort(request: HttpRequest) -> HttpResponse:
     """Of the persons extreme-poor at the baseline: served, graduated, still waiting, fell back — per kelurahan."""
     form, filters = _filters(request)
     kelurahan_map = queries.kelurahan_map()
-    rows = queries.cohort(filters, Baseline.objects.first(), kelurahan_map)
+    rows = queries.cohort(filters, Baseline.objects.first(), kelurahan_map) if filters else []
     context = {
         "form": form,
         "filters": filters,

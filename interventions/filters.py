@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Opd
 from households.models import Household, Kecamatan, Kelurahan, Person, Sex, normalize_name
 from interventions.models import Intervention, Program
+from poverty.filters import AGE_MAX, IntegerFilter, PeriodDateFilter, StrictFilterSet
 from poverty.forms import DateInput
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(StrictFilterSet):
     """Who receives a programme in one go: persons from the registry, narrowed by place and profile."""
 
     q = django_filters.CharFilter(label=_("Nama"), method="search")
@@ -28,8 +29,8 @@ class PersonFilter(django_filters.FilterSet):
         widget=forms.Select(choices=[("true", _("Ya")), ("false", _("Semua status"))]),
     )
     sex = django_filters.ChoiceFilter(label=_("Jenis kelamin"), choices=Sex.choices)
-    age_min = django_filters.NumberFilter(label=_("Umur dari"), method="filter_age_min", min_value=0)
-    age_max = django_filters.NumberFilter(label=_("Umur sampai"), method="filter_age_max", min_value=0)
+    age_min = IntegerFilter(label=_("Umur dari"), method="filter_age_min", min_value=0, max_value=AGE_MAX)
+    age_max = IntegerFilter(label=_("Umur sampai"), method="filter_age_max", min_value=0, max_value=AGE_MAX)
 
     class Meta:
         model = Person
@@ -50,12 +51,12 @@ class PersonFilter(django_filters.FilterSet):
             return queryset.filter(is_extreme_poor=True, household__status=Household.Status.EXTREME_POOR)
         return queryset
 
-    def filter_age_min(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        born_by = _years_ago(int(value))
+    def filter_age_min(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        born_by = _years_ago(value)
         return queryset.filter(birth_date__lte=born_by)
 
-    def filter_age_max(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        born_after = _years_ago(int(value) + 1)
+    def filter_age_max(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        born_after = _years_ago(value + 1)
         return queryset.filter(birth_date__gt=born_after)
 
 
@@ -67,7 +68,7 @@ def _years_ago(years: int) -> datetime.date:
         return today.replace(year=today.year - years, day=28)
 
 
-class InterventionFilter(django_filters.FilterSet):
+class InterventionFilter(StrictFilterSet):
     opd = django_filters.ModelChoiceFilter(label=_("OPD"), queryset=Opd.objects.all())
     program = django_filters.ModelChoiceFilter(label=_("Program"), queryset=Program.objects.select_related("opd"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Intervention.Status.choices)
@@ -77,16 +78,16 @@ class InterventionFilter(django_filters.FilterSet):
     kelurahan = django_filters.ModelChoiceFilter(
         label=_("Kelurahan"), field_name="household__kelurahan", queryset=Kelurahan.objects.order_by("name")
     )
-    planned_from = django_filters.DateFilter(
+    planned_from = PeriodDateFilter(
         label=_("Rencana dari"), field_name="planned_on", lookup_expr="gte", widget=DateInput()
     )
-    planned_to = django_filters.DateFilter(
+    planned_to = PeriodDateFilter(
         label=_("Rencana sampai"), field_name="planned_on", lookup_expr="lte", widget=DateInput()
     )
-    delivered_from = django_filters.DateFilter(
+    delivered_from = PeriodDateFilter(
         label=_("Tersalurkan dari"), field_name="delivered_on", lookup_expr="gte", widget=DateInput()
     )
-    delivered_to = django_filters.DateFilter(
+    delivered_to = PeriodDateFilter(
         label=_("Tersalurkan sampai"), field_name="delivered_on", lookup_expr="lte", widget=DateInput()
     )
 

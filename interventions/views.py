@@ -239,7 +239,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def intervention_export(request: HttpRequest) -> HttpResponse:
     filterset = InterventionFilter(request.GET, queryset=Intervention.objects.all())
-    if not filterset.is_valid():
-        return redirect("interventions:list")
-    detail = {"list": "interventions", "filters": filters_for_log(request)}
+    if not filterset.is_valid():  # the list shows what is wrong
+        return redirect(f"{reverse('interventions:list')}?{request.GET.urlencode()}")
+    detail = {"list": "interventions", "filters": filters_for_log(filterset)}
     return export_response(request, intervention_rows, filterset.qs.order_by(), "intervensi", "Intervensi", detail)

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django_filters import FilterSet
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
@@ -107,9 +108,10 @@ def stamped(name: str, extension: str) -> str:
     return f"{name}-{timezone.localtime():%Y%m%d-%H%M}.{extension}"
 
 
-def filters_for_log(request: HttpRequest) -> dict:
-    """The filters of an export, as the access log keeps them: never the search words (personal data)."""
-    return {k: v for k, v in request.GET.items() if k not in {"format", "full", "cari", "page"}}
+def filters_for_log(filterset: FilterSet) -> dict:
+    """The filters of an export, as the access log keeps them: the list's own (validated) filters, never the
+    search words (personal data) nor whatever else the URL carries."""
+    return {k: v for k, v in filterset.data.items() if k in filterset.filters and k != "q"}
 
 
 def export_response(request: HttpRequest, rows_for, queryset, name: str, title: str, detail: dict) -> HttpResponse:

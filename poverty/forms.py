@@ -1,5 +1,6 @@
 """Form pieces shared by the apps: date inputs phones understand, and number cleaning."""
 
+import datetime
 import re
 
 from crispy_forms.helper import FormHelper
@@ -7,6 +8,7 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from poverty.errors import StaleEditError
@@ -24,6 +26,37 @@ class DateInput(forms.DateInput):
 def today_max(widget: forms.Widget) -> forms.Widget:
     widget.attrs["max"] = timezone.localdate().isoformat()
     return widget
+
+
+# Filters ask about the programme's years: nothing is recorded before 2000, nothing planned beyond a year ahead.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+
+
+def latest_date() -> datetime.date:
+    today = timezone.localdate()
+    return today.replace(year=today.year + 1, day=28 if (today.month, today.day) == (2, 29) else today.day)
+
+
+class PeriodDateField(forms.DateField):
+    """A date to filter by, from 01/01/2000 to a year from today: a far date would only make huge, empty pages."""
+
+    def widget_attrs(self, widget) -> dict:
+        return {**super().widget_attrs(widget), "min": EARLIEST_DATE.isoformat()}
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value and value < EARLIEST_DATE:
+            raise ValidationError(
+                _("Tanggal paling awal %(date)s."),
+                code="min_value",
+                params={"date": date_format(EARLIEST_DATE, "SHORT_DATE_FORMAT")},
+            )
+        if value and value > latest_date():
+            raise ValidationError(
+                _("Tanggal paling akhir %(date)s."),
+                code="max_value",
+                params={"date": date_format(latest_date(), "SHORT_DATE_FORMAT")},
+            )
 
 
 def digits_only(value: str) -> str:

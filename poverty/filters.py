@@ -1,0 +1,36 @@
+"""Filter pieces every list uses: a bad filter empties the list and says why, numbers and dates stay in range.
+
+A URL is something people edit by hand. A value no filter accepts (`?kelurahan=abc`, `?age_min=5000`) shows
+the list's filter form with the error and no rows: never a 500, and never a silently wider list.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from poverty.forms import PeriodDateField
+
+BIGINT_MAX = 2**63 - 1  # the largest id PostgreSQL and SQLite store
+AGE_MAX = 130
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """No rows when a filter is invalid (django-filter would drop the bad filter and list everything)."""
+
+    @property
+    def qs(self) -> QuerySet:
+        if self.is_bound and not self.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (NumberFilter takes 1.5 and 1e400); pass min_value and max_value to bound it."""
+
+    field_class = forms.IntegerField
+
+
+class PeriodDateFilter(django_filters.DateFilter):
+    """A date between 2000 and a year from today (poverty.forms.PeriodDateField)."""
+
+    field_class = PeriodDateField
