@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from django.http import HttpResponse
 
@@ -37,6 +37,7 @@ class PageForm:
     controls: list[Control]
     buttons: list[Control]
     page_url: str
+    id: str = ""
 
     def names(self) -> set[str]:
         return {c.name for c in self.controls if c.name}
@@ -114,16 +115,26 @@ class PageForm:
         data: dict[str, list[str]] = {}
         for name, value in self.data(button):
             data.setdefault(name, []).append(value)
-        url = urljoin(self.page_url, self.action) if self.action else self.page_url
+        url = self.target()
         if self.method == "get":
             return client.get(url, data, follow=follow, **extra)
         return client.post(url, data, follow=follow, **extra)
+
+    def target(self) -> str:
+        return urljoin(self.page_url, self.action) if self.action else self.page_url
+
+    def requested_url(self, button: str | None = None) -> str:
+        """The URL a browser requests when it sends this form (for GET forms, with the fields in it)."""
+        if self.method != "get":
+            return self.target()
+        return urlsplit(self.target())._replace(query=urlencode(self.data(button), doseq=True)).geturl()
 
 
 class _FormParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.forms: list[dict] = []
+        self.links: list[str] = []
         self.nested = 0  # <form> tags inside a form: a browser drops them and ends the outer form early
         self._form: dict | None = None
         self._select: Control | None = None
@@ -137,11 +148,17 @@ class _FormParser(HTMLParser):
             self._template_depth += 1
         if self._template_depth:
             return
+        if tag == "a" and "href" in a:
+            self.links.append(a["href"])
         if tag == "form":
             if self._form is not None:
                 self.nested += 1
                 return  # a browser ignores a <form> inside a form (and its </form> ends the outer one)
-            self._form = {"action": a.get("action", ""), "method": a.get("method", "get").lower(), "attrs": a}
+            self._form = {
+                "action": a.get("action", ""),
+                "method": a.get("method", "get").lower(),
+                "id": a.get("id", ""),
+            }
             self._form.update(controls=[], buttons=[])
             self.forms.append(self._form)
             return
@@ -201,21 +218,53 @@ class _FormParser(HTMLParser):
             self._textarea = None
 
 
-def nested_forms(response: HttpResponse) -> int:
+def _parse(html: str) -> _FormParser:
     parser = _FormParser()
-    parser.feed(response.content.decode())
-    return parser.nested
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def forms_in(html: str, url: str = "") -> list[PageForm]:
+    """Every form in a page's HTML; `url` is where the page was loaded from (relative actions resolve to it)."""
+    return [
+        PageForm(f["action"], f["method"], f["controls"], f["buttons"], page_url=url, id=f["id"])
+        for f in _parse(html).forms
+    ]
 
 
 def page_forms(response: HttpResponse) -> list[PageForm]:
     """Every form on a rendered page."""
-    parser = _FormParser()
-    parser.feed(response.content.decode())
-    url = response.wsgi_request.get_full_path()
-    return [
-        PageForm(action=f["action"], method=f["method"], controls=f["controls"], buttons=f["buttons"], page_url=url)
-        for f in parser.forms
-    ]
+    return forms_in(response.content.decode(), response.wsgi_request.get_full_path())
+
+
+def nested_forms(response: HttpResponse) -> int:
+    return _parse(response.content.decode()).nested
+
+
+def links(html: str) -> list[str]:
+    """Every link's href on a page, in order."""
+    return _parse(html).links
+
+
+def find_form(html: str, form_id: str, url: str = "") -> PageForm:
+    forms = [form for form in forms_in(html, url) if form.id == form_id]
+    assert forms, f"no form #{form_id} on the page"
+    return forms[0]
+
+
+def form_fields(html: str, field: str) -> dict[str, str]:
+    """What the page's POST form that has a field named `field` sends, as a dict (single values)."""
+    form = next(f for f in forms_in(html) if f.method == "post" and field in f.names())
+    return dict(form.data())
+
+
+def submit(client, page_url: str, form: PageForm, button: str | None = None, **changes: str):
+    """Send `form`, loaded from `page_url`, with `changes` typed in; returns (the URL requested, the response)."""
+    form.page_url = page_url
+    for name, value in changes.items():
+        form[name] = value
+    return form.requested_url(button), form.submit(client, button=button)
 
 
 # Forms every page carries in its frame (sign out, language), not the page's own.

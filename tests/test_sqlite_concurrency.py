@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.rendered_forms import form_fields
+from tests.pageforms import form_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "kantor-kecil-2024"

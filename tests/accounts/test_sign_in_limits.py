@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import PasswordResetRequest
 from tests.factories import UserFactory
-from tests.rendered_forms import form_fields
+from tests.pageforms import form_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from audit.models import AccessLog
 from imports.models import ImportBatch
 from imports.services import import_preview
-from tests.html_forms import links
 from tests.imports.helpers import row, spouse, xlsx
+from tests.pageforms import links
 
 pytestmark = pytest.mark.django_db
 
