@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd, User
 from accounts.services import password_reset_recipients
-from poverty.forms import form_helper
+from poverty.forms import EditedFromMixin, form_helper
 
 
 class LoginForm(AuthenticationForm):
@@ -34,7 +34,7 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         return password_reset_recipients(users=list(super().get_users(email)), ip_address=self.client_address)
 
 
-class OpdForm(forms.ModelForm):
+class OpdForm(EditedFromMixin, forms.ModelForm):
     class Meta:
         model = Opd
         fields = ["name", "short_name", "is_active"]
@@ -77,6 +77,6 @@ class UserCreateForm(_UserFields):
         return data
 
 
-class UserEditForm(_UserFields):
+class UserEditForm(EditedFromMixin, _UserFields):
     class Meta(_UserFields.Meta):
         fields = ["first_name", "last_name", "email", "opd", "role", "is_active", "must_change_password"]

@@ -100,16 +100,23 @@ def log_change(
 
 
 def save_with_log(
-    *, actor, instance: models.Model, source: str = "web", note: str = "", **changes: Any
+    *,
+    actor,
+    instance: models.Model,
+    source: str = "web",
+    note: str = "",
+    fields: dict[str, Any] | None = None,
+    **changes: Any,
 ) -> models.Model:
-    """Apply `changes`, validate, save, and record the create or update: the common write of a service.
+    """Apply `changes` (and `fields`, for a model whose field names clash with this function's, such as a
+    poverty line's `source`), validate, save, and record the create or update: the common write of a service.
 
     For an update, pass the record as stored (not one a form has already changed), so the log's
     "before" values are right.
     """
     creating = instance._state.adding
     before = None if creating else snapshot(instance)
-    for name, value in changes.items():
+    for name, value in {**(fields or {}), **changes}.items():
         setattr(instance, name, value)
     instance.full_clean()
     instance.save()

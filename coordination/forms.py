@@ -6,7 +6,7 @@ from accounts.models import Opd
 from coordination.models import PERSON_NEEDS, GraduationProposal, Need, ResponsibilityRule
 from households.models import Kelurahan
 from interventions.models import Program
-from poverty.forms import DateInput, form_helper, today_max
+from poverty.forms import DateInput, EditedFromMixin, form_helper, today_max
 from poverty.submissions import SubmitOnceMixin
 
 
@@ -149,7 +149,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class RuleForm(forms.ModelForm):
+class RuleForm(EditedFromMixin, forms.ModelForm):
     class Meta:
         model = ResponsibilityRule
         fields = ["opd", "programs", "due_days"]

@@ -16,7 +16,15 @@ from households.models import (
     normalize_name,
 )
 from households.nik import mask
-from poverty.forms import DateInput, DigitsField, VersionField, digits_only, form_helper, today_max
+from poverty.forms import (
+    DateInput,
+    DigitsField,
+    EditedFromMixin,
+    VersionField,
+    digits_only,
+    form_helper,
+    today_max,
+)
 from poverty.submissions import SubmitOnceMixin
 
 HOUSEHOLD_FIELDS = [
@@ -354,7 +362,7 @@ class VisitEditForm(VisitFields):
     version = VersionField()
 
 
-class PovertyLineForm(forms.ModelForm):
+class PovertyLineForm(EditedFromMixin, forms.ModelForm):
     class Meta:
         model = PovertyLine
         fields = ["valid_from", "amount", "source"]

@@ -249,7 +249,8 @@ def household_unarchive(*, household: Household, actor, reason: str, source: str
 
 @case_write
 def poverty_line_save(*, actor, line: PovertyLine | None = None, **fields: Any) -> PovertyLine:
-    return save_with_log(actor=actor, instance=line or PovertyLine(), **fields)
+    # A poverty line has a field named `source`: pass the fields whole, not as keywords of the log call.
+    return save_with_log(actor=actor, instance=line or PovertyLine(), fields=fields)
 
 
 @case_write

@@ -364,7 +364,7 @@ def poverty_line_form(request: HttpRequest, pk: int | None = None) -> HttpRespon
     form = PovertyLineForm(request.POST or None, instance=PovertyLine.objects.get(pk=pk) if pk else None)
     if request.method == "POST" and form.is_valid():
         try:
-            poverty_line_save(actor=request.user, line=line, **form.cleaned_data)
+            poverty_line_save(actor=request.user, line=line, **_fields(form, PovertyLineForm.Meta.fields))
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from households.models import Household, Person
 from interventions.models import Intervention, Program, Target
 from interventions.services import same_period_interventions
-from poverty.forms import DateInput, VersionField, form_helper, today_max
+from poverty.forms import DateInput, EditedFromMixin, VersionField, form_helper, today_max
 from poverty.submissions import SubmitOnceMixin
 
 WHOLE_HOUSEHOLD = "household"
@@ -175,7 +175,7 @@ class BulkInterventionForm(SubmitOnceMixin, forms.Form):
         return data
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(EditedFromMixin, forms.ModelForm):
     class Meta:
         model = Program
         fields = ["opd", "name", "description", "strategy", "target", "unit", "funding_source", "period", "is_active"]

@@ -213,7 +213,8 @@ def program_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = ProgramForm(request.POST or None, instance=Program.objects.get(pk=pk) if pk else None)
     if request.method == "POST" and form.is_valid():
         try:
-            program_save(actor=request.user, program=program, **form.cleaned_data)
+            fields = {name: form.cleaned_data[name] for name in ProgramForm.Meta.fields}
+            program_save(actor=request.user, program=program, **fields)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:

@@ -1,17 +1,20 @@
 """Form pieces shared by the apps: date inputs phones understand, and number cleaning."""
 
 import datetime
+import hashlib
 import re
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from poverty.errors import StaleEditError
+from poverty.locking import stale_message
 
 
 class DateInput(forms.DateInput):
@@ -112,3 +115,40 @@ class VersionField(forms.IntegerField):
 
     def __init__(self, **kwargs):
         super().__init__(min_value=1, max_value=2**31 - 1, **kwargs)
+
+
+def fingerprint(instance: models.Model, names: list[str]) -> str:
+    """A short digest of a record's stored values of these fields."""
+    values = []
+    for name in names:
+        field = instance._meta.get_field(name)
+        value = field.value_from_object(instance)
+        if field.many_to_many:
+            value = sorted(related.pk for related in value)
+        values.append(repr(value))
+    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
+
+
+class EditedFromMixin(forms.Form):
+    """For edit forms of shared records that carry no version column (programmes, OPDs, accounts, rules,
+    poverty lines): the form carries a digest of the record as it was opened, and a save is refused when
+    the stored record has changed since — with who changed it, what was typed kept, and the new digest, so
+    a second, deliberate save goes through."""
+
+    edited_from = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["edited_from"] = fingerprint(self.instance, list(self._meta.fields))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.instance.pk is not None:
+            model = type(self.instance)
+            now = fingerprint(model._base_manager.get(pk=self.instance.pk), list(self._meta.fields))
+            if data.get("edited_from") != now:
+                self.data = self.data.copy()
+                self.data[self.add_prefix("edited_from")] = now
+                raise ValidationError(stale_message(model, self.instance.pk), code="stale")
+        return data
