@@ -12,6 +12,7 @@ from audit.models import ChangeLog
 from interventions.models import Program
 from interventions.services import intervention_record
 from tests.factories import PersonFactory, UserFactory, opd
+from tests.pageforms import page_form
 
 pytestmark = pytest.mark.django_db
 
@@ -76,10 +77,10 @@ def test_a_deactivated_opds_users_cannot_sign_in_and_its_records_stay_readable(c
         program=Program.objects.get(name="Pelatihan kerja"), person=person, recorded_by=disnaker_caseworker
     )
     disnaker = opd("Disnaker")
-    response = client_as("admin").post(
-        reverse("accounts:opd_edit", args=[disnaker.pk]), {"name": disnaker.name, "short_name": disnaker.short_name}
-    )
-    assert response.status_code == 302
+    admin = client_as("admin")
+    form = page_form(admin.get(reverse("accounts:opd_edit", args=[disnaker.pk])))
+    form["is_active"] = False
+    assert form.submit(admin).status_code == 302
     disnaker.refresh_from_db()
     assert not disnaker.is_active
     refused = Client()
@@ -95,10 +96,10 @@ def test_deactivating_a_user_ends_their_sessions_at_once(client_as, cast):
     worker.force_login(cast["dinsos_caseworker"])
     assert worker.get(reverse("cases:registry")).status_code == 200
     account = cast["dinsos_caseworker"]
-    client_as("admin").post(
-        reverse("accounts:user_edit", args=[account.pk]),
-        {"first_name": "X", "last_name": "Y", "email": "", "opd": account.opd_id, "role": "caseworker"},
-    )
+    admin = client_as("admin")
+    form = page_form(admin.get(reverse("accounts:user_edit", args=[account.pk])), containing="is_active")
+    form["is_active"] = False
+    assert form.submit(admin).status_code == 302
     account.refresh_from_db()
     assert not account.is_active
     response = worker.get(reverse("cases:registry"))
@@ -106,10 +107,10 @@ def test_deactivating_a_user_ends_their_sessions_at_once(client_as, cast):
 
 
 def test_an_admin_cannot_deactivate_their_own_account(client_as, city_admin):
-    response = client_as("admin").post(
-        reverse("accounts:user_edit", args=[city_admin.pk]),
-        {"first_name": "A", "last_name": "B", "opd": city_admin.opd_id, "role": "admin"},
-    )
+    admin = client_as("admin")
+    form = page_form(admin.get(reverse("accounts:user_edit", args=[city_admin.pk])), containing="is_active")
+    form["is_active"] = False
+    response = form.submit(admin)
     assert "tidak dapat menonaktifkan akun Anda sendiri" in response.text
     city_admin.refresh_from_db()
     assert city_admin.is_active
