@@ -20,6 +20,7 @@ from poverty.forms import (
     DateInput,
     DigitsField,
     EditedFromMixin,
+    MergesAfterStaleMixin,
     VersionField,
     digits_only,
     form_helper,
@@ -156,7 +157,7 @@ def keep_stored_number(form: forms.ModelForm, name: str) -> None:
         ) % {"masked": mask(stored)}
 
 
-class HouseholdEditForm(HouseholdForm):
+class HouseholdEditForm(MergesAfterStaleMixin, HouseholdForm):
     version = VersionField()
 
     def __init__(self, *args, **kwargs):
@@ -246,7 +247,7 @@ class PersonAddForm(SubmitOnceMixin, PersonForm):
         return data
 
 
-class PersonEditForm(PersonForm):
+class PersonEditForm(MergesAfterStaleMixin, PersonForm):
     version = VersionField()
 
     class Meta(PersonForm.Meta):
@@ -358,7 +359,7 @@ class VisitForm(SubmitOnceMixin, VisitFields):
     pass
 
 
-class VisitEditForm(VisitFields):
+class VisitEditForm(MergesAfterStaleMixin, VisitFields):
     version = VersionField()
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from households.models import Household, Person
 from interventions.models import Intervention, Program, Target
 from interventions.services import same_period_interventions
-from poverty.forms import DateInput, EditedFromMixin, VersionField, form_helper, today_max
+from poverty.forms import DateInput, EditedFromMixin, MergesAfterStaleMixin, VersionField, form_helper, today_max
 from poverty.submissions import SubmitOnceMixin
 
 WHOLE_HOUSEHOLD = "household"
@@ -75,7 +75,7 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
         return data
 
 
-class InterventionEditForm(forms.ModelForm):
+class InterventionEditForm(MergesAfterStaleMixin, forms.ModelForm):
     version = VersionField()
 
     class Meta:

@@ -1,14 +1,17 @@
 """Form pieces shared by the apps: date inputs phones understand, and number cleaning."""
 
 import datetime
-import hashlib
+import decimal
 import re
+from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.widgets import ChoiceWidget
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -84,8 +87,12 @@ def add_refusal(form: forms.Form, error: Exception) -> None:
     """Show a service's refusal (a DomainError or a model ValidationError) at the top of the form.
 
     What the user typed stays in the form. After a stale edit the form carries the version stored now,
-    so a second, deliberate save goes through."""
+    and an edit form of a record shows that record as stored now with this user's changes on top, so a
+    second, deliberate save goes through without undoing the other person's."""
     if isinstance(error, StaleEditError) and "version" in form.fields and error.current_version is not None:
+        if isinstance(form, MergesAfterStaleMixin) and getattr(form, "instance", None) is not None:
+            stored = type(form.instance)._base_manager.get(pk=form.instance.pk)
+            form.merge_stored(type(form)(instance=stored))
         form.data = form.data.copy()
         form.data[form.add_prefix("version")] = str(error.current_version)
     form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
@@ -117,38 +124,124 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=1, max_value=2**31 - 1, **kwargs)
 
 
-def fingerprint(instance: models.Model, names: list[str]) -> str:
-    """A short digest of a record's stored values of these fields."""
-    values = []
-    for name in names:
-        field = instance._meta.get_field(name)
-        value = field.value_from_object(instance)
-        if field.many_to_many:
-            value = sorted(related.pk for related in value)
-        values.append(repr(value))
-    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
+def _plain(value: Any) -> Any:
+    """A field's value in a form that compares and serialises the same whether it came from a record
+    (initial) or from a submit (cleaned): records by id, dates and decimals as text, many as a sorted list."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set | models.QuerySet):
+        return sorted(_plain(item) for item in value)
+    if isinstance(value, datetime.date | decimal.Decimal):
+        return str(value)
+    return value
 
 
-class EditedFromMixin(forms.Form):
-    """For edit forms of shared records that carry no version column (programmes, OPDs, accounts, rules,
-    poverty lines): the form carries a digest of the record as it was opened, and a save is refused when
-    the stored record has changed since — with who changed it, what was typed kept, and the new digest, so
-    a second, deliberate save goes through."""
+def _shown(bound: forms.BoundField) -> str:
+    """How a field of a freshly opened form shows its value, in words, for a message."""
+    value = bound.value()
+    if value in (None, "", []):
+        return "—"
+    if isinstance(bound.field, forms.ModelChoiceField):
+        return ", ".join(str(choice) for choice in bound.field.queryset.filter(pk__in=_as_list(value)))
+    choices = dict(getattr(bound.field, "choices", []) or [])
+    if choices:
+        return ", ".join(str(choices.get(item, choices.get(str(item), item))) for item in _as_list(value))
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return _("ya") if value else _("tidak")
+    return str(value)
 
-    edited_from = forms.CharField(widget=forms.HiddenInput, required=False)
+
+def _as_list(value: Any) -> list:
+    return list(value) if isinstance(value, list | tuple | set) else [value]
+
+
+class MergesAfterStaleMixin(forms.Form):
+    """An edit form of a shared record that, when its save is refused because someone else saved first,
+    shows the record as stored now with this user's own changes on top: nothing the other person saved is
+    undone by saving again, nothing this user typed is lost, and a field both changed is marked.
+
+    The form carries the values it showed when opened (`opened`, signed); what differs from them in the
+    submit is what this user changed."""
+
+    opened = forms.CharField(widget=forms.HiddenInput, required=False)
+    OPENED_SALT = "poverty.forms.opened"
+    NOT_MERGED = {"opened", "version", "submission_token"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None and not self.is_bound:
-            self.initial["edited_from"] = fingerprint(self.instance, list(self._meta.fields))
+        if not self.is_bound:
+            self.initial["opened"] = signing.dumps(self.shown_values(), salt=self.OPENED_SALT, compress=True)
+
+    def merged_fields(self) -> list[str]:
+        return [name for name in self.fields if name not in self.NOT_MERGED]
+
+    def shown_values(self) -> dict[str, Any]:
+        return {name: _plain(self[name].initial) for name in self.merged_fields()}
+
+    def opened_values(self) -> dict[str, Any] | None:
+        try:
+            return signing.loads(self.data.get(self.add_prefix("opened"), ""), salt=self.OPENED_SALT)
+        except signing.BadSignature:
+            return None
+
+    def merge_stored(self, fresh: "MergesAfterStaleMixin") -> None:
+        """Take, for every field this user left as it was, the value `fresh` (a form opened on the record
+        as stored now) shows; keep the fields this user changed; mark those the other person changed too."""
+        opened, now = self.opened_values() or {}, fresh.shown_values()
+        data = self.data.copy()
+        conflicts = []
+        for name in self.merged_fields():
+            if name not in self.cleaned_data or now[name] == opened.get(name):
+                continue  # the other person did not change it (or this field did not validate: left as typed)
+            if _plain(self.cleaned_data[name]) == opened.get(name):
+                _put(data, fresh[name])
+            elif _plain(self.cleaned_data[name]) != now[name]:
+                conflicts.append(name)
+        data[self.add_prefix("opened")] = signing.dumps(now, salt=self.OPENED_SALT, compress=True)
+        self.data = data
+        for name in conflicts:
+            self.add_error(
+                name,
+                _(
+                    "Pengguna lain juga mengubah isian ini, menjadi: %(value)s. "
+                    "Isian Anda tetap di sini; periksa sebelum menyimpan."
+                )
+                % {"value": _shown(fresh[name])},
+            )
+
+
+def _put(data, bound: forms.BoundField) -> None:
+    """Write into submitted `data` what a browser would send for `bound` as a fresh form shows it."""
+    widget, value, key = bound.field.widget, bound.value(), bound.html_name
+    if isinstance(widget, forms.CheckboxInput):
+        if value:
+            data[key] = "on"
+        else:
+            data.pop(key, None)
+    elif getattr(widget, "allow_multiple_selected", False):
+        data.setlist(key, [str(item) for item in _as_list(value or [])])
+    elif isinstance(widget, ChoiceWidget):
+        shown = widget.format_value(value)
+        data[key] = shown[0] if shown else ""
+    else:
+        shown = widget.format_value(value)
+        data[key] = "" if shown is None else str(shown)
+
+
+class EditedFromMixin(MergesAfterStaleMixin):
+    """For edit forms of shared records that carry no version column (programmes, OPDs, accounts, rules,
+    poverty lines): a save is refused when the stored record no longer shows what the form showed when it
+    was opened — with who changed it, and the form merged as `MergesAfterStaleMixin` does, so a second,
+    deliberate save goes through."""
 
     def clean(self) -> dict:
         data = super().clean()
         if self.instance.pk is not None:
             model = type(self.instance)
-            now = fingerprint(model._base_manager.get(pk=self.instance.pk), list(self._meta.fields))
-            if data.get("edited_from") != now:
-                self.data = self.data.copy()
-                self.data[self.add_prefix("edited_from")] = now
+            fresh = type(self)(instance=model._base_manager.get(pk=self.instance.pk))
+            if self.opened_values() != fresh.shown_values():
+                self.merge_stored(fresh)
                 raise ValidationError(stale_message(model, self.instance.pk), code="stale")
         return data

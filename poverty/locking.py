@@ -40,8 +40,8 @@ def stale_message(model: type[models.Model], pk: int) -> str:
     return "%s %s" % (  # noqa: UP031 - two translated sentences
         message,
         _(
-            "Perubahan Anda belum disimpan; isian Anda masih ada di bawah. Periksa data terbaru di berkas kasus, "
-            "lalu tekan Simpan lagi bila isian Anda yang benar."
+            "Perubahan Anda belum disimpan. Formulir di bawah kini memuat data terbaru ditambah perubahan Anda; "
+            "periksa, lalu tekan Simpan lagi."
         ),
     )
 
