@@ -89,23 +89,37 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
         except AlreadySubmitted as done:
             messages.info(request, DUPLICATE_MESSAGE)
             return redirect(done.redirect_to or _case_url(household.pk))
-        except DomainError as error:
-            form.add_error(None, str(error))
+        except (DomainError, ValidationError) as error:
+            add_refusal(form, error)
         else:
-            opds = sorted({r.opd.short_name for r in outcome["created"]})
-            messages.success(
-                request,
-                _("%(n)d rujukan dikirim ke %(opds)s.")
-                % {"n": len(outcome["created"]), "opds": ", ".join(opds) or "—"},
-            )
-            if outcome["skipped"]:
-                messages.info(
-                    request,
-                    _("%(n)d kebutuhan sudah punya rujukan terbuka dan tidak dikirim ulang.")
-                    % {"n": len(outcome["skipped"])},
-                )
+            _report_assessment(request, outcome["created"], outcome["skipped"])
             return redirect(url)
     return render(request, "coordination/assess.html", {"form": form, "household": household})
+
+
+def _report_assessment(request: HttpRequest, created: list[Referral], skipped: list) -> None:
+    """What the assessment sent, and what it did not send again because a referral is still open."""
+    skipped_needs = ", ".join(
+        Need(need).label + (f" ({person.full_name})" if person is not None else "") for need, person in skipped
+    )
+    if not created:
+        messages.info(
+            request,
+            _(
+                "Asesmen dicatat, tetapi tidak ada rujukan baru yang dikirim: semua kebutuhan yang dicentang sudah "
+                "punya rujukan terbuka (%(needs)s). Pantau rujukan itu di bagian Kebutuhan dan rujukan."
+            )
+            % {"needs": skipped_needs},
+        )
+        return
+    opds = sorted({r.opd.short_name for r in created})
+    messages.success(request, _("%(n)d rujukan dikirim ke %(opds)s.") % {"n": len(created), "opds": ", ".join(opds)})
+    if skipped:
+        messages.info(
+            request,
+            _("%(n)d kebutuhan sudah punya rujukan terbuka dan tidak dikirim ulang: %(needs)s.")
+            % {"n": len(skipped), "needs": skipped_needs},
+        )
 
 
 def _inbox_queryset(opd_ids):
