@@ -22,6 +22,7 @@ def sign_out(client: Client) -> None:
     [logout] = [form for form in page_forms(page) if form.action == reverse("accounts:logout")]
     assert logout.submit(client).status_code == 302
 
+
 pytestmark = pytest.mark.django_db
 
 
