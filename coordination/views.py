@@ -177,6 +177,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @signed_in
 @require_GET
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _referral_page(request, pk)
+
+
+def _referral_page(request: HttpRequest, pk: int, reassign_form: ReassignForm | None = None) -> HttpResponse:
+    """The referral with its history and the actions the user may take (a refused reassignment shown again)."""
     referral = get_object_for(
         request.user,
         Referral.objects.select_related(
@@ -194,7 +199,8 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_reassign": permissions.has_perm(request.user, REASSIGN, referral),
             "decline_form": DeclineForm(),
             "assign_form": AssignForm(opd=referral.opd, initial={"assignee": referral.assigned_to_id}),
-            "reassign_form": ReassignForm(initial={"due_on": timezone.localdate() + datetime.timedelta(days=30)}),
+            "reassign_form": reassign_form
+            or ReassignForm(initial={"due_on": timezone.localdate() + datetime.timedelta(days=30)}),
         },
     )
 
@@ -257,9 +263,8 @@ def referral_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _act(request, pk, REASSIGN)
     form = ReassignForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Pilih OPD tujuan baru."))
-        return redirect("coordination:referral", pk=pk)
+    if not form.is_valid():  # shown on the referral's page, on the fields, with what was chosen
+        return _referral_page(request, pk, reassign_form=form)
     try:
         referral_reassign(
             referral=referral, actor=request.user, opd=form.cleaned_data["opd"], due_on=form.cleaned_data["due_on"]

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coordination.models import Assessment, Referral
-from coordination.services import assessment_record
+from coordination.services import assessment_record, referral_decline
 from households.models import Household
 from households.services import household_update
-from tests.factories import HouseholdFactory, PersonFactory
+from tests.factories import HouseholdFactory, PersonFactory, opd
 from tests.pageforms import page_form
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +94,22 @@ def test_the_supervisor_sees_when_the_expenditure_of_a_proposal_was_measured(cli
     household_update(household=stored, actor=supervisor, expected_version=stored.version, expenditure_measured_on=TODAY)
     page = client_as("supervisor").get(reverse("coordination:graduations")).text
     assert "Rp 450.000 / Rp 391.000 (diukur 03/02/2025)" in page
+
+
+def test_a_declined_referral_reassigned_with_a_deadline_years_ahead_is_refused_on_the_field(
+    client_as, family, dinsos_caseworker, disnaker_caseworker
+):
+    household, _head = family
+    _assessment, [referral], _skipped = assessment_record(
+        household=household, actor=dinsos_caseworker, needs=[("uninhabitable_house", None, "")]
+    )
+    referral_decline(referral=referral, actor=disnaker_caseworker, reason="Tanah bukan milik sendiri")
+    client = client_as("supervisor")
+    form = page_form(client.get(reverse("coordination:referral", args=[referral.pk])), containing="due_on")
+    form["opd"], form["due_on"] = opd("PUPR").pk, "9999-12-31"
+    response = form.submit(client)
+    assert response.status_code == 200
+    assert "terlalu jauh ke depan" in " ".join(response.context["reassign_form"].errors["due_on"])
+    assert "Pilih OPD tujuan baru" not in response.text
+    referral.refresh_from_db()
+    assert (referral.status, referral.opd.short_name) == ("declined", "Disperkimtan")
