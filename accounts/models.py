@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -31,6 +32,9 @@ class Role(models.TextChoices):
     CASEWORKER = "caseworker", _("Pendamping")
 
 
+OPD_REQUIRED = _("Pilih OPD akun ini; hanya superuser teknis boleh tanpa OPD.")
+
+
 class User(AbstractUser):
     opd = models.ForeignKey(
         Opd,
@@ -52,13 +56,20 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(condition=Q(role__in=Role.values), name="accounts_user_role_valid"),
             models.CheckConstraint(
-                condition=Q(opd__isnull=False) | Q(is_superuser=True), name="accounts_user_opd_required"
+                condition=Q(opd__isnull=False) | Q(is_superuser=True),
+                name="accounts_user_opd_required",
+                violation_error_message=OPD_REQUIRED,
             ),
         ]
         indexes = [models.Index(fields=["opd", "role"], name="accounts_user_opd_role_idx")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.opd_id is None and not self.is_superuser:
+            raise ValidationError({"opd": OPD_REQUIRED})  # on the field, where the user chooses it
 
     @property
     def display_name(self) -> str:

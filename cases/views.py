@@ -103,7 +103,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": ChangeLog.objects.for_case(household.pk).select_related("actor", "content_type")[:100],
         "referrals": household.referrals.select_related("opd", "person").order_by("status", "due_on"),
         "pending_proposal": household.graduation_proposals.filter(status="pending").first(),
-        "can_record": permissions.programs_for(request.user).exists(),
+        # An archived household is read-only: no case-work action is offered (its views refuse them too).
+        "casework_open": not household.is_archived,
+        "can_record": not household.is_archived and permissions.programs_for(request.user).exists(),
         "today": timezone.localdate(),
     }
     return render(request, "cases/detail.html", context)

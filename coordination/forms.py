@@ -6,7 +6,8 @@ from accounts.models import Opd
 from coordination.models import PERSON_NEEDS, GraduationProposal, Need, ResponsibilityRule
 from households.models import Kelurahan
 from interventions.models import Program
-from poverty.forms import DateInput, EditedFromMixin, form_helper, today_max
+from poverty.dates import happened, planned
+from poverty.forms import DateInput, EditedFromMixin, form_helper
 from poverty.submissions import SubmitOnceMixin
 
 
@@ -20,7 +21,7 @@ class AssessmentForm(SubmitOnceMixin, forms.Form):
 
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
-        today_max(self.fields["assessed_on"].widget)
+        happened(self.fields["assessed_on"])
         self.members = list(household.members.filter(status="active").order_by("id"))
         self.household_needs = [need for need in Need if need not in PERSON_NEEDS]
         self.person_needs = [need for need in Need if need in PERSON_NEEDS]
@@ -109,14 +110,8 @@ class FulfilForm(SubmitOnceMixin, forms.Form):
         suggested = list(rule.programs.filter(opd=referral.opd).values_list("pk", flat=True)) if rule else []
         if suggested:
             self.fields["program"].initial = suggested[0]
-        today_max(self.fields["delivered_on"].widget)
+        happened(self.fields["delivered_on"])
         self.helper = form_helper()
-
-    def clean_delivered_on(self):
-        value = self.cleaned_data["delivered_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("Tanggal tersalurkan tidak boleh di masa depan."))
-        return value
 
 
 class ReassignForm(forms.Form):
@@ -128,6 +123,7 @@ class ReassignForm(forms.Form):
         from accounts.models import Opd
 
         self.fields["opd"].queryset = Opd.objects.filter(is_active=True)
+        planned(self.fields["due_on"])
 
 
 class ProposalForm(SubmitOnceMixin, forms.Form):

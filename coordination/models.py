@@ -10,6 +10,7 @@ from accounts.models import Opd
 from audit.casework import CaseQuerySet, CaseRecord
 from households.models import Household, Person, Visit
 from interventions.models import Intervention, Program
+from poverty.dates import validate_happened
 
 
 class Need(models.TextChoices):
@@ -68,7 +69,7 @@ class Assessment(models.Model):
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
     )
-    assessed_on = models.DateField(_("tanggal asesmen"), default=timezone.localdate)
+    assessed_on = models.DateField(_("tanggal asesmen"), default=timezone.localdate, validators=[validate_happened])
     created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
 
     class Meta:
@@ -216,6 +217,7 @@ class GraduationProposal(models.Model):
     )
     basis = models.CharField(_("dasar"), max_length=20, choices=Basis.choices)
     expenditure = models.PositiveBigIntegerField(_("pengeluaran per kapita (Rp)"), null=True, blank=True)
+    expenditure_measured_on = models.DateField(_("tanggal pengukuran pengeluaran"), null=True, blank=True)
     poverty_line = models.PositiveIntegerField(_("garis kemiskinan berlaku (Rp)"), null=True, blank=True)
     note = models.TextField(_("catatan"), blank=True)
     proposed_by = models.ForeignKey(

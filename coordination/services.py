@@ -42,9 +42,11 @@ def assessment_record(
     if not needs:
         raise DomainError(_("Centang paling sedikit satu kebutuhan."))
     ensure_open(household.pk)
-    assessment = Assessment.objects.create(
+    assessment = Assessment(
         household=household, visit=visit, assessed_by=actor, assessed_on=assessed_on or timezone.localdate()
     )
+    assessment.full_clean()  # an assessment date in the future would set deadlines years ahead
+    assessment.save()
     rules = {rule.need: rule for rule in ResponsibilityRule.objects.select_related("opd")}
     created, skipped = [], []
     for need, person, note in needs:
@@ -218,6 +220,7 @@ def graduation_grounds(household: Household) -> dict:
         "needs_fulfilled": referrals.exists() and not referrals.exclude(status=Referral.Status.FULFILLED).exists(),
         "line": line.amount if line else None,
         "expenditure": expenditure,
+        "measured_on": household.expenditure_measured_on if expenditure is not None else None,
         "above_line": bool(line and expenditure is not None and expenditure > line.amount),
     }
 
@@ -245,6 +248,7 @@ def graduation_propose(*, household: Household, actor, basis: str, note: str = "
         household=household,
         basis=basis,
         expenditure=grounds["expenditure"],
+        expenditure_measured_on=grounds["measured_on"],
         poverty_line=grounds["line"],
         note=(note or "").strip(),
         proposed_by=actor,

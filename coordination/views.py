@@ -89,23 +89,37 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
         except AlreadySubmitted as done:
             messages.info(request, DUPLICATE_MESSAGE)
             return redirect(done.redirect_to or _case_url(household.pk))
-        except DomainError as error:
-            form.add_error(None, str(error))
+        except (DomainError, ValidationError) as error:
+            add_refusal(form, error)
         else:
-            opds = sorted({r.opd.short_name for r in outcome["created"]})
-            messages.success(
-                request,
-                _("%(n)d rujukan dikirim ke %(opds)s.")
-                % {"n": len(outcome["created"]), "opds": ", ".join(opds) or "—"},
-            )
-            if outcome["skipped"]:
-                messages.info(
-                    request,
-                    _("%(n)d kebutuhan sudah punya rujukan terbuka dan tidak dikirim ulang.")
-                    % {"n": len(outcome["skipped"])},
-                )
+            _report_assessment(request, outcome["created"], outcome["skipped"])
             return redirect(url)
     return render(request, "coordination/assess.html", {"form": form, "household": household})
+
+
+def _report_assessment(request: HttpRequest, created: list[Referral], skipped: list) -> None:
+    """What the assessment sent, and what it did not send again because a referral is still open."""
+    skipped_needs = ", ".join(
+        Need(need).label + (f" ({person.full_name})" if person is not None else "") for need, person in skipped
+    )
+    if not created:
+        messages.info(
+            request,
+            _(
+                "Asesmen dicatat, tetapi tidak ada rujukan baru yang dikirim: semua kebutuhan yang dicentang sudah "
+                "punya rujukan terbuka (%(needs)s). Pantau rujukan itu di bagian Kebutuhan dan rujukan."
+            )
+            % {"needs": skipped_needs},
+        )
+        return
+    opds = sorted({r.opd.short_name for r in created})
+    messages.success(request, _("%(n)d rujukan dikirim ke %(opds)s.") % {"n": len(created), "opds": ", ".join(opds)})
+    if skipped:
+        messages.info(
+            request,
+            _("%(n)d kebutuhan sudah punya rujukan terbuka dan tidak dikirim ulang: %(needs)s.")
+            % {"n": len(skipped), "needs": skipped_needs},
+        )
 
 
 def _inbox_queryset(opd_ids):
@@ -163,6 +177,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @signed_in
 @require_GET
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _referral_page(request, pk)
+
+
+def _referral_page(request: HttpRequest, pk: int, reassign_form: ReassignForm | None = None) -> HttpResponse:
+    """The referral with its history and the actions the user may take (a refused reassignment shown again)."""
     referral = get_object_for(
         request.user,
         Referral.objects.select_related(
@@ -180,7 +199,8 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_reassign": permissions.has_perm(request.user, REASSIGN, referral),
             "decline_form": DeclineForm(),
             "assign_form": AssignForm(opd=referral.opd, initial={"assignee": referral.assigned_to_id}),
-            "reassign_form": ReassignForm(initial={"due_on": timezone.localdate() + datetime.timedelta(days=30)}),
+            "reassign_form": reassign_form
+            or ReassignForm(initial={"due_on": timezone.localdate() + datetime.timedelta(days=30)}),
         },
     )
 
@@ -243,9 +263,8 @@ def referral_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _act(request, pk, REASSIGN)
     form = ReassignForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Pilih OPD tujuan baru."))
-        return redirect("coordination:referral", pk=pk)
+    if not form.is_valid():  # shown on the referral's page, on the fields, with what was chosen
+        return _referral_page(request, pk, reassign_form=form)
     try:
         referral_reassign(
             referral=referral, actor=request.user, opd=form.cleaned_data["opd"], due_on=form.cleaned_data["due_on"]

@@ -16,6 +16,8 @@ from households.models import (
     normalize_name,
 )
 from households.nik import mask
+from households.services import head_taken_message
+from poverty.dates import born, happened, planned
 from poverty.forms import (
     DateInput,
     DigitsField,
@@ -24,7 +26,6 @@ from poverty.forms import (
     VersionField,
     digits_only,
     form_helper,
-    today_max,
 )
 from poverty.submissions import SubmitOnceMixin
 
@@ -73,7 +74,7 @@ class HouseholdForm(forms.ModelForm):
             "kecamatan__name", "name"
         )
         self.fields["kelurahan"].label_from_instance = lambda k: f"{k.name} — {k.kecamatan.name}"
-        today_max(self.fields["expenditure_measured_on"].widget)
+        happened(self.fields["expenditure_measured_on"])
         for name in ("rt", "rw"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
         self.helper = form_helper()
@@ -100,11 +101,45 @@ class HouseholdForm(forms.ModelForm):
             ),
         )
 
+    def clean_no_kk(self) -> str:
+        return _not_taken(
+            self,
+            "no_kk",
+            _("No. KK ini sudah dipakai {link}. Buka data itu dan jangan mendaftar dua kali, atau periksa nomornya."),
+        )
+
+    def clean_p3ke_id(self) -> str:
+        return _not_taken(
+            self,
+            "p3ke_id",
+            _(
+                "ID keluarga P3KE ini sudah dipakai {link}. Buka data itu dan jangan mendaftar dua kali, "
+                "atau periksa ID-nya."
+            ),
+        )
+
     def clean_rt(self) -> str:
         return _pad(self.cleaned_data["rt"], _("RT"))
 
     def clean_rw(self) -> str:
         return _pad(self.cleaned_data["rw"], _("RW"))
+
+
+def _not_taken(form: forms.ModelForm, name: str, message: str) -> str:
+    """A No. KK or P3KE id already held by another household is refused on its field, with a link to that one."""
+    value = form.cleaned_data[name]
+    if value:
+        other = Household.objects.filter(**{name: value}).exclude(pk=form.instance.pk).first()
+        if other is not None:
+            raise ValidationError(format_html(message, link=_household_link(other)), code="unique")
+    return value
+
+
+def _household_link(household: Household) -> str:
+    label = _("rumah tangga #%(id)s") % {"id": household.pk}
+    if household.head_name:
+        label = f"{label} ({household.head_name})"
+    return format_html('<a href="{}">{}</a>', reverse("cases:detail", args=[household.pk]), label)
 
 
 def _pad(value: str, label) -> str:
@@ -165,7 +200,9 @@ class HouseholdEditForm(MergesAfterStaleMixin, HouseholdForm):
         keep_stored_number(self, "no_kk")
 
     def clean_no_kk(self) -> str:
-        return self.cleaned_data["no_kk"] or self.instance.no_kk
+        if not self.cleaned_data["no_kk"]:
+            return self.instance.no_kk
+        return super().clean_no_kk()
 
 
 class PersonForm(forms.ModelForm):
@@ -177,7 +214,7 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        today_max(self.fields["birth_date"].widget)
+        born(self.fields["birth_date"])
         self.helper = form_helper()
         self.helper.layout = Layout(
             Div(
@@ -226,6 +263,7 @@ class PersonAddForm(SubmitOnceMixin, PersonForm):
     def __init__(self, *args, household: Household, **kwargs):
         super().__init__(*args, **kwargs)
         self.household = household
+        self.instance.household = household  # so the model's checks (one head) see where the member goes
 
     def clean(self) -> dict:
         """The same member sent again (back button, then save) is not added twice."""
@@ -323,8 +361,25 @@ class MoveForm(forms.Form):
         help_text=_("Nomor rumah tangga (mis. 125) atau No. KK tujuan."),
         max_length=20,
     )
+    relation = forms.ChoiceField(
+        label=_("Hubungan dengan kepala keluarga di rumah tangga tujuan"), choices=Relation.choices
+    )
     reason = forms.CharField(label=_("Alasan pindah"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     version = VersionField()
+
+    def __init__(self, *args, person: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["relation"].initial = person.relation
+
+    def clean(self) -> dict:
+        data = super().clean()
+        target, relation = data.get("target"), data.get("relation")
+        if target is not None and relation == Relation.HEAD:
+            head = Person.objects.heads().filter(household=target).exclude(pk=self.person.pk).first()
+            if head is not None:
+                self.add_error("relation", head_taken_message(household=target, head=head, person=self.person))
+        return data
 
     def clean_target(self) -> Household:
         value = digits_only(self.cleaned_data["target"]).lstrip("#")
@@ -350,7 +405,8 @@ class VisitFields(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        today_max(self.fields["visited_on"].widget)
+        happened(self.fields["visited_on"])
+        planned(self.fields["next_follow_up_on"])
         self.fields["visited_on"].required = True
         self.helper = form_helper()
 

@@ -3,6 +3,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.casework import CaseQuerySet, CaseRecord
 from households.nik import validate_nik, validate_nik_format, validate_no_kk
+from poverty.dates import refusal, validate_birth_date, validate_happened, validate_planned
 
 
 def normalize_name(value: str) -> str:
@@ -140,6 +142,15 @@ HOUSE_INDICATOR_FIELDS = (
 )
 
 
+LATITUDE_RANGE = _(
+    "Lintang harus di antara -90 dan 90 (Palangka Raya sekitar -2,2); periksa apakah tertukar dengan bujur."
+)
+LONGITUDE_RANGE = _(
+    "Bujur harus di antara -180 dan 180 (Palangka Raya sekitar 113,9); periksa apakah tertukar dengan lintang."
+)
+BOTH_COORDINATES = _("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya.")
+
+
 class HouseholdQuerySet(CaseQuerySet):
     def active(self) -> "HouseholdQuerySet":
         """Not archived: what lists and counts show by default."""
@@ -168,8 +179,22 @@ class Household(CaseRecord):
     address = models.CharField(_("alamat"), max_length=255)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
-    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("lintang"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90, LATITUDE_RANGE), MaxValueValidator(90, LATITUDE_RANGE)],
+    )
+    longitude = models.DecimalField(
+        _("bujur"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180, LONGITUDE_RANGE), MaxValueValidator(180, LONGITUDE_RANGE)],
+    )
     desil = models.PositiveSmallIntegerField(
         _("desil kesejahteraan"),
         null=True,
@@ -190,7 +215,9 @@ class Household(CaseRecord):
     expenditure_per_capita = models.PositiveBigIntegerField(
         _("pengeluaran per kapita per bulan (Rp)"), null=True, blank=True
     )
-    expenditure_measured_on = models.DateField(_("tanggal pengukuran pengeluaran"), null=True, blank=True)
+    expenditure_measured_on = models.DateField(
+        _("tanggal pengukuran pengeluaran"), null=True, blank=True, validators=[validate_happened]
+    )
     # Summary of the case, derived from its rows by dashboard.derived (the one definition, refreshed in
     # every transaction that changes them), so the registry lists, sorts and filters a province without joins.
     head_name = models.CharField(_("kepala keluarga"), max_length=150, blank=True, editable=False)
@@ -238,9 +265,20 @@ class Household(CaseRecord):
         verbose_name_plural = _("rumah tangga")
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(fields=["no_kk"], condition=~Q(no_kk=""), name="households_household_kk_unique"),
+            # The forms name the household that has the number, with a link; these messages are for other paths.
             models.UniqueConstraint(
-                fields=["p3ke_id"], condition=~Q(p3ke_id=""), name="households_household_p3ke_unique"
+                fields=["no_kk"],
+                condition=~Q(no_kk=""),
+                name="households_household_kk_unique",
+                violation_error_code="unique",
+                violation_error_message=_("No. KK ini sudah dipakai rumah tangga lain; periksa nomornya."),
+            ),
+            models.UniqueConstraint(
+                fields=["p3ke_id"],
+                condition=~Q(p3ke_id=""),
+                name="households_household_p3ke_unique",
+                violation_error_code="unique",
+                violation_error_message=_("ID keluarga P3KE ini sudah dipakai rumah tangga lain; periksa ID-nya."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["extreme_poor", "poor", "vulnerable", "graduated", "moved", "dissolved"]),
@@ -260,6 +298,7 @@ class Household(CaseRecord):
                     longitude__lte=180,
                 ),
                 name="households_household_coordinates_valid",
+                violation_error_message=BOTH_COORDINATES,
             ),
         ]
         indexes = [
@@ -295,8 +334,9 @@ class Household(CaseRecord):
         return self.latitude is not None and self.longitude is not None
 
     def clean(self) -> None:
+        # On the empty one of the pair, so the message sits where the user types (and is not repeated).
         if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError(_("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya."))
+            raise ValidationError({"longitude" if self.longitude is None else "latitude": BOTH_COORDINATES})
 
 
 class HouseholdStatusChange(CaseRecord):
@@ -380,6 +420,10 @@ class PersonQuerySet(CaseQuerySet):
     def active(self) -> "PersonQuerySet":
         return self.filter(status=Person.Status.ACTIVE)
 
+    def heads(self) -> "PersonQuerySet":
+        """Active heads of household: a household has at most one."""
+        return self.active().filter(relation=Relation.HEAD).order_by("id")
+
     def workable(self) -> "PersonQuerySet":
         """Active members of households that are not archived: those case work may be recorded for."""
         return self.active().filter(household__archived_at__isnull=True)
@@ -412,7 +456,7 @@ class Person(CaseRecord):
     # Lower-case, accent-free copy of the name for search ("Sitï" finds "siti").
     search_name = models.CharField(max_length=150, blank=True, editable=False)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True, validators=[validate_birth_date])
     birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
     relation = models.CharField(_("hubungan dengan kepala keluarga"), max_length=20, choices=Relation.choices)
     marital_status = models.CharField(_("status perkawinan"), max_length=20, blank=True, choices=MaritalStatus.choices)
@@ -440,7 +484,13 @@ class Person(CaseRecord):
         verbose_name_plural = _("anggota rumah tangga")
         ordering = ["household_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["nik"], condition=~Q(nik=""), name="households_person_nik_unique"),
+            models.UniqueConstraint(
+                fields=["nik"],
+                condition=~Q(nik=""),
+                name="households_person_nik_unique",
+                violation_error_code="unique",
+                violation_error_message=_("NIK ini sudah terdaftar untuk orang lain; periksa nomornya."),
+            ),
             models.CheckConstraint(condition=Q(sex__in=["L", "P"]), name="households_person_sex_valid"),
             models.CheckConstraint(
                 condition=Q(status__in=["active", "moved_out", "deceased"]), name="households_person_status_valid"
@@ -478,15 +528,22 @@ class Person(CaseRecord):
         return self.relation == Relation.HEAD
 
     def clean(self) -> None:
-        if self.birth_date and self.birth_date > timezone.localdate():
-            raise ValidationError({"birth_date": _("Tanggal lahir tidak boleh di masa depan.")})
-        if self.birth_date and self.birth_date.year < 1900:
-            raise ValidationError({"birth_date": _("Tanggal lahir sebelum tahun 1900 tidak mungkin.")})
-        if self.nik:
+        errors = {}
+        # A NIK the field's own validator refuses is reported there once; here only whether it agrees.
+        if self.nik and refusal(validate_nik_format, self.nik) is None:
             try:
                 validate_nik(self.nik, birth_date=self.birth_date, sex=self.sex)
             except ValidationError as error:
-                raise ValidationError({"nik": error.messages}) from None
+                errors["nik"] = error.messages
+        if self.relation == Relation.HEAD and self.status == self.Status.ACTIVE and self.household_id:
+            head = Person.objects.heads().filter(household_id=self.household_id).exclude(pk=self.pk).first()
+            if head is not None:
+                errors["relation"] = _(
+                    "%(name)s sudah menjadi kepala keluarga di rumah tangga ini; satu rumah tangga hanya punya satu "
+                    "kepala keluarga. Pilih hubungan lain, atau ubah dulu hubungan %(name)s."
+                ) % {"name": head.full_name}
+        if errors:
+            raise ValidationError(errors)
 
 
 class Visit(CaseRecord):
@@ -506,10 +563,12 @@ class Visit(CaseRecord):
     caseworker = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("petugas"), on_delete=models.PROTECT, related_name="visits"
     )
-    visited_on = models.DateField(_("tanggal kunjungan"), default=timezone.localdate)
+    visited_on = models.DateField(_("tanggal kunjungan"), default=timezone.localdate, validators=[validate_happened])
     purpose = models.CharField(_("tujuan"), max_length=20, choices=Purpose.choices)
     findings = models.TextField(_("temuan"), blank=True)
-    next_follow_up_on = models.DateField(_("tindak lanjut berikutnya"), null=True, blank=True)
+    next_follow_up_on = models.DateField(
+        _("tindak lanjut berikutnya"), null=True, blank=True, validators=[validate_planned]
+    )
     # Optimistic locking: an edit must name the version it was made from.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
@@ -542,8 +601,6 @@ class Visit(CaseRecord):
 
     def clean(self) -> None:
         errors = {}
-        if self.visited_on and self.visited_on > timezone.localdate():
-            errors["visited_on"] = _("Tanggal kunjungan tidak boleh di masa depan.")
         if self.visited_on and self.next_follow_up_on and self.next_follow_up_on < self.visited_on:
             errors["next_follow_up_on"] = _("Tindak lanjut tidak boleh sebelum tanggal kunjungan.")
         if errors:
@@ -563,7 +620,10 @@ class PovertyLine(models.Model):
     """The extreme-poverty line (Rupiah per person per month) in force from a date; admins keep it current."""
 
     valid_from = models.DateField(_("berlaku mulai"), unique=True)
-    amount = models.PositiveIntegerField(_("garis kemiskinan ekstrem (Rp/kapita/bulan)"))
+    amount = models.PositiveIntegerField(
+        _("garis kemiskinan ekstrem (Rp/kapita/bulan)"),
+        validators=[MinValueValidator(1, _("Garis kemiskinan harus lebih dari Rp 0."))],
+    )
     source = models.CharField(_("sumber"), max_length=255, blank=True)
 
     objects = PovertyLineQuerySet.as_manager()
@@ -572,7 +632,13 @@ class PovertyLine(models.Model):
         verbose_name = _("garis kemiskinan ekstrem")
         verbose_name_plural = _("garis kemiskinan ekstrem")
         ordering = ["-valid_from"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="households_povertyline_amount_gt_0")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="households_povertyline_amount_gt_0",
+                violation_error_message=_("Garis kemiskinan harus lebih dari Rp 0."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.valid_from:%d/%m/%Y}: Rp {self.amount:,}".replace(",", ".")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from audit.casework import case_write, settle
 from audit.models import ChangeLog
 from audit.services import log_change, save_with_log, snapshot
-from households.models import Household, HouseholdStatusChange, Kelurahan, Person, PovertyLine, Visit
+from households.models import Household, HouseholdStatusChange, Kelurahan, Person, PovertyLine, Relation, Visit
 from poverty.errors import DomainError
 from poverty.locking import claim_version
 
@@ -127,6 +127,13 @@ def person_update(*, person: Person, actor, expected_version: int, source: str =
     return person
 
 
+def head_taken_message(*, household: Household, head: Person, person: Person) -> str:
+    return _(
+        "Rumah tangga #%(id)s sudah punya kepala keluarga (%(head)s). Pilih hubungan %(name)s di rumah tangga itu, "
+        "mis. Istri/suami atau Famili lain."
+    ) % {"id": household.pk, "head": head.full_name, "name": person.full_name}
+
+
 @case_write
 def person_move(
     *,
@@ -134,21 +141,30 @@ def person_move(
     to_household: Household,
     actor,
     reason: str,
+    relation: str | None = None,
     expected_version: int | None = None,
     source: str = "web",
 ) -> Person:
-    """Move a member to another household; both case files record it."""
+    """Move a member to another household, as `relation` there (default: as before); both case files record it.
+    The household left behind may be left without a head; the one joined never gets a second."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Alasan pindah wajib diisi."))
     if to_household.pk == person.household_id:
         raise DomainError(_("Anggota sudah berada di rumah tangga tujuan."))
+    if relation is not None and relation not in Relation.values:
+        raise DomainError(_("Hubungan keluarga tidak dikenal."))
     ensure_open(person.household_id, to_household.pk)
     claim_version(Person, person.pk, person.version if expected_version is None else expected_version)
     person = Person.objects.get(pk=person.pk)
     before = snapshot(person)
     from_household_id = person.household_id
     person.household = to_household
+    person.relation = relation or person.relation
+    if person.relation == Relation.HEAD and person.status == Person.Status.ACTIVE:
+        head = Person.objects.heads().filter(household=to_household).exclude(pk=person.pk).first()
+        if head is not None:
+            raise DomainError(head_taken_message(household=to_household, head=head, person=person))
     person.save()
     for case_id in (from_household_id, to_household.pk):
         log_change(
@@ -175,11 +191,25 @@ def visit_log(
     source: str = "web",
 ) -> Visit:
     ensure_open(household.pk)
+    visited_on = visited_on or timezone.localdate()
+    same = Visit.objects.filter(
+        household=household, caseworker=caseworker, visited_on=visited_on, purpose=purpose, findings=findings
+    ).first()
+    if same is not None:
+        # The same form sent again (the back button restores what was typed, then Save): not a second visit.
+        raise DomainError(
+            _(
+                "Kunjungan ini sudah tercatat: %(date)s, %(purpose)s, oleh %(who)s, dengan temuan yang sama. "
+                "Kunjungan tidak dicatat dua kali; lihat di berkas kasus. Bila ini kunjungan lain, ubah tanggal "
+                "atau temuannya."
+            )
+            % {"date": visited_on.strftime("%d/%m/%Y"), "purpose": same.get_purpose_display(), "who": caseworker}
+        )
     visit = Visit(
         household=household,
         caseworker=caseworker,
         purpose=purpose,
-        visited_on=visited_on or timezone.localdate(),
+        visited_on=visited_on,
         findings=findings,
         next_follow_up_on=next_follow_up_on,
     )

@@ -219,13 +219,14 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def member_move(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_for(request.user, Person.objects.select_related("household"), pk, action=CHANGE)
     require_open(person.household)
-    form = MoveForm(request.POST or None, initial={"version": person.version})
+    form = MoveForm(request.POST or None, person=person, initial={"version": person.version})
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["target"]
         try:
             person_move(
                 person=person,
                 to_household=target,
+                relation=form.cleaned_data["relation"],
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
                 expected_version=form.cleaned_data["version"],

@@ -21,7 +21,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.models import Household, Person, normalize_name
@@ -30,6 +29,7 @@ from imports import cleaning
 from imports.columns import BY_KEY, COLUMNS, match_header
 from imports.reader import FileError, Limits, read_rows, thousands
 from imports.regions import RegionIndex
+from poverty.dates import refusal, validate_birth_date
 
 HOUSEHOLD_FIELDS = [c.field for c in COLUMNS if c.level == "household"] + ["kelurahan_id"]
 PERSON_FIELDS = [c.field for c in COLUMNS if c.level == "person"]
@@ -246,9 +246,9 @@ def _read_row(plan: Plan, number: int, cells: list[Any], mapping, regions: Regio
                 problems.append(("nik", _("NIK yang sama sudah ada di baris %(row)d.") % {"row": seen_niks[nik]}))
             else:
                 seen_niks[nik] = number
-    birth = clean.get("birth_date")
-    if birth and birth > timezone.localdate():
-        problems.append(("tanggal_lahir", _("Tanggal lahir di masa depan.")))
+    # The bounds the member form and Django admin apply (rows are bulk-written, without the model's checks).
+    if (refused := refusal(validate_birth_date, clean.get("birth_date"))) is not None:
+        problems.append(("tanggal_lahir", refused.messages[0]))
     key = clean.get("p3ke_id") or clean.get("no_kk")
     if not key and not any(k in ("id_keluarga_p3ke", "no_kk") for k, _m in problems):
         problems.append(("id_keluarga_p3ke", _("Isi ID keluarga P3KE atau No. KK agar anggota dapat dikelompokkan.")))

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from households.models import Household, Person
 from interventions.models import Intervention, Program, Target
 from interventions.services import same_period_interventions
-from poverty.forms import DateInput, EditedFromMixin, MergesAfterStaleMixin, VersionField, form_helper, today_max
+from poverty.dates import happened, planned, refusal, validate_happened
+from poverty.forms import DateInput, EditedFromMixin, MergesAfterStaleMixin, VersionField, form_helper
 from poverty.submissions import SubmitOnceMixin
 
 WHOLE_HOUSEHOLD = "household"
@@ -48,6 +49,7 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
             *[(pk, person.full_name) for pk, person in self.members.items()],
         ]
         self.fields["amount"].widget.attrs["inputmode"] = "numeric"
+        planned(self.fields["planned_on"])
         self.helper = form_helper()
 
     def clean(self) -> dict:
@@ -108,7 +110,7 @@ class TransitionForm(forms.Form):
         self.intervention = intervention
         allowed = Intervention.TRANSITIONS[intervention.status]
         self.fields["status"].choices = [(v, label) for v, label in Intervention.Status.choices if v in allowed]
-        today_max(self.fields["delivered_on"].widget)
+        happened(self.fields["delivered_on"], check=False)  # checked in clean(), when the status is delivered
         self.fields["delivered_on"].initial = timezone.localdate()
         self.fields["amount"].initial = intervention.amount
         self.fields["version"].initial = intervention.version
@@ -121,8 +123,8 @@ class TransitionForm(forms.Form):
             delivered_on = data.get("delivered_on")
             if not delivered_on:
                 self.add_error("delivered_on", _("Tanggal tersalurkan wajib diisi."))
-            elif delivered_on > timezone.localdate():
-                self.add_error("delivered_on", _("Tanggal tersalurkan tidak boleh di masa depan."))
+            elif (refused := refusal(validate_happened, delivered_on)) is not None:
+                self.add_error("delivered_on", refused)
             elif delivered_on < self.intervention.planned_on:
                 self.add_error("delivered_on", _("Tanggal tersalurkan tidak boleh sebelum tanggal rencana."))
         if status == Intervention.Status.CANCELLED and not (data.get("cancel_reason") or "").strip():
@@ -152,6 +154,7 @@ class BulkInterventionForm(SubmitOnceMixin, forms.Form):
         self.fields["program"].queryset = programs.filter(target=Target.PERSON)
         self.fields["program"].label_from_instance = lambda p: f"{p.name} ({p.opd.short_name})"
         self.fields["persons"].queryset = Person.objects.workable()
+        planned(self.fields["planned_on"])
         self.helper = form_helper()
 
     def clean(self) -> dict:

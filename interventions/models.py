@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Opd
 from audit.casework import CaseQuerySet, CaseRecord
 from households.models import Household, Person
+from poverty.dates import validate_happened, validate_planned
 
 
 class Strategy(models.TextChoices):
@@ -125,11 +127,18 @@ class Intervention(CaseRecord):
         help_text=_("Kosong bila bantuan untuk seluruh rumah tangga."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
-    planned_on = models.DateField(_("tanggal rencana"), default=timezone.localdate)
-    delivered_on = models.DateField(_("tanggal tersalurkan"), null=True, blank=True)
+    planned_on = models.DateField(_("tanggal rencana"), default=timezone.localdate, validators=[validate_planned])
+    delivered_on = models.DateField(_("tanggal tersalurkan"), null=True, blank=True, validators=[validate_happened])
     cancel_reason = models.TextField(_("alasan pembatalan"), blank=True)
     amount = models.PositiveBigIntegerField(_("nilai (Rp)"), null=True, blank=True)
-    quantity = models.DecimalField(_("jumlah"), max_digits=12, decimal_places=2, null=True, blank=True)
+    quantity = models.DecimalField(
+        _("jumlah"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, _("Jumlah tidak boleh kurang dari 0."))],
+    )
     notes = models.TextField(_("catatan"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("dicatat oleh"), on_delete=models.PROTECT, related_name="+"
@@ -164,6 +173,7 @@ class Intervention(CaseRecord):
             models.CheckConstraint(
                 condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
                 name="interventions_intervention_quantity_gte_0",
+                violation_error_message=_("Jumlah tidak boleh kurang dari 0."),
             ),
             models.CheckConstraint(
                 condition=Q(delivered_on__isnull=True) | Q(delivered_on__gte=F("planned_on")),
@@ -195,8 +205,6 @@ class Intervention(CaseRecord):
         errors = {}
         if self.status == self.Status.DELIVERED and not self.delivered_on:
             errors["delivered_on"] = _("Tanggal tersalurkan wajib diisi untuk intervensi yang tersalurkan.")
-        if self.delivered_on and self.delivered_on > timezone.localdate():
-            errors["delivered_on"] = _("Tanggal tersalurkan tidak boleh di masa depan.")
         if self.delivered_on and self.planned_on and self.delivered_on < self.planned_on:
             errors["delivered_on"] = _("Tanggal tersalurkan tidak boleh sebelum tanggal rencana.")
         if self.status == self.Status.CANCELLED and not self.cancel_reason.strip():

@@ -1,14 +1,17 @@
 """Recording interventions and moving them from plan to delivery: thin views over interventions.services."""
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit.models import ChangeLog
 from households.models import Household, Person
 from interventions.exports import intervention_rows
 from interventions.filters import InterventionFilter, PersonFilter
@@ -87,6 +90,7 @@ def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
 def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
     queryset = Intervention.objects.select_related("program", "person", "household")
     intervention = get_object_for(request.user, queryset, pk, action=CHANGE)
+    require_open(intervention.household)
     form = InterventionEditForm(
         request.POST or None, instance=queryset.get(pk=pk), initial={"version": intervention.version}
     )
@@ -116,11 +120,9 @@ def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def intervention_status(request: HttpRequest, pk: int) -> HttpResponse:
     queryset = Intervention.objects.select_related("program", "person", "household", "opd")
     intervention = get_object_for(request.user, queryset, pk, action=CHANGE)
+    require_open(intervention.household)
     if not intervention.is_open:
-        messages.info(
-            request, _("Intervensi ini sudah %(status)s.") % {"status": intervention.get_status_display().lower()}
-        )
-        return redirect(_case_url(intervention.household_id))
+        return _already_closed(request, intervention)
     form = TransitionForm(request.POST or None, intervention=intervention)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -144,6 +146,40 @@ def intervention_status(request: HttpRequest, pk: int) -> HttpResponse:
         "interventions/intervention_status.html",
         {"form": form, "intervention": intervention, "household": intervention.household},
     )
+
+
+def _already_closed(request: HttpRequest, intervention: Intervention) -> HttpResponse:
+    """A delivered or cancelled intervention moves no further. A status sent from a form opened before someone
+    else closed it is not saved: say so, who closed it and when, and what the user had typed."""
+    status = intervention.get_status_display().lower()
+    if request.method != "POST":
+        messages.info(request, _("Intervensi ini sudah %(status)s.") % {"status": status})
+        return redirect(_case_url(intervention.household_id))
+    latest = (
+        ChangeLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Intervention), object_id=intervention.pk
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if latest is not None:
+        said = _(
+            "Perubahan status Anda tidak disimpan: %(who)s sudah mengubah intervensi ini menjadi %(status)s pada "
+            "%(when)s, sebelum Anda menyimpan."
+        ) % {
+            "who": latest.actor or _("sistem"),
+            "status": status,
+            "when": timezone.localtime(latest.at).strftime("%d/%m/%Y %H:%M"),
+        }
+    else:
+        said = _("Perubahan status Anda tidak disimpan: intervensi ini sudah %(status)s.") % {"status": status}
+    reason = (request.POST.get("cancel_reason") or "").strip()
+    if reason:
+        said += " " + _("Alasan pembatalan yang Anda ketik: “%(reason)s”.") % {"reason": reason[:500]}
+    said += " " + _("Periksa statusnya di berkas kasus; bila status itu sudah benar, tidak ada yang perlu diulang.")
+    messages.error(request, said)
+    return redirect(_case_url(intervention.household_id))
 
 
 @role_required(_may_record)

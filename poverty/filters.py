@@ -31,6 +31,6 @@ class IntegerFilter(django_filters.NumberFilter):
 
 
 class PeriodDateFilter(django_filters.DateFilter):
-    """A date between 2000 and a year from today (poverty.forms.PeriodDateField)."""
+    """A date within the dates records may carry, 2015 to two years ahead (poverty.forms.PeriodDateField)."""
 
     field_class = PeriodDateField

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from poverty import dates
 from poverty.errors import StaleEditError
 from poverty.locking import stale_message
 
@@ -34,17 +35,13 @@ def today_max(widget: forms.Widget) -> forms.Widget:
     return widget
 
 
-# Filters ask about the programme's years: nothing is recorded before 2000, nothing planned beyond a year ahead.
-EARLIEST_DATE = datetime.date(2000, 1, 1)
-
-
-def latest_date() -> datetime.date:
-    today = timezone.localdate()
-    return today.replace(year=today.year + 1, day=28 if (today.month, today.day) == (2, 29) else today.day)
+# Filters ask about the dates records may carry (poverty.dates): from 2015 to two years ahead.
+EARLIEST_DATE = dates.EARLIEST
+latest_date = dates.latest_planned
 
 
 class PeriodDateField(forms.DateField):
-    """A date to filter by, from 01/01/2000 to a year from today: a far date would only make huge, empty pages."""
+    """A date to filter by, within the dates records may carry: a far date would only make huge, empty pages."""
 
     def widget_attrs(self, widget) -> dict:
         return {**super().widget_attrs(widget), "min": EARLIEST_DATE.isoformat()}

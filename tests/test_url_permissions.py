@@ -93,7 +93,7 @@ URLS = [
     ("coordination:accept", "referral", POST_ONLY, {**ADDRESSED, "disnaker_caseworker": 302, "supervisor": 302}),
     ("coordination:decline", "referral", POST_ONLY, {**ADDRESSED, "disnaker_caseworker": 302, "supervisor": 302}),
     ("coordination:assign", "referral", POST_ONLY, {**ADDRESSED, "disnaker_caseworker": 302, "supervisor": 302}),
-    ("coordination:reassign", "referral", POST_ONLY, {**SUPERVISOR_ONLY, "supervisor": 302}),
+    ("coordination:reassign", "referral", POST_ONLY, SUPERVISOR_ONLY),  # an empty form is shown again, with errors
     ("coordination:fulfil", "referral", ADDRESSED, ADDRESSED),
     ("coordination:consolidation", None, EVERYONE, GET_ONLY),
     ("coordination:graduations", None, SUPERVISOR_ONLY, {**SUPERVISOR_ONLY, "supervisor": 405}),

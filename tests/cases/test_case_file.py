@@ -112,8 +112,8 @@ def test_query_count_does_not_grow_with_members_interventions_and_visits(
     for person in big.members.all():
         for program in programs[:4]:
             intervention_record(program=program, person=person, recorded_by=supervisor)
-    for _ in range(5):
-        visit_log(household=big, caseworker=supervisor, purpose="monitoring")
+    for number in range(5):
+        visit_log(household=big, caseworker=supervisor, purpose="monitoring", findings=f"Pemantauan ke-{number}")
     few = count_queries(client, small)
     assert count_queries(client, big) == few
     with django_assert_max_num_queries(19):
