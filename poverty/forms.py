@@ -12,7 +12,6 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.widgets import ChoiceWidget
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -28,11 +27,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def today_max(widget: forms.Widget) -> forms.Widget:
-    widget.attrs["max"] = timezone.localdate().isoformat()
-    return widget
 
 
 # Filters ask about the dates records may carry (poverty.dates): from 2015 to two years ahead.
@@ -166,10 +160,12 @@ class MergesAfterStaleMixin(forms.Form):
     OPENED_SALT = "poverty.forms.opened"
     NOT_MERGED = {"opened", "version", "submission_token"}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["opened"] = signing.dumps(self.shown_values(), salt=self.OPENED_SALT, compress=True)
+    def get_initial_for_field(self, field: forms.Field, field_name: str) -> Any:
+        # Computed when the page is rendered, after every __init__ has set what the form shows (an edit form
+        # shows an empty NIK/No. KK, never the stored number: neither may this hidden field carry it).
+        if field_name == "opened":
+            return signing.dumps(self.shown_values(), salt=self.OPENED_SALT, compress=True)
+        return super().get_initial_for_field(field, field_name)
 
     def merged_fields(self) -> list[str]:
         return [name for name in self.fields if name not in self.NOT_MERGED]

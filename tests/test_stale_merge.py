@@ -99,3 +99,18 @@ def test_a_reference_record_merges_the_same_way(client):
     assert again.submit(second).status_code == 302
     program.refresh_from_db()
     assert (program.description, program.unit) == ("Pelatihan menjahit dan las", "peserta")
+
+
+def test_the_opened_values_carry_no_stored_identity_number(client_as):
+    """The merge remembers what the form showed: an empty NIK, never the stored one (not even signed)."""
+    import base64
+    import zlib
+
+    person = PersonFactory()
+    client = client_as("supervisor")
+    page = client.get(reverse("households:member_edit", args=[person.pk]))
+    assert person.nik not in page.text
+    opened = page_form(page)["opened"]
+    payload = opened.split(":")[0].lstrip(".")
+    decoded = zlib.decompress(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))).decode()
+    assert person.nik not in decoded and '"nik":""' in decoded.replace(" ", "")
