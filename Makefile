@@ -34,6 +34,7 @@ browser:
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 check: setup
 	$(PY) manage.py check

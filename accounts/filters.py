@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd, Role, User
-from poverty.filters import StrictFilterSet
+from core.filters import StrictFilterSet
 
 
 class UserFilter(StrictFilterSet):

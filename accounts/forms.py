@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd, User
 from accounts.services import password_reset_recipients
-from poverty.forms import EditedFromMixin, form_helper
+from audit.forms import EditedFromMixin
+from core.forms import form_helper
 
 
 class LoginForm(AuthenticationForm):

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import Role
+
 
 class Opd(models.Model):
     """A local government agency (Organisasi Perangkat Daerah) whose staff use the app."""
@@ -24,12 +26,6 @@ class Opd(models.Model):
 
     def __str__(self) -> str:
         return self.short_name
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("Admin")
-    SUPERVISOR = "supervisor", _("Supervisor Dinsos")
-    CASEWORKER = "caseworker", _("Pendamping")
 
 
 OPD_REQUIRED = _("Pilih OPD akun ini; hanya superuser teknis boleh tanpa OPD.")

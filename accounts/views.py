@@ -19,7 +19,7 @@ from accounts.forms import OpdForm, ThrottledPasswordResetForm, UserCreateForm, 
 from accounts.models import Opd, Role, User
 from accounts.services import opd_save, user_create, user_password_reset_path, user_unlock, user_update
 from audit.services import client_ip
-from poverty.permissions import get_object_for, is_admin, role_required
+from core.permissions import get_object_for, is_admin, role_required
 
 admin_only = role_required(is_admin)
 

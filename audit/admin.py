@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from audit.casework import case_scope
 from audit.models import ChangeLog
 from audit.services import case_id_of, log_change, snapshot
-from poverty.case_admin import CaseAdminMixin
-from poverty.templatetags.poverty_tags import change_rows
+from core.case_admin import CaseAdminMixin
+from core.templatetags.core_tags import change_rows
 
 
 class AuditedModelAdmin(admin.ModelAdmin):

@@ -5,8 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AccessLog, ChangeLog
-from poverty.filters import BIGINT_MAX, IntegerFilter, PeriodDateFilter, StrictFilterSet
-from poverty.forms import DateInput
+from core.filters import BIGINT_MAX, IntegerFilter, PeriodDateFilter, StrictFilterSet
+from core.forms import DateInput
 
 AUDITED_MODELS = [
     ("households", "household"),

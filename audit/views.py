@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET
 from audit.filters import AccessLogFilter, ChangeLogFilter
 from audit.models import AccessLog, ChangeLog
 from audit.services import log_access
-from poverty.exports import csv_response, filters_for_log
-from poverty.permissions import VIEW, permission_required
-from poverty.templatetags.poverty_tags import change_rows
+from core.exports import csv_response, filters_for_log
+from core.permissions import VIEW, permission_required
+from core.templatetags.core_tags import change_rows
 
 
 def _audit_page(request: HttpRequest, filterset, template: str, tab: str) -> HttpResponse:

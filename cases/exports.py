@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from core.identity import mask
 from households.models import Household, Person
-from households.nik import mask
 
 REGISTRY_HEADER = [
     "id_rumah_tangga", "id_keluarga_p3ke", "no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "tempat_lahir",

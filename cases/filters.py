@@ -7,12 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
+from core.filters import StrictFilterSet
+from core.forms import digits_only
 from dashboard.models import Tally
 from dashboard.tallies import Measure
 from households.models import Household, Kecamatan, Kelurahan, Person, normalize_name
 from interventions.models import Intervention, Program
-from poverty.filters import StrictFilterSet
-from poverty.forms import digits_only
 
 YES_NO = [("", _("Semua")), ("1", _("Ya"))]
 

@@ -12,14 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit.exports import export_response
 from audit.models import ChangeLog
 from cases.exports import registry_rows
 from cases.filters import HouseholdFilter
+from core import permissions, search
+from core.exports import filters_for_log
+from core.permissions import ADD, get_object_for, is_caseworker, role_required, signed_in
+from dashboard.queries import overview
 from households.models import Household, Person, Relation, Visit
 from interventions.models import Intervention
-from poverty import permissions, search
-from poverty.exports import export_response, filters_for_log
-from poverty.permissions import ADD, get_object_for, role_required, signed_in
+from interventions.rules import programs_for
 
 PAGE_SIZE = 25
 
@@ -105,7 +108,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pending_proposal": household.graduation_proposals.filter(status="pending").first(),
         # An archived household is read-only: no case-work action is offered (its views refuse them too).
         "casework_open": not household.is_archived,
-        "can_record": not household.is_archived and permissions.programs_for(request.user).exists(),
+        "can_record": not household.is_archived and programs_for(request.user).exists(),
         "today": timezone.localdate(),
     }
     return render(request, "cases/detail.html", context)
@@ -158,4 +161,14 @@ def registry_export(request: HttpRequest) -> HttpResponse:
     if not filterset.is_valid():  # the list shows what is wrong
         return redirect(f"{reverse('cases:registry')}?{request.GET.urlencode()}")
     detail = {"list": "registry", "filters": filters_for_log(filterset), "search": bool(filterset.data.get("q"))}
-    return export_response(request, registry_rows, filterset.qs.order_by(), "registri", "Registri", detail)
+    return export_response(
+        request, registry_rows, filterset.qs.order_by(), "registri", "Registri", detail, full_numbers_of=Household
+    )
+
+
+@signed_in
+def home(request: HttpRequest) -> HttpResponse:
+    """The first screen: who I am, and where the city stands — the dashboard's own numbers (its tallies),
+    so the two screens always agree, in a few queries at any size."""
+    scope = request.user.opd if is_caseworker(request.user) else None
+    return render(request, "home.html", {**overview(opd=scope), "work_scope_opd": scope})

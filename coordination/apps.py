@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoordinationConfig(AppConfig):
     name = "coordination"
     verbose_name = _("Koordinasi antar-OPD")
+
+    def ready(self) -> None:
+        from coordination import rules  # noqa: F401 - registers this app's permission rules

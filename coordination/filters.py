@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
 from coordination.models import Referral
+from core.filters import StrictFilterSet
 from households.models import Kecamatan, Kelurahan
-from poverty.filters import StrictFilterSet
 
 OPEN = [Referral.Status.SENT, Referral.Status.ACCEPTED]
 

@@ -3,12 +3,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
+from audit.forms import EditedFromMixin
 from coordination.models import PERSON_NEEDS, GraduationProposal, Need, ResponsibilityRule
+from core.dates import happened, planned
+from core.forms import DateInput, form_helper
+from core.submissions import SubmitOnceMixin
 from households.models import Kelurahan
 from interventions.models import Program
-from poverty.dates import happened, planned
-from poverty.forms import DateInput, EditedFromMixin, form_helper
-from poverty.submissions import SubmitOnceMixin
 
 
 class AssessmentForm(SubmitOnceMixin, forms.Form):

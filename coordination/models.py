@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
 from audit.casework import CaseQuerySet, CaseRecord
+from core.dates import validate_happened
 from households.models import Household, Person, Visit
 from interventions.models import Intervention, Program
-from poverty.dates import validate_happened
 
 
 class Need(models.TextChoices):

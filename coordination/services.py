@@ -18,11 +18,11 @@ from coordination.models import (
     ReferralEvent,
     ResponsibilityRule,
 )
+from core.errors import DomainError
 from households.models import Household, Person, PovertyLine
 from households.services import ensure_open, household_change_status
 from interventions.models import Intervention, Program
 from interventions.services import intervention_record, intervention_transition
-from poverty.errors import DomainError
 
 
 @case_write

@@ -38,23 +38,23 @@ from coordination.services import (
     referral_fulfil,
     referral_reassign,
 )
-from households.models import Household, Kelurahan
-from poverty import permissions
-from poverty.errors import DomainError
-from poverty.exports import stamped, xlsx_response
-from poverty.forms import add_refusal
-from poverty.permissions import (
+from core import permissions
+from core.errors import DomainError
+from core.exports import stamped, xlsx_response
+from core.forms import add_refusal
+from core.permissions import (
     ACT,
     ADD,
     CHANGE,
     DECIDE,
     REASSIGN,
     get_object_for,
-    require_open,
     role_required,
     signed_in,
 )
-from poverty.submissions import DUPLICATE_MESSAGE, AlreadySubmitted, repeated, run_once
+from core.submissions import DUPLICATE_MESSAGE, AlreadySubmitted, repeated, run_once
+from households.models import Household, Kelurahan
+from households.rules import require_open
 
 
 def _case_url(household_id: int) -> str:

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from poverty.exports import append_row
+from core.exports import append_row
 
 
 def dashboard_workbook(filters, data: dict):

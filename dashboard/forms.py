@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
+from core.forms import DateInput, PeriodDateField
 from households.models import Kecamatan, Kelurahan
-from poverty.forms import DateInput, PeriodDateField
 
 
 class DashboardFilterForm(forms.Form):

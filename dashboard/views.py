@@ -8,13 +8,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from core import permissions
+from core.exports import stamped, workbook_response
+from core.permissions import signed_in
 from dashboard import queries
 from dashboard.exports import dashboard_workbook
 from dashboard.forms import DashboardFilterForm
 from dashboard.models import Baseline
-from poverty import permissions
-from poverty.exports import stamped, workbook_response
-from poverty.permissions import signed_in
 
 
 def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, queries.Filters | None]:

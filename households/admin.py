@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedModelAdmin
+from core.case_admin import CaseAdminMixin
+from core.forms import DigitsField
 from households.forms import keep_stored_number
 from households.models import Household, HouseholdStatusChange, Kecamatan, Kelurahan, Person, Visit
-from poverty.case_admin import CaseAdminMixin
-from poverty.forms import DigitsField
 
 
 @admin.register(Kecamatan)

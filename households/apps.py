@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class HouseholdsConfig(AppConfig):
     name = "households"
     verbose_name = _("Rumah tangga dan wilayah")
+
+    def ready(self) -> None:
+        from households import rules  # noqa: F401 - registers this app's permission rules

@@ -5,6 +5,18 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit.forms import EditedFromMixin
+from core.dates import born, happened, planned
+from core.forms import (
+    DateInput,
+    DigitsField,
+    MergesAfterStaleMixin,
+    VersionField,
+    digits_only,
+    form_helper,
+)
+from core.identity import mask
+from core.submissions import SubmitOnceMixin
 from households.models import (
     HOUSE_INDICATOR_FIELDS,
     Household,
@@ -15,19 +27,7 @@ from households.models import (
     Visit,
     normalize_name,
 )
-from households.nik import mask
 from households.services import head_taken_message
-from poverty.dates import born, happened, planned
-from poverty.forms import (
-    DateInput,
-    DigitsField,
-    EditedFromMixin,
-    MergesAfterStaleMixin,
-    VersionField,
-    digits_only,
-    form_helper,
-)
-from poverty.submissions import SubmitOnceMixin
 
 HOUSEHOLD_FIELDS = [
     "kelurahan",

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.casework import CaseQuerySet, CaseRecord
+from core.dates import refusal, validate_birth_date, validate_happened, validate_planned
 from households.nik import validate_nik, validate_nik_format, validate_no_kk
-from poverty.dates import refusal, validate_birth_date, validate_happened, validate_planned
 
 
 def normalize_name(value: str) -> str:

@@ -116,24 +116,3 @@ def make_nik(*, region: str, birth_date: datetime.date, sex: str, serial: int) -
     """Build the NIK that Dukcapil would issue; used by demo data and tests."""
     day = birth_date.day + (40 if sex == FEMALE else 0)
     return f"{region}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
-
-
-def mask(value: str) -> str:
-    """`6271041234560003` -> `6271••••••••0003`; anything else is returned unchanged."""
-    if value and len(value) == 16:
-        return f"{value[:4]}{'•' * 8}{value[-4:]}"
-    return value
-
-
-# Ten or more digits, perhaps with the separators people type ("6271 0405 0680 0001"): an identity number.
-NUMBER_IN_TEXT = re.compile(r"\d(?:[\s.\-']?\d){9,}")
-
-
-def mask_numbers_in(text: str) -> str:
-    """Mask every identity-number-like run of digits in free text, e.g. a cell quoted in an import error."""
-
-    def masked(match: re.Match) -> str:
-        digits = re.sub(r"\D", "", match.group())
-        return f"{digits[:4]}{'•' * (len(digits) - 8)}{digits[-4:]}"
-
-    return NUMBER_IN_TEXT.sub(masked, text)

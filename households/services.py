@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.casework import case_write, settle
+from audit.locking import claim_version
 from audit.models import ChangeLog
 from audit.services import log_change, save_with_log, snapshot
+from core.errors import DomainError
 from households.models import Household, HouseholdStatusChange, Kelurahan, Person, PovertyLine, Relation, Visit
-from poverty.errors import DomainError
-from poverty.locking import claim_version
 
 
 def ensure_open(*household_ids: int) -> None:

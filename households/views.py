@@ -11,6 +11,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessLog
 from audit.services import log_access
+from core import permissions
+from core.errors import DomainError
+from core.forms import add_refusal
+from core.permissions import (
+    ADD,
+    ARCHIVE,
+    CHANGE,
+    CHANGE_STATUS,
+    REVEAL,
+    get_object_for,
+    permission_required,
+    role_required,
+    signed_in,
+)
+from core.submissions import DUPLICATE_MESSAGE, AlreadySubmitted, repeated, run_once
 from households.forms import (
     PERSON_FIELDS,
     ArchiveForm,
@@ -29,6 +44,7 @@ from households.forms import (
     registered_already,
 )
 from households.models import Household, Kelurahan, Person, PovertyLine, Relation, Visit
+from households.rules import household_statuses_for, require_open
 from households.services import (
     household_archive,
     household_change_status,
@@ -43,22 +59,6 @@ from households.services import (
     visit_log,
     visit_update,
 )
-from poverty import permissions
-from poverty.errors import DomainError
-from poverty.forms import add_refusal
-from poverty.permissions import (
-    ADD,
-    ARCHIVE,
-    CHANGE,
-    CHANGE_STATUS,
-    REVEAL,
-    get_object_for,
-    permission_required,
-    require_open,
-    role_required,
-    signed_in,
-)
-from poverty.submissions import DUPLICATE_MESSAGE, AlreadySubmitted, repeated, run_once
 
 
 def _case_url(household_id: int, anchor: str = "") -> str:
@@ -140,7 +140,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def household_status(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household, pk, action=CHANGE_STATUS)
-    statuses = permissions.household_statuses_for(request.user, household)
+    statuses = household_statuses_for(request.user, household)
     if not statuses:
         raise PermissionDenied
     if response := repeated(request):

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ImportsConfig(AppConfig):
     name = "imports"
     verbose_name = _("Impor data P3KE/DTKS")
+
+    def ready(self) -> None:
+        from imports import rules  # noqa: F401 - registers this app's permission rules

@@ -23,13 +23,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.dates import refusal, validate_birth_date
 from households.models import Household, Person, normalize_name
 from households.nik import validate_nik
 from imports import cleaning
 from imports.columns import BY_KEY, COLUMNS, match_header
 from imports.reader import FileError, Limits, read_rows, thousands
 from imports.regions import RegionIndex
-from poverty.dates import refusal, validate_birth_date
 
 HOUSEHOLD_FIELDS = [c.field for c in COLUMNS if c.level == "household"] + ["kelurahan_id"]
 PERSON_FIELDS = [c.field for c in COLUMNS if c.level == "person"]

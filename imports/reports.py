@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.exports import append_row
 from imports import cleaning
 from imports.columns import COLUMNS, match_header
 from imports.models import ImportBatch
 from imports.reader import megabytes, thousands
-from poverty.exports import append_row
 
 EXAMPLE = {
     "id_keluarga_p3ke": "P3KE-6271-00001",

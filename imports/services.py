@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from audit.casework import case_write
 from audit.models import ChangeLog
 from audit.services import display_value
+from core.errors import DomainError
 from households.models import Household, HouseholdStatusChange, Kelurahan, Person, normalize_name
 from imports.models import ImportBatch
 from imports.planner import CHUNK, Plan, _chunks, build_plan
-from poverty.errors import DomainError
 
 # The stored report of rows to fix: its first rows, up to this many and this many characters of cells.
 MAX_STORED_ERROR_ROWS = 50_000

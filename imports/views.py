@@ -9,13 +9,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessLog
 from audit.services import log_access
-from households.nik import mask_numbers_in
+from core.errors import DomainError
+from core.identity import mask_numbers_in
+from core.permissions import ADD, VIEW, get_object_for, permission_required
 from imports.forms import UploadForm
 from imports.models import ImportBatch
 from imports.reports import error_workbook, identity_numbers_in, template_workbook
 from imports.services import import_apply, import_cancel, import_preview
-from poverty.errors import DomainError
-from poverty.permissions import ADD, VIEW, get_object_for, permission_required
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

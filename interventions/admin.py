@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditedModelAdmin
+from core.case_admin import CaseAdminMixin
 from interventions.models import Intervention, Program
-from poverty.case_admin import CaseAdminMixin
 
 
 @admin.register(Program)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from households.nik import mask
+from core.identity import mask
 from interventions.models import Intervention
 
 CHUNK = 2000

@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
+from core.filters import AGE_MAX, IntegerFilter, PeriodDateFilter, StrictFilterSet
+from core.forms import DateInput
 from households.models import Household, Kecamatan, Kelurahan, Person, Sex, normalize_name
 from interventions.models import Intervention, Program
-from poverty.filters import AGE_MAX, IntegerFilter, PeriodDateFilter, StrictFilterSet
-from poverty.forms import DateInput
 
 
 class PersonFilter(StrictFilterSet):

@@ -3,12 +3,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.forms import EditedFromMixin
+from core.dates import happened, planned, refusal, validate_happened
+from core.forms import DateInput, MergesAfterStaleMixin, VersionField, form_helper
+from core.submissions import SubmitOnceMixin
 from households.models import Household, Person
 from interventions.models import Intervention, Program, Target
 from interventions.services import same_period_interventions
-from poverty.dates import happened, planned, refusal, validate_happened
-from poverty.forms import DateInput, EditedFromMixin, MergesAfterStaleMixin, VersionField, form_helper
-from poverty.submissions import SubmitOnceMixin
 
 WHOLE_HOUSEHOLD = "household"
 

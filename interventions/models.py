@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
 from audit.casework import CaseQuerySet, CaseRecord
+from core.dates import validate_happened, validate_planned
 from households.models import Household, Person
-from poverty.dates import validate_happened, validate_planned
 
 
 class Strategy(models.TextChoices):

@@ -8,13 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.casework import case_write
+from audit.locking import claim_version
 from audit.models import ChangeLog
 from audit.services import log_change, save_with_log, snapshot
+from core.errors import DomainError
 from households.models import Household, Person
 from households.services import ensure_open
 from interventions.models import Intervention, Period, Program, Target
-from poverty.errors import DomainError
-from poverty.locking import claim_version
 
 
 @case_write

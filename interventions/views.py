@@ -11,8 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit.exports import export_response
 from audit.models import ChangeLog
+from core import permissions
+from core.errors import DomainError
+from core.exports import filters_for_log
+from core.forms import add_refusal
+from core.permissions import ADD, CHANGE, get_object_for, role_required, signed_in
+from core.submissions import DUPLICATE_MESSAGE, AlreadySubmitted, repeated, run_once
 from households.models import Household, Person
+from households.rules import require_open
 from interventions.exports import intervention_rows
 from interventions.filters import InterventionFilter, PersonFilter
 from interventions.forms import (
@@ -23,19 +31,14 @@ from interventions.forms import (
     TransitionForm,
 )
 from interventions.models import Intervention, Program
+from interventions.rules import programs_for
 from interventions.services import intervention_record, intervention_transition, intervention_update, program_save
-from poverty import permissions
-from poverty.errors import DomainError
-from poverty.exports import export_response, filters_for_log
-from poverty.forms import add_refusal
-from poverty.permissions import ADD, CHANGE, get_object_for, require_open, role_required, signed_in
-from poverty.submissions import DUPLICATE_MESSAGE, AlreadySubmitted, repeated, run_once
 
 BULK_PAGE_SIZE = 50
 
 
 def _may_record(user) -> bool:
-    return permissions.programs_for(user).exists()
+    return programs_for(user).exists()
 
 
 def _case_url(household_id: int) -> str:
@@ -47,7 +50,7 @@ def _case_url(household_id: int) -> str:
 def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household.objects.select_related("kelurahan"), pk)
     require_open(household)
-    programs = permissions.programs_for(request.user)
+    programs = programs_for(request.user)
     if not programs.exists():
         raise PermissionDenied
     if response := repeated(request):
@@ -188,7 +191,7 @@ def intervention_bulk(request: HttpRequest) -> HttpResponse:
     """One programme for many persons at once, chosen from a filtered list."""
     if response := repeated(request):
         return response
-    programs = permissions.programs_for(request.user)
+    programs = programs_for(request.user)
     persons = (
         Person.objects.workable()
         .select_related("household__kelurahan")
@@ -279,4 +282,12 @@ def intervention_export(request: HttpRequest) -> HttpResponse:
     if not filterset.is_valid():  # the list shows what is wrong
         return redirect(f"{reverse('interventions:list')}?{request.GET.urlencode()}")
     detail = {"list": "interventions", "filters": filters_for_log(filterset)}
-    return export_response(request, intervention_rows, filterset.qs.order_by(), "intervensi", "Intervensi", detail)
+    return export_response(
+        request,
+        intervention_rows,
+        filterset.qs.order_by(),
+        "intervensi",
+        "Intervensi",
+        detail,
+        full_numbers_of=Household,
+    )

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import ChangeLog
 from coordination.models import Referral
+from core import permissions
 from imports.models import ImportBatch
-from poverty import permissions
 
 
 def navigation(request: HttpRequest) -> dict:

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "poverty",
+    "core",
     "audit",
     "accounts",
     "households",
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "imports",
     "coordination",
     "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from poverty import views
+from cases.views import home
 
 admin.site.site_header = "Sistem Kasus Kemiskinan Ekstrem — Kota Palangka Raya"
 admin.site.site_title = "Admin Kemiskinan Ekstrem"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("", include("cases.urls")),
     path("", include("households.urls")),

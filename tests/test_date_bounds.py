@@ -1,4 +1,4 @@
-"""One definition of the dates records may carry (poverty.dates), applied on every path: the pages' forms, Django
+"""One definition of the dates records may carry (core.dates), applied on every path: the pages' forms, Django
 admin, imports, and the list filters."""
 
 import datetime
@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import EARLIEST, latest_planned, validate_birth_date, validate_happened, validate_planned
 from households.models import Household
 from imports.planner import build_plan
-from poverty.dates import EARLIEST, latest_planned, validate_birth_date, validate_happened, validate_planned
 from tests.factories import HouseholdFactory, UserFactory
 from tests.imports.helpers import row, xlsx
 from tests.pageforms import page_form

@@ -17,9 +17,9 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from coordination.services import assessment_record
+from core import permissions
 from households.models import Household
 from households.services import household_register
-from poverty import permissions
 from tests.conftest import ROLES
 from tests.downloads import download
 from tests.factories import kelurahan

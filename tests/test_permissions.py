@@ -6,10 +6,10 @@ from django.http import Http404
 
 from accounts.models import User
 from audit.models import ChangeLog
+from core import permissions
+from core.permissions import ADD, CHANGE, CHANGE_STATUS, VIEW, get_object_for, has_perm
 from households.models import Household, Kelurahan, Person, Visit
 from interventions.models import Intervention, Program
-from poverty import permissions
-from poverty.permissions import ADD, CHANGE, CHANGE_STATUS, VIEW, get_object_for, has_perm
 from tests.factories import InterventionFactory, PersonFactory, ProgramFactory, UserFactory, VisitFactory, opd
 
 pytestmark = pytest.mark.django_db

@@ -13,13 +13,13 @@ from django.utils.translation import gettext_lazy
 
 from accounts.services import opd_save
 from coordination.services import assessment_record
+from core.exports import safe_cell
 from households.models import Household
 from households.nik import make_nik
 from households.services import household_change_status, household_register
 from imports.models import ImportBatch
 from interventions.models import Strategy, Target
 from interventions.services import intervention_record, intervention_transition, program_save
-from poverty.exports import safe_cell
 from tests.downloads import download
 from tests.factories import kelurahan
 from tests.imports.helpers import csv_bytes, row

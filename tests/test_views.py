@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from poverty.templatetags.poverty_tags import rupiah
+from core.templatetags.core_tags import rupiah
 from tests.conftest import ROLES
 from tests.factories import TEST_PASSWORD, InterventionFactory, PersonFactory, UserFactory, opd
 

@@ -3,7 +3,7 @@
 import django.utils.timezone
 from django.db import migrations, models
 
-import poverty.dates
+import core.dates
 
 
 class Migration(migrations.Migration):
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name="assessed_on",
             field=models.DateField(
                 default=django.utils.timezone.localdate,
-                validators=[poverty.dates.validate_happened],
+                validators=[core.dates.validate_happened],
                 verbose_name="tanggal asesmen",
             ),
         ),

@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import poverty.dates
+import core.dates
 
 
 class Migration(migrations.Migration):
@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 null=True,
-                validators=[poverty.dates.validate_happened],
+                validators=[core.dates.validate_happened],
                 verbose_name="tanggal pengukuran pengeluaran",
             ),
         ),
@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
             model_name="person",
             name="birth_date",
             field=models.DateField(
-                blank=True, null=True, validators=[poverty.dates.validate_birth_date], verbose_name="tanggal lahir"
+                blank=True, null=True, validators=[core.dates.validate_birth_date], verbose_name="tanggal lahir"
             ),
         ),
         migrations.AlterField(
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
             field=models.DateField(
                 blank=True,
                 null=True,
-                validators=[poverty.dates.validate_planned],
+                validators=[core.dates.validate_planned],
                 verbose_name="tindak lanjut berikutnya",
             ),
         ),
@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
             name="visited_on",
             field=models.DateField(
                 default=django.utils.timezone.localdate,
-                validators=[poverty.dates.validate_happened],
+                validators=[core.dates.validate_happened],
                 verbose_name="tanggal kunjungan",
             ),
         ),

@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import poverty.dates
+import core.dates
 
 
 class Migration(migrations.Migration):
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             model_name="intervention",
             name="delivered_on",
             field=models.DateField(
-                blank=True, null=True, validators=[poverty.dates.validate_happened], verbose_name="tanggal tersalurkan"
+                blank=True, null=True, validators=[core.dates.validate_happened], verbose_name="tanggal tersalurkan"
             ),
         ),
         migrations.AlterField(
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             name="planned_on",
             field=models.DateField(
                 default=django.utils.timezone.localdate,
-                validators=[poverty.dates.validate_planned],
+                validators=[core.dates.validate_planned],
                 verbose_name="tanggal rencana",
             ),
         ),

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from audit.models import ChangeLog
+from core.errors import DomainError, StaleEditError
 from households.models import Household, HouseholdStatusChange, Person
 from households.services import (
     household_change_status,
@@ -18,7 +19,6 @@ from households.services import (
 )
 from interventions.models import Intervention
 from interventions.services import intervention_record, intervention_transition
-from poverty.errors import DomainError, StaleEditError
 from tests.factories import HouseholdFactory, PersonFactory, ProgramFactory, kelurahan
 from tests.pageforms import page_form
 

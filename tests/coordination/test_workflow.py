@@ -19,10 +19,10 @@ from coordination.services import (
     referral_reassign,
 )
 from coordination.views import consolidation_cells
+from core.errors import DomainError
 from households.models import Household, HouseholdStatusChange
 from households.services import household_change_status, household_update
 from interventions.models import Intervention, Program
-from poverty.errors import DomainError
 from tests.factories import HouseholdFactory, PersonFactory, opd
 
 pytestmark = pytest.mark.django_db

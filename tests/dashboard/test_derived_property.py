@@ -17,6 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from coordination.models import Referral
 from coordination.services import assessment_record, referral_accept, referral_decline, referral_fulfil
+from core.errors import DomainError
 from dashboard import derived
 from households.models import Household, Person, Visit
 from households.nik import make_nik
@@ -32,7 +33,6 @@ from households.services import (
 )
 from interventions.models import Intervention, Program
 from interventions.services import intervention_record, intervention_transition
-from poverty.errors import DomainError
 from tests import oracle
 from tests.factories import UserFactory, kelurahan
 from tests.pageforms import page_form

@@ -18,6 +18,7 @@ from coordination.services import (
     referral_fulfil,
     referral_reassign,
 )
+from core.errors import DomainError
 from dashboard import derived, tallies
 from dashboard.models import Tally
 from dashboard.queries import _median
@@ -33,7 +34,6 @@ from households.services import (
 )
 from interventions.models import Program
 from interventions.services import intervention_record, intervention_transition
-from poverty.errors import DomainError
 from tests import oracle
 from tests.factories import PersonFactory, UserFactory, kelurahan, opd
 

@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from households.nik import make_nik, mask, validate_nik, validate_no_kk
+from core.identity import mask
+from households.nik import make_nik, validate_nik, validate_no_kk
 
 BORN = datetime.date(1985, 3, 12)
 

@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import latest_planned
+from core.errors import DomainError
 from households.models import Household, Person, Visit
 from households.services import person_move
-from poverty.dates import latest_planned
-from poverty.errors import DomainError
 from tests.factories import HouseholdFactory, PersonFactory
 from tests.households.test_views import member, registration
 from tests.pageforms import page_form

@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import latest_planned
 from interventions.models import Intervention, Program
 from interventions.services import intervention_record
-from poverty.dates import latest_planned
 from tests.factories import PersonFactory
 from tests.pageforms import page_form
 

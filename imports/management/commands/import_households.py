@@ -5,11 +5,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Role
-from households.nik import mask_numbers_in
+from core.errors import DomainError
+from core.identity import mask_numbers_in
 from imports.models import ImportBatch
 from imports.planner import build_plan
 from imports.services import import_apply, import_preview
-from poverty.errors import DomainError
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Django admin for case records keeps the app's personal-data promise (README, "Personal data").
 
 - Only superusers reach case records here (`permissions.may_open_case_admin`).
-- Search words stay out of URLs, as in the registry (`poverty/search.py`): the search box POSTs, the
+- Search words stay out of URLs, as in the registry (`core/search.py`): the search box POSTs, the
   words wait in the session and the list's URL carries a random key. A NIK / No. KK is not searched
   here at all: the registry does that, so a number never lands in an admin URL, log or result.
 - Identity numbers are never shown: the forms (households/admin.py) start empty and keep the stored
@@ -18,9 +18,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from households.nik import NUMBER_IN_TEXT
-from poverty import search
-from poverty.permissions import may_open_case_admin
+from core import search
+from core.identity import NUMBER_IN_TEXT
+from core.permissions import may_open_case_admin
 
 
 class SessionSearchChangeList(ChangeList):

@@ -12,6 +12,8 @@ class FormSubmission(models.Model):
     redirect_to = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        # The table was created when this model lived in the project package; it keeps its name.
+        db_table = "poverty_formsubmission"
         indexes = [models.Index(fields=["created_at"], name="poverty_submission_at_idx")]
 
     def __str__(self) -> str:

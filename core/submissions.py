@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from poverty.models import FormSubmission
+from core.models import FormSubmission
 
 
 class SubmitOnceMixin(forms.Form):

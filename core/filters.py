@@ -8,7 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
-from poverty.forms import PeriodDateField
+from core.forms import PeriodDateField
 
 BIGINT_MAX = 2**63 - 1  # the largest id PostgreSQL and SQLite store
 AGE_MAX = 130
@@ -31,6 +31,6 @@ class IntegerFilter(django_filters.NumberFilter):
 
 
 class PeriodDateFilter(django_filters.DateFilter):
-    """A date within the dates records may carry, 2015 to two years ahead (poverty.forms.PeriodDateField)."""
+    """A date within the dates records may carry, 2015 to two years ahead (core.forms.PeriodDateField)."""
 
     field_class = PeriodDateField

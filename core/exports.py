@@ -10,8 +10,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django_filters import FilterSet
 from openpyxl import Workbook
@@ -112,25 +111,3 @@ def filters_for_log(filterset: FilterSet) -> dict:
     """The filters of an export, as the access log keeps them: the list's own (validated) filters, never the
     search words (personal data) nor whatever else the URL carries."""
     return {k: v for k, v in filterset.data.items() if k in filterset.filters and k != "q"}
-
-
-def export_response(request: HttpRequest, rows_for, queryset, name: str, title: str, detail: dict) -> HttpResponse:
-    """CSV or XLSX of a filtered list. Full identity numbers only for supervisors; every export is recorded."""
-    from audit.models import AccessLog
-    from audit.services import log_access
-    from households.models import Household
-    from poverty import permissions
-
-    full = request.GET.get("full") == "1"
-    if full and not permissions.has_perm(request.user, permissions.EXPORT_FULL, Household):
-        raise PermissionDenied
-    kind = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    log_access(
-        request=request,
-        kind=AccessLog.Kind.EXPORT,
-        field="nik" if full else "",
-        detail={**detail, "format": kind, "full_numbers": full, "rows": queryset.count()},
-    )
-    rows = rows_for(queryset, full_numbers=full)
-    filename = stamped(name, kind)
-    return xlsx_response(rows, filename, title) if kind == "xlsx" else csv_response(rows, filename)

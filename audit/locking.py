@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import ChangeLog
-from poverty.errors import StaleEditError
+from core.errors import StaleEditError
 
 
 def claim_version(model: type[models.Model], pk: int, expected_version: int | None) -> None:

@@ -15,9 +15,8 @@ from django.forms.widgets import ChoiceWidget
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from poverty import dates
-from poverty.errors import StaleEditError
-from poverty.locking import stale_message
+from core import dates
+from core.errors import StaleEditError
 
 
 class DateInput(forms.DateInput):
@@ -29,7 +28,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-# Filters ask about the dates records may carry (poverty.dates): from 2015 to two years ahead.
+# Filters ask about the dates records may carry (core.dates): from 2015 to two years ahead.
 EARLIEST_DATE = dates.EARLIEST
 latest_date = dates.latest_planned
 
@@ -157,7 +156,7 @@ class MergesAfterStaleMixin(forms.Form):
     submit is what this user changed."""
 
     opened = forms.CharField(widget=forms.HiddenInput, required=False)
-    OPENED_SALT = "poverty.forms.opened"
+    OPENED_SALT = "core.forms.opened"
     NOT_MERGED = {"opened", "version", "submission_token"}
 
     def get_initial_for_field(self, field: forms.Field, field_name: str) -> Any:
@@ -221,20 +220,3 @@ def _put(data, bound: forms.BoundField) -> None:
     else:
         shown = widget.format_value(value)
         data[key] = "" if shown is None else str(shown)
-
-
-class EditedFromMixin(MergesAfterStaleMixin):
-    """For edit forms of shared records that carry no version column (programmes, OPDs, accounts, rules,
-    poverty lines): a save is refused when the stored record no longer shows what the form showed when it
-    was opened — with who changed it, and the form merged as `MergesAfterStaleMixin` does, so a second,
-    deliberate save goes through."""
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if self.instance.pk is not None:
-            model = type(self.instance)
-            fresh = type(self)(instance=model._base_manager.get(pk=self.instance.pk))
-            if self.opened_values() != fresh.shown_values():
-                self.merge_stored(fresh)
-                raise ValidationError(stale_message(model, self.instance.pk), code="stale")
-        return data

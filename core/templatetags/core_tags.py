@@ -2,9 +2,8 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 
-from households.models import Household
-from households.nik import mask
-from poverty import permissions
+from core import permissions
+from core.identity import mask
 
 register = template.Library()
 
@@ -29,11 +28,6 @@ def masked(value: str) -> str:
 def can(context, action: str, target) -> bool:
     """`{% can "change" household as may_edit %}`: the permission module, from a template."""
     return permissions.has_perm(context["request"].user, action, target)
-
-
-@register.simple_tag(takes_context=True)
-def may_export_full_numbers(context) -> bool:
-    return permissions.has_perm(context["request"].user, permissions.EXPORT_FULL, Household)
 
 
 @register.filter
