@@ -1,4 +1,4 @@
-"""NIK and No. KK rules (see DOMAIN.md, "Identity numbers").
+"""NIK and No. KK rules (see docs/DOMAIN.md, "Identity numbers").
 
 NIK digits: 1-6 region where first registered (province, city, kecamatan),
 7-12 birth date DDMMYY with 40 added to the day for women, 13-16 a serial from 0001.

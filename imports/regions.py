@@ -6,7 +6,7 @@ from households.models import Kelurahan
 from imports.cleaning import is_blank, normalize
 
 PREFIXES = ("kelurahan ", "kel ", "desa ", "kecamatan ", "kec ", "kota ")
-# Known misspellings in circulation (DOMAIN.md), normalized -> official, normalized.
+# Known misspellings (docs/DOMAIN.md, "Regions and priority loci"), normalized -> official, normalized.
 MISSPELLINGS = {
     "petuk berunai": "petuk barunai",
     "petuk ketimpun": "petuk katimpun",

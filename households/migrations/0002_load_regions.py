@@ -7,7 +7,7 @@ from django.db import migrations
 
 REGIONS_CSV = Path(__file__).resolve().parent.parent / "data" / "palangka_raya_regions.csv"
 
-# The city's priority loci for extreme poverty (DOMAIN.md): three Sabangau kelurahan and all of Rakumpit.
+# The city's priority loci (docs/DOMAIN.md, "Regions and priority loci"): three Sabangau kelurahan, all of Rakumpit.
 PRIORITY_KELURAHAN = {"Kameloh Baru", "Danau Tundai", "Kereng Bangkirai"}
 PRIORITY_KECAMATAN = {"Rakumpit"}
 

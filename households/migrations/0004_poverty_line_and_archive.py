@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# BPS extreme-poverty lines (DOMAIN.md); the 2024 figure is uncertain, so it is data admins correct.
+# BPS extreme-poverty lines (docs/DOMAIN.md, "Extreme-poverty line"); the 2024 figure is uncertain: data admins correct.
 LINES = [
     ("2023-03-01", 351_957, "BPS, Maret 2023: US$1,90 PPP 2011 per orang per hari"),
     (

@@ -1,4 +1,4 @@
-"""Programmes from DOMAIN.md with their usual owner OPD (admins edit them later)."""
+"""Programmes from docs/DOMAIN.md ("Programmes and owner OPDs") with their usual owner OPD (admins edit them later)."""
 
 from django.db import migrations
 
