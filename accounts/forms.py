@@ -8,6 +8,7 @@ from accounts.models import Opd, User
 from accounts.services import password_reset_recipients
 from audit.forms import EditedFromMixin
 from core.forms import form_helper
+from core.submissions import SubmitOnceMixin
 
 
 class LoginForm(AuthenticationForm):
@@ -60,7 +61,7 @@ class _UserFields(forms.ModelForm):
         self.helper = form_helper()
 
 
-class UserCreateForm(_UserFields):
+class UserCreateForm(SubmitOnceMixin, _UserFields):
     password = forms.CharField(
         label=_("Kata sandi sementara"),
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),

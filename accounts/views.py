@@ -4,7 +4,6 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +19,7 @@ from accounts.models import Opd, Role, User
 from accounts.services import opd_save, user_create, user_password_reset_path, user_unlock, user_update
 from audit.services import client_ip
 from core.permissions import get_object_for, is_admin, role_required
+from core.submissions import repeated, submit
 
 admin_only = role_required(is_admin)
 
@@ -60,13 +60,13 @@ def opd_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     opd = get_object_for(request.user, Opd, pk, action="change") if pk else None
     form = OpdForm(request.POST or None, instance=Opd.objects.get(pk=pk) if pk else None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save() -> str:
             opd_save(actor=request.user, opd=opd, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, _("OPD disimpan."))
-            return redirect("accounts:opd_list")
+            return reverse("accounts:opd_list")
+
+        if response := submit(request, form, save, success=_("OPD disimpan.")):
+            return response
     return render(request, "accounts/opd_form.html", {"form": form, "opd": opd})
 
 
@@ -90,19 +90,21 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @admin_only
 @require_http_methods(["GET", "POST"])
 def user_create_view(request: HttpRequest) -> HttpResponse:
+    if response := repeated(request):
+        return response
     form = UserCreateForm(request.POST or None, initial={"role": Role.CASEWORKER})
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        user = user_create(actor=request.user, password=data.pop("password"), **data)
-        messages.success(
-            request,
-            _(
-                "Akun %(username)s dibuat. Berikan kata sandi sementara kepada pengguna; "
-                "ia wajib menggantinya saat masuk."
-            )
-            % {"username": user.username},
-        )
-        return redirect("accounts:user_list")
+        data = {name: form.cleaned_data[name] for name in UserCreateForm.Meta.fields}
+
+        def save() -> str:
+            user_create(actor=request.user, password=form.cleaned_data["password"], **data)
+            return reverse("accounts:user_list")
+
+        created = _(
+            "Akun %(username)s dibuat. Berikan kata sandi sementara kepada pengguna; ia wajib menggantinya saat masuk."
+        ) % {"username": data["username"]}
+        if response := submit(request, form, save, success=created):
+            return response
     return render(request, "accounts/user_form.html", {"form": form})
 
 
@@ -115,9 +117,13 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if account == request.user and not form.cleaned_data["is_active"]:
             form.add_error("is_active", _("Anda tidak dapat menonaktifkan akun Anda sendiri."))
         else:
-            user_update(actor=request.user, user=account, **form.cleaned_data)
-            messages.success(request, _("Akun disimpan."))
-            return redirect("accounts:user_list")
+
+            def save() -> str:
+                user_update(actor=request.user, user=account, **form.cleaned_data)
+                return reverse("accounts:user_list")
+
+            if response := submit(request, form, save, success=_("Akun disimpan.")):
+                return response
     locked = AccessAttempt.objects.filter(
         username=account.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
     ).exists()

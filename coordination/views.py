@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.http import HttpRequest, HttpResponse
@@ -26,7 +26,7 @@ from coordination.forms import (
     ReassignForm,
     RuleForm,
 )
-from coordination.models import GraduationProposal, Need, Referral, ResponsibilityRule
+from coordination.models import Assessment, GraduationProposal, Need, Referral, ResponsibilityRule
 from coordination.services import (
     assessment_record,
     graduation_decide,
@@ -37,11 +37,11 @@ from coordination.services import (
     referral_decline,
     referral_fulfil,
     referral_reassign,
+    rule_save,
 )
 from core import permissions
 from core.errors import DomainError
 from core.exports import stamped, xlsx_response
-from core.forms import add_refusal
 from core.permissions import (
     ACT,
     ADD,
@@ -52,7 +52,7 @@ from core.permissions import (
     role_required,
     signed_in,
 )
-from core.submissions import DUPLICATE_MESSAGE, AlreadySubmitted, repeated, run_once
+from core.submissions import repeated, submit
 from households.models import Household, Kelurahan
 from households.rules import require_open
 
@@ -66,7 +66,7 @@ def _case_url(household_id: int) -> str:
 def assess(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household, pk)
     require_open(household)
-    if not permissions.has_perm(request.user, ADD, permissions.Assessment):
+    if not permissions.has_perm(request.user, ADD, Assessment):
         raise PermissionDenied
     if response := repeated(request):
         return response
@@ -84,16 +84,14 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
             outcome.update(created=created, skipped=skipped)
             return _case_url(household.pk)
 
-        try:
-            url = run_once(request.user, form.cleaned_data.get("submission_token"), save)
-        except AlreadySubmitted as done:
-            messages.info(request, DUPLICATE_MESSAGE)
-            return redirect(done.redirect_to or _case_url(household.pk))
-        except (DomainError, ValidationError) as error:
-            add_refusal(form, error)
-        else:
-            _report_assessment(request, outcome["created"], outcome["skipped"])
-            return redirect(url)
+        if response := submit(
+            request,
+            form,
+            save,
+            success=lambda: _report_assessment(request, outcome["created"], outcome["skipped"]),
+            fallback=_case_url(household.pk),
+        ):
+            return response
     return render(request, "coordination/assess.html", {"form": form, "household": household})
 
 
@@ -300,16 +298,14 @@ def referral_fulfil_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return reverse("coordination:referral", args=[referral.pk])
 
-        try:
-            url = run_once(request.user, data.get("submission_token"), save)
-        except AlreadySubmitted as done:
-            messages.info(request, DUPLICATE_MESSAGE)
-            return redirect(done.redirect_to or "coordination:inbox")
-        except (DomainError, ValidationError) as error:
-            add_refusal(form, error)
-        else:
-            messages.success(request, _("Rujukan terpenuhi dan intervensi dicatat sebagai tersalurkan."))
-            return redirect(url)
+        if response := submit(
+            request,
+            form,
+            save,
+            success=_("Rujukan terpenuhi dan intervensi dicatat sebagai tersalurkan."),
+            fallback="coordination:inbox",
+        ):
+            return response
     return render(
         request, "coordination/fulfil.html", {"form": form, "referral": referral, "household": referral.household}
     )
@@ -409,16 +405,14 @@ def graduation_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return reverse("cases:detail", args=[household.pk])
 
-        try:
-            url = run_once(request.user, form.cleaned_data.get("submission_token"), save)
-        except AlreadySubmitted as done:
-            messages.info(request, DUPLICATE_MESSAGE)
-            return redirect(done.redirect_to or "cases:registry")
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Usulan graduasi dikirim ke supervisor Dinas Sosial."))
-            return redirect(url)
+        if response := submit(
+            request,
+            form,
+            save,
+            success=_("Usulan graduasi dikirim ke supervisor Dinas Sosial."),
+            fallback="cases:registry",
+        ):
+            return response
     return render(request, "coordination/propose.html", {"form": form, "household": household, "grounds": grounds})
 
 
@@ -470,9 +464,11 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rule = get_object_for(request.user, ResponsibilityRule, pk, action=CHANGE)
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
-        from coordination.services import rule_save
 
-        rule_save(actor=request.user, rule=rule, form=form)
-        messages.success(request, _("Aturan disimpan."))
-        return redirect("coordination:rules")
+        def save() -> str:
+            rule_save(actor=request.user, rule=rule, form=form)
+            return reverse("coordination:rules")
+
+        if response := submit(request, form, save, success=_("Aturan disimpan.")):
+            return response
     return render(request, "coordination/rule_form.html", {"form": form, "rule": rule})

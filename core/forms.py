@@ -74,7 +74,8 @@ class DigitsField(forms.CharField):
 
 
 def add_refusal(form: forms.Form, error: Exception) -> None:
-    """Show a service's refusal (a DomainError or a model ValidationError) at the top of the form.
+    """Show a service's refusal (a DomainError or a model ValidationError) on the form: at the top, or at the
+    field a model's field error names.
 
     What the user typed stays in the form. After a stale edit the form carries the version stored now,
     and an edit form of a record shows that record as stored now with this user's changes on top, so a
@@ -85,6 +86,12 @@ def add_refusal(form: forms.Form, error: Exception) -> None:
             form.merge_stored(type(form)(instance=stored))
         form.data = form.data.copy()
         form.data[form.add_prefix("version")] = str(error.current_version)
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        # A model's field errors go to the field the user can correct, when the form has it.
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+        return
     form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
 
 

@@ -1,8 +1,10 @@
-"""Double-submit protection: every create form carries a one-time token.
+"""How every form view saves: `submit()`, the one path from a valid form to a saved record.
 
-The token is claimed in the same transaction that saves the records, after the form is valid, so a
-second post of the same form (double click, resend after a slow network) finds the claim and is sent
-to what the first one created instead of creating it again.
+Double-submit protection: every create form carries a one-time token. The token is claimed in the same
+transaction that saves the records, after the form is valid, so a second post of the same form (double
+click, resend after a slow network) finds the claim and is sent to what the first one created instead of
+creating it again. A refusal (a DomainError, a model ValidationError) is shown one way: on the form, by
+`add_refusal`, with what the user typed kept.
 """
 
 import uuid
@@ -10,11 +12,14 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
+from core.forms import add_refusal
 from core.models import FormSubmission
 
 
@@ -83,3 +88,35 @@ def run_once(user, token: uuid.UUID | None, save: Callable[[], str]) -> str:
         url = save()
         complete(submission, url)
     return url
+
+
+def submit(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[], str],
+    *,
+    success: str | Callable[[], object] | None = None,
+    fallback: str = "/",
+) -> HttpResponse | None:
+    """Save a valid form the one way every form view does, and say how it went.
+
+    `save` does the work through a service and returns the URL to go to next. It runs at most once per
+    form token (create forms carry one; edit forms don't need it). A repeat goes where the first save led,
+    with a note; a refusal goes onto the form (`add_refusal`) and the caller renders the form again —
+    `None` is returned then. On success the `success` message is shown (or the callable is called) and
+    the user is redirected.
+    """
+    token = form.cleaned_data.get("submission_token")
+    try:
+        url = run_once(request.user, token, save)
+    except AlreadySubmitted as done:
+        messages.info(request, DUPLICATE_MESSAGE)
+        return redirect(done.redirect_to or fallback)
+    except (DomainError, ValidationError) as error:
+        add_refusal(form, error)
+        return None
+    if callable(success):
+        success()
+    elif success:
+        messages.success(request, success)
+    return redirect(url)

@@ -1,7 +1,7 @@
 """Writes to households, members and visits: thin views over households.services."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,8 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.models import AccessLog
 from audit.services import log_access
 from core import permissions
-from core.errors import DomainError
-from core.forms import add_refusal
 from core.permissions import (
     ADD,
     ARCHIVE,
@@ -25,7 +23,7 @@ from core.permissions import (
     role_required,
     signed_in,
 )
-from core.submissions import DUPLICATE_MESSAGE, AlreadySubmitted, repeated, run_once
+from core.submissions import repeated, submit
 from households.forms import (
     PERSON_FIELDS,
     ArchiveForm,
@@ -69,25 +67,6 @@ def _fields(form, names) -> dict:
     return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
 
 
-def _save(request: HttpRequest, form, save, success: str) -> HttpResponse | None:
-    """Run a create once per form token; on a domain or validation error, put it on the form."""
-    try:
-        url = run_once(request.user, form.cleaned_data.get("submission_token"), save)
-    except AlreadySubmitted as done:
-        messages.info(request, DUPLICATE_MESSAGE)
-        return redirect(done.redirect_to or "cases:registry")
-    except ValidationError as error:
-        for field, errors in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-        return None
-    except DomainError as error:
-        add_refusal(form, error)
-        return None
-    messages.success(request, success)
-    return redirect(url)
-
-
 @permission_required(ADD, Household)
 @require_http_methods(["GET", "POST"])
 def household_create(request: HttpRequest) -> HttpResponse:
@@ -109,8 +88,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
             household = household_register(actor=request.user, members=formset.kept_members(), **fields)
             return _case_url(household.pk)
 
-        response = _save(request, form, save, _("Rumah tangga berhasil didaftarkan."))
-        if response:
+        if response := submit(request, form, save, success=_("Rumah tangga berhasil didaftarkan.")):
             return response
     return render(request, "households/household_form.html", {"form": form, "formset": formset, "creating": True})
 
@@ -121,18 +99,18 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household, pk, action=CHANGE)
     form = HouseholdEditForm(request.POST or None, instance=household, initial={"version": household.version})
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save() -> str:
             household_update(
                 household=household,
                 actor=request.user,
                 expected_version=form.cleaned_data["version"],
                 **_fields(form, form.Meta.fields),
             )
-        except (DomainError, ValidationError) as error:
-            add_refusal(form, error)
-        else:
-            messages.success(request, _("Data rumah tangga disimpan."))
-            return redirect(_case_url(household.pk))
+            return _case_url(household.pk)
+
+        if response := submit(request, form, save, success=_("Data rumah tangga disimpan.")):
+            return response
     return render(request, "households/household_form.html", {"form": form, "household": household})
 
 
@@ -158,8 +136,7 @@ def household_status(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return _case_url(household.pk)
 
-        response = _save(request, form, save, _("Status rumah tangga diubah."))
-        if response:
+        if response := submit(request, form, save, success=_("Status rumah tangga diubah.")):
             return response
     return render(request, "households/status_form.html", {"form": form, "household": household})
 
@@ -184,8 +161,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
             person_add(household=household, actor=request.user, **_fields(form, PERSON_FIELDS))
             return _case_url(household.pk, "anggota")
 
-        response = _save(request, form, save, _("Anggota ditambahkan."))
-        if response:
+        if response := submit(request, form, save, success=_("Anggota ditambahkan.")):
             return response
     return render(request, "households/member_form.html", {"form": form, "household": household})
 
@@ -197,18 +173,18 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_open(person.household)
     form = PersonEditForm(request.POST or None, instance=person, initial={"version": person.version})
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save() -> str:
             person_update(
                 person=person,
                 actor=request.user,
                 expected_version=form.cleaned_data["version"],
                 **_fields(form, form.Meta.fields),
             )
-        except (DomainError, ValidationError) as error:
-            add_refusal(form, error)
-        else:
-            messages.success(request, _("Data anggota disimpan."))
-            return redirect(_case_url(person.household_id, "anggota"))
+            return _case_url(person.household_id, "anggota")
+
+        if response := submit(request, form, save, success=_("Data anggota disimpan.")):
+            return response
     return render(
         request, "households/member_form.html", {"form": form, "household": person.household, "person": person}
     )
@@ -222,7 +198,8 @@ def member_move(request: HttpRequest, pk: int) -> HttpResponse:
     form = MoveForm(request.POST or None, person=person, initial={"version": person.version})
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["target"]
-        try:
+
+        def save() -> str:
             person_move(
                 person=person,
                 to_household=target,
@@ -231,14 +208,11 @@ def member_move(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 expected_version=form.cleaned_data["version"],
             )
-        except DomainError as error:
-            add_refusal(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s dipindahkan ke rumah tangga #%(id)s.") % {"name": person.full_name, "id": target.pk},
-            )
-            return redirect(_case_url(target.pk, "anggota"))
+            return _case_url(target.pk, "anggota")
+
+        moved = _("%(name)s dipindahkan ke rumah tangga #%(id)s.") % {"name": person.full_name, "id": target.pk}
+        if response := submit(request, form, save, success=moved):
+            return response
     return render(
         request, "households/member_move.html", {"form": form, "person": person, "household": person.household}
     )
@@ -260,8 +234,7 @@ def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
             visit_log(household=household, caseworker=request.user, **_fields(form, VisitForm.Meta.fields))
             return _case_url(household.pk, "kunjungan")
 
-        response = _save(request, form, save, _("Kunjungan dicatat."))
-        if response:
+        if response := submit(request, form, save, success=_("Kunjungan dicatat.")):
             return response
     return render(request, "households/visit_form.html", {"form": form, "household": household})
 
@@ -275,18 +248,18 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, instance=Visit.objects.get(pk=visit.pk), initial={"version": visit.version}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save() -> str:
             visit_update(
                 visit=visit,
                 actor=request.user,
                 expected_version=form.cleaned_data["version"],
                 **_fields(form, VisitForm.Meta.fields),
             )
-        except (DomainError, ValidationError) as error:
-            add_refusal(form, error)
-        else:
-            messages.success(request, _("Kunjungan disimpan."))
-            return redirect(_case_url(visit.household_id, "kunjungan"))
+            return _case_url(visit.household_id, "kunjungan")
+
+        if response := submit(request, form, save, success=_("Kunjungan disimpan.")):
+            return response
     return render(request, "households/visit_form.html", {"form": form, "household": visit.household, "visit": visit})
 
 
@@ -326,23 +299,23 @@ def household_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
     if household.is_archived:
         form = UnarchiveForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
+
+            def unarchive() -> str:
                 household_unarchive(household=household, actor=request.user, reason=form.cleaned_data["reason"])
-            except DomainError as error:
-                add_refusal(form, error)
-            else:
-                messages.success(request, _("Rumah tangga dikeluarkan dari arsip."))
-                return redirect(_case_url(household.pk))
+                return _case_url(household.pk)
+
+            if response := submit(request, form, unarchive, success=_("Rumah tangga dikeluarkan dari arsip.")):
+                return response
         return render(request, "households/archive_form.html", {"form": form, "household": household})
     form = ArchiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def archive() -> str:
             household_archive(household=household, actor=request.user, reason=form.cleaned_data["reason"])
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Rumah tangga diarsipkan."))
-            return redirect(_case_url(household.pk))
+            return _case_url(household.pk)
+
+        if response := submit(request, form, archive, success=_("Rumah tangga diarsipkan.")):
+            return response
     return render(request, "households/archive_form.html", {"form": form, "household": household})
 
 
@@ -364,13 +337,13 @@ def poverty_line_form(request: HttpRequest, pk: int | None = None) -> HttpRespon
     line = get_object_for(request.user, PovertyLine, pk, action=CHANGE) if pk else None
     form = PovertyLineForm(request.POST or None, instance=PovertyLine.objects.get(pk=pk) if pk else None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save() -> str:
             poverty_line_save(actor=request.user, line=line, **_fields(form, PovertyLineForm.Meta.fields))
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, _("Garis kemiskinan ekstrem disimpan."))
-            return redirect("households:poverty_lines")
+            return reverse("households:poverty_lines")
+
+        if response := submit(request, form, save, success=_("Garis kemiskinan ekstrem disimpan.")):
+            return response
     return render(request, "households/poverty_line_form.html", {"form": form, "line": line})
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,11 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.exports import export_response
 from audit.models import ChangeLog
 from core import permissions
-from core.errors import DomainError
 from core.exports import filters_for_log
-from core.forms import add_refusal
 from core.permissions import ADD, CHANGE, get_object_for, role_required, signed_in
-from core.submissions import DUPLICATE_MESSAGE, AlreadySubmitted, repeated, run_once
+from core.submissions import repeated, submit
 from households.models import Household, Person
 from households.rules import require_open
 from interventions.exports import intervention_rows
@@ -75,16 +73,8 @@ def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return _case_url(household.pk)
 
-        try:
-            url = run_once(request.user, data.get("submission_token"), save)
-        except AlreadySubmitted as done:
-            messages.info(request, DUPLICATE_MESSAGE)
-            return redirect(done.redirect_to or _case_url(household.pk))
-        except (DomainError, ValidationError) as error:
-            add_refusal(form, error)
-        else:
-            messages.success(request, _("Intervensi dicatat."))
-            return redirect(url)
+        if response := submit(request, form, save, success=_("Intervensi dicatat."), fallback=_case_url(household.pk)):
+            return response
     return render(request, "interventions/intervention_form.html", {"form": form, "household": household})
 
 
@@ -99,18 +89,18 @@ def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in InterventionEditForm.Meta.fields}
-        try:
+
+        def save() -> str:
             intervention_update(
                 intervention=intervention,
                 actor=request.user,
                 expected_version=form.cleaned_data["version"],
                 **changes,
             )
-        except (DomainError, ValidationError) as error:
-            add_refusal(form, error)
-        else:
-            messages.success(request, _("Intervensi disimpan."))
-            return redirect(_case_url(intervention.household_id))
+            return _case_url(intervention.household_id)
+
+        if response := submit(request, form, save, success=_("Intervensi disimpan.")):
+            return response
     return render(
         request,
         "interventions/intervention_edit.html",
@@ -129,7 +119,8 @@ def intervention_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransitionForm(request.POST or None, intervention=intervention)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def save() -> str:
             intervention_transition(
                 intervention=intervention,
                 status=data["status"],
@@ -139,11 +130,10 @@ def intervention_status(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 expected_version=data["version"],
             )
-        except (DomainError, ValidationError) as error:
-            add_refusal(form, error)
-        else:
-            messages.success(request, _("Status intervensi diubah."))
-            return redirect(_case_url(intervention.household_id))
+            return _case_url(intervention.household_id)
+
+        if response := submit(request, form, save, success=_("Status intervensi diubah.")):
+            return response
     return render(
         request,
         "interventions/intervention_status.html",
@@ -218,20 +208,15 @@ def intervention_bulk(request: HttpRequest) -> HttpResponse:
                 )
             return request.get_full_path()
 
-        try:
-            url = run_once(request.user, data.get("submission_token"), save)
-        except AlreadySubmitted as done:
-            messages.info(request, DUPLICATE_MESSAGE)
-            return redirect(done.redirect_to or "interventions:bulk")
-        except (DomainError, ValidationError) as error:
-            add_refusal(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(count)d intervensi %(program)s dicatat.")
-                % {"count": len(data["persons"]), "program": data["program"].name},
-            )
-            return redirect(url)
+        if response := submit(
+            request,
+            form,
+            save,
+            success=_("%(count)d intervensi %(program)s dicatat.")
+            % {"count": len(data["persons"]), "program": data["program"].name},
+            fallback="interventions:bulk",
+        ):
+            return response
     return render(
         request,
         "interventions/bulk.html",
@@ -251,14 +236,14 @@ def program_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     program = get_object_for(request.user, Program, pk, action=CHANGE) if pk else None
     form = ProgramForm(request.POST or None, instance=Program.objects.get(pk=pk) if pk else None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save() -> str:
             fields = {name: form.cleaned_data[name] for name in ProgramForm.Meta.fields}
             program_save(actor=request.user, program=program, **fields)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            messages.success(request, _("Program disimpan."))
-            return redirect("interventions:program_list")
+            return reverse("interventions:program_list")
+
+        if response := submit(request, form, save, success=_("Program disimpan.")):
+            return response
     return render(request, "interventions/program_form.html", {"form": form, "program": program})
 
 

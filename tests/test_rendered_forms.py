@@ -130,3 +130,23 @@ def test_a_form_without_its_version_says_why_it_was_not_saved(client_as, objects
     assert 'value="Jl. Hilang"' in response.text  # what was typed is kept
     household.refresh_from_db()
     assert household.address != "Jl. Hilang"
+
+
+def test_sending_the_same_new_account_form_twice_creates_one_account_and_goes_where_the_first_did(
+    client_as,
+    objects,  # noqa: F811
+):
+    from accounts.models import User
+
+    client = client_as("admin")
+    form = page_form(client.get(reverse("accounts:user_create")))
+    form["username"] = "pendamping.baru"
+    form["first_name"] = "Sari"
+    form["password"] = "kata-sandi-sementara-1"
+    form["opd"] = str(objects["opd"].pk)
+    first = form.submit(client)
+    assert first.status_code == 302, first.text
+    again = form.submit(client)
+    assert again.status_code == 302
+    assert again["Location"] == first["Location"]
+    assert User.objects.filter(username="pendamping.baru").count() == 1
