@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from audit.casework import case_write
 from audit.locking import claim_version
 from audit.models import ChangeLog
-from audit.services import log_change, save_with_log, snapshot
+from audit.services import log_change, save_with_log
 from core.errors import DomainError
 from households.models import Household, Person
 from households.services import ensure_open
@@ -86,29 +87,18 @@ def intervention_transition(
                 "to": dict(Intervention.Status.choices).get(status, status),
             }
         )
-    before = snapshot(intervention)
-    intervention.status = status
-    intervention.status_changed_at = timezone.now()
+    changes: dict[str, Any] = {"status": status, "status_changed_at": timezone.now()}
     if status == Intervention.Status.DELIVERED:
-        intervention.delivered_on = delivered_on
+        changes["delivered_on"] = delivered_on
         if amount is not None:
-            intervention.amount = amount
+            changes["amount"] = amount
     if status == Intervention.Status.CANCELLED:
-        intervention.cancel_reason = (cancel_reason or "").strip()
+        changes["cancel_reason"] = (cancel_reason or "").strip()
     if expected_version is None:
-        intervention.version += 1
-    intervention.full_clean()
-    intervention.save()
-    log_change(
-        actor=actor,
-        instance=intervention,
-        action=ChangeLog.Action.UPDATE,
-        before=before,
-        case_id=intervention.household_id,
-        note=intervention.cancel_reason,
-        source=source,
+        changes["version"] = intervention.version + 1
+    return save_with_log(
+        actor=actor, instance=intervention, source=source, note=changes.get("cancel_reason", ""), **changes
     )
-    return intervention
 
 
 def same_period_interventions(
@@ -141,22 +131,9 @@ def intervention_update(
     Refused when someone saved the intervention after `expected_version` was read."""
     claim_version(Intervention, intervention.pk, expected_version)
     intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
-    before = snapshot(intervention)
-    for name, value in changes.items():
-        if name not in {"planned_on", "amount", "quantity", "notes"}:
-            raise DomainError(_("Kolom %(name)s tidak dapat diubah di sini.") % {"name": name})
-        setattr(intervention, name, value)
-    intervention.full_clean()
-    intervention.save()
-    log_change(
-        actor=actor,
-        instance=intervention,
-        action=ChangeLog.Action.UPDATE,
-        before=before,
-        case_id=intervention.household_id,
-        source=source,
-    )
-    return intervention
+    if unknown := set(changes) - {"planned_on", "amount", "quantity", "notes"}:
+        raise DomainError(_("Kolom %(name)s tidak dapat diubah di sini.") % {"name": ", ".join(sorted(unknown))})
+    return save_with_log(actor=actor, instance=intervention, source=source, **changes)
 
 
 @case_write
