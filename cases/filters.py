@@ -2,15 +2,13 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
 from core.filters import StrictFilterSet
 from core.forms import digits_only
-from dashboard.models import Tally
-from dashboard.tallies import Measure
 from households.models import Household, Kecamatan, Kelurahan, Person, normalize_name
 from interventions.models import Intervention, Program
 
@@ -155,42 +153,7 @@ class HouseholdFilter(StrictFilterSet):
         interventions = Intervention.objects.exclude(status=Intervention.Status.CANCELLED)
         return queryset.filter(Exists(interventions.filter(household=OuterRef("pk"), program=value)))
 
-    def tallied_totals(self) -> dict[str, int] | None:
-        """The list's totals (households, extreme-poor and served persons) from the dashboard's tallies, when
-        only place and status filters are chosen, as on the registry's first page: the same numbers the
-        households' rows give, without reading every household. None when the rows must be counted."""
-        if not self.is_valid():
-            return None
-        data = self.form.cleaned_data
-        chosen = {name for name, value in data.items() if value not in (None, "", []) and name != "sort"}
-        statuses = set(data.get("status") or [])
-        if not chosen <= TALLIED_FILTERS or not statuses <= TALLIED_STATUSES.keys():
-            return None
-        tallies = Tally.objects.all()
-        if data.get("kelurahan"):
-            tallies = tallies.filter(kelurahan=data["kelurahan"])
-        if data.get("kecamatan"):
-            tallies = tallies.filter(kelurahan__kecamatan=data["kecamatan"])
-        if data.get("priority") is not None:
-            tallies = tallies.filter(kelurahan__is_priority_locus=data["priority"])
-        households = [TALLIED_STATUSES[status] for status in statuses] or [Measure.HOUSEHOLDS]
-        with_persons = not statuses or Household.Status.EXTREME_POOR in statuses
-        persons = [Measure.EP_PERSONS, Measure.SERVED_PERSONS] if with_persons else []
-        sums = dict(
-            tallies.filter(measure__in=households + persons).values_list("measure").annotate(n=Sum("n")).order_by()
-        )
-        return {
-            "households": sum(sums.get(measure, 0) for measure in households),
-            "extreme_poor": sums.get(Measure.EP_PERSONS, 0),
-            "served": sums.get(Measure.SERVED_PERSONS, 0),
-        }
-
 
 def _ascii_digits(value: str) -> bool:
     """0-9 only: str.isdigit() also takes "²", which int() refuses."""
     return value.isascii() and value.isdigit()
-
-
-# Filters the tallies can answer (the archive filter left at its default: active households only).
-TALLIED_FILTERS = {"kecamatan", "kelurahan", "priority", "status"}
-TALLIED_STATUSES = {Household.Status.EXTREME_POOR: Measure.EP_HOUSEHOLDS, Household.Status.GRADUATED: Measure.GRADUATED}

@@ -49,9 +49,9 @@ def test_case_file_shows_members_with_age_and_interventions_grouped_by_opd(clien
     intervention_record(program=food, household=household, recorded_by=supervisor, amount=600_000)
     response = client_as("dinsos_caseworker").get(reverse("cases:detail", args=[household.pk]))
     assert response.status_code == 200
-    rows = {row["person"].full_name: row for row in response.context["member_rows"]}
-    assert [opd.short_name for opd, _ in rows["Budi Santoso"]["by_opd"]] == ["Disnaker"]
-    assert rows["Budi Santoso"]["delivered"] and not rows["Anak 1"]["delivered"]
+    rows = {row.person.full_name: row for row in response.context["member_rows"]}
+    assert [opd.short_name for opd, _ in rows["Budi Santoso"].by_opd] == ["Disnaker"]
+    assert rows["Budi Santoso"].delivered and not rows["Anak 1"].delivered
     assert f"{head.age} tahun" in response.text
     assert "Pelatihan kerja" in response.text and "Tersalurkan" in response.text
     assert "Rp 600.000" in response.text  # the household-level food aid

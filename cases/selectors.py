@@ -1,0 +1,198 @@
+"""Reads of the case pages: the registry, the case file and a caseworker's day. Views parse input, call one of
+these and render; each has its query count pinned in tests/cases/test_selectors.py."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import TYPE_CHECKING, Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from audit.models import ChangeLog
+from cases.filters import HouseholdFilter
+from coordination.models import GraduationProposal, Referral
+from dashboard.models import Tally
+from dashboard.tallies import Measure
+from households.models import Household, HouseholdStatusChange, Person, Relation, Visit
+from interventions.models import Intervention
+from interventions.rules import programs_for
+
+if TYPE_CHECKING:
+    from accounts.models import Opd, User
+
+REGISTRY_PAGE_SIZE = 25
+# Filters the tallies can answer (the archive filter left at its default: active households only).
+TALLIED_FILTERS = {"kecamatan", "kelurahan", "priority", "status"}
+TALLIED_STATUSES = {Household.Status.EXTREME_POOR: Measure.EP_HOUSEHOLDS, Household.Status.GRADUATED: Measure.GRADUATED}
+
+
+@dataclass
+class RegistryPage:
+    filterset: HouseholdFilter
+    page: Page
+    # households, extreme_poor (persons), served (persons) of the whole filtered list, not just this page.
+    totals: dict[str, int]
+
+
+def registry_filter(data: Any) -> HouseholdFilter:
+    """The registry's filters bound to `data` (query string plus the search words kept in the session)."""
+    households = Household.objects.select_related("kelurahan__kecamatan").order_by("-id")
+    return HouseholdFilter(data, queryset=households)
+
+
+def registry_page(filterset: HouseholdFilter, page_number: str | None) -> RegistryPage:
+    """One page of the filtered registry with the list's totals, in a constant number of queries."""
+    totals = registry_totals(filterset)
+    paginator = Paginator(filterset.qs, REGISTRY_PAGE_SIZE)
+    paginator.count = totals["households"]  # known already: no second COUNT(*)
+    return RegistryPage(filterset=filterset, page=paginator.get_page(page_number), totals=totals)
+
+
+def registry_totals(filterset: HouseholdFilter) -> dict[str, int]:
+    """The list's totals from the dashboard's tallies when they can answer (only place and status filters, as
+    on the registry's first page) — the numbers the households' rows give, without reading every household;
+    else one pass over the filtered rows."""
+    tallied = tallied_totals(filterset)
+    if tallied is not None:
+        return tallied
+    counted: dict[str, int] = filterset.qs.order_by().aggregate(
+        households=Count("id"),
+        extreme_poor=Coalesce(Sum("extreme_poor_count", filter=Q(status=Household.Status.EXTREME_POOR)), 0),
+        served=Coalesce(Sum("served_count", filter=Q(status=Household.Status.EXTREME_POOR)), 0),
+    )
+    return counted
+
+
+def tallied_totals(filterset: HouseholdFilter) -> dict[str, int] | None:
+    if not filterset.is_valid():
+        return None
+    data = filterset.form.cleaned_data
+    chosen = {name for name, value in data.items() if value not in (None, "", []) and name != "sort"}
+    statuses = set(data.get("status") or [])
+    if not chosen <= TALLIED_FILTERS or not statuses <= TALLIED_STATUSES.keys():
+        return None
+    tallies = Tally.objects.all()
+    if data.get("kelurahan"):
+        tallies = tallies.filter(kelurahan=data["kelurahan"])
+    if data.get("kecamatan"):
+        tallies = tallies.filter(kelurahan__kecamatan=data["kecamatan"])
+    if data.get("priority") is not None:
+        tallies = tallies.filter(kelurahan__is_priority_locus=data["priority"])
+    households = [TALLIED_STATUSES[status] for status in statuses] or [Measure.HOUSEHOLDS]
+    with_persons = not statuses or Household.Status.EXTREME_POOR in statuses
+    persons = [Measure.EP_PERSONS, Measure.SERVED_PERSONS] if with_persons else []
+    sums = dict(tallies.filter(measure__in=households + persons).values_list("measure").annotate(n=Sum("n")).order_by())
+    return {
+        "households": sum(sums.get(measure, 0) for measure in households),
+        "extreme_poor": sums.get(Measure.EP_PERSONS, 0),
+        "served": sums.get(Measure.SERVED_PERSONS, 0),
+    }
+
+
+RELATION_ORDER = {value: rank for rank, value in enumerate(Relation.values)}
+
+
+def _member_order(person: Person) -> tuple[bool, int, datetime.date]:
+    """Active members first, the head first, then by relation and age."""
+    return (
+        person.status != Person.Status.ACTIVE,
+        RELATION_ORDER.get(person.relation, 99),
+        person.birth_date or datetime.date.max,
+    )
+
+
+@dataclass
+class MemberRow:
+    person: Person
+    by_opd: list[tuple[Opd, list[Intervention]]]
+    delivered: bool  # has received at least one delivered intervention
+
+
+@dataclass
+class CaseFile:
+    """Everything the case file shows: what every OPD has done for this family, and what is still missing."""
+
+    household: Household
+    member_rows: list[MemberRow]
+    household_interventions: list[Intervention]
+    visits: QuerySet[Visit]
+    status_changes: QuerySet[HouseholdStatusChange]
+    history: QuerySet[ChangeLog]
+    referrals: QuerySet[Referral]
+    pending_proposal: GraduationProposal | None
+    can_record: bool
+    active_member_count: int = field(init=False)
+    waiting_count: int = field(init=False)  # active members still waiting for their first delivery
+
+    def __post_init__(self) -> None:
+        active = [row for row in self.member_rows if row.person.status == Person.Status.ACTIVE]
+        self.active_member_count = len(active)
+        household_delivered = any(i.status == Intervention.Status.DELIVERED for i in self.household_interventions)
+        self.waiting_count = 0 if household_delivered else sum(1 for row in active if not row.delivered)
+
+
+HISTORY_ROWS = 100
+
+
+def case_file(household: Household, user: User) -> CaseFile:
+    """The case file of `household` (already authorized for `user`), in a number of queries that does not grow
+    with its members, interventions, visits or history."""
+    interventions = Intervention.objects.select_related("program", "opd", "recorded_by").order_by(
+        "opd__short_name", "program__name", "-planned_on"
+    )
+    members = sorted(
+        household.members.prefetch_related(Prefetch("interventions", queryset=interventions)),
+        key=_member_order,
+    )
+    member_rows = []
+    for member in members:
+        received = list(member.interventions.all())
+        member_rows.append(
+            MemberRow(
+                person=member,
+                by_opd=[(opd, list(items)) for opd, items in groupby(received, key=lambda i: i.opd)],
+                delivered=any(i.status == Intervention.Status.DELIVERED for i in received),
+            )
+        )
+    return CaseFile(
+        household=household,
+        member_rows=member_rows,
+        household_interventions=list(interventions.filter(household=household, person__isnull=True)),
+        visits=household.visits.select_related("caseworker__opd").order_by("-visited_on", "-id"),
+        status_changes=household.status_changes.select_related("changed_by"),
+        history=ChangeLog.objects.for_case(household.pk).select_related("actor", "content_type")[:HISTORY_ROWS],
+        referrals=household.referrals.select_related("opd", "person").order_by("status", "due_on"),
+        pending_proposal=household.graduation_proposals.filter(status=GraduationProposal.Status.PENDING).first(),
+        # An archived household is read-only: no case-work action is offered (its views refuse them too).
+        can_record=not household.is_archived and programs_for(user).exists(),
+    )
+
+
+@dataclass
+class MyWork:
+    """A caseworker's day: follow-ups due within a week, my OPD's open interventions, households I visited."""
+
+    follow_ups: QuerySet[Visit]
+    open_interventions: QuerySet[Intervention]
+    recent_visits: QuerySet[Visit]
+
+
+def my_work(user: User, today: datetime.date) -> MyWork:
+    later_visit = Visit.objects.filter(household=OuterRef("household"), visited_on__gt=OuterRef("visited_on"))
+    return MyWork(
+        follow_ups=Visit.objects.filter(caseworker=user, next_follow_up_on__lte=today + datetime.timedelta(days=7))
+        .exclude(Exists(later_visit))
+        .select_related("household__kelurahan")
+        .order_by("next_follow_up_on")[:100],
+        open_interventions=Intervention.objects.open()
+        .filter(opd_id=user.opd_id)
+        .select_related("program", "person", "household__kelurahan")
+        .order_by("planned_on", "id")[:100],
+        recent_visits=Visit.objects.filter(caseworker=user, visited_on__gte=today - datetime.timedelta(days=30))
+        .select_related("household__kelurahan")
+        .order_by("-visited_on", "-id")[:50],
+    )
