@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from faker import Faker
 
 from accounts.models import Opd, Role, User
 from audit.casework import case_scope
@@ -126,6 +125,8 @@ def _birth_date(rng: random.Random, today: datetime.date, min_age: int, max_age:
 
 def build_specs(today: datetime.date, kecamatan_of: dict[str, str]) -> list[HouseholdSpec]:
     """The whole demo city, generated without touching the database."""
+    from faker import Faker  # a development requirement: only demo data needs it
+
     rng = random.Random(SEED)
     fake = Faker("id_ID")
     fake.seed_instance(SEED)
