@@ -249,5 +249,5 @@ IMPORT_MAX_SHARED_STRINGS_BYTES = int(os.environ.get("IMPORT_MAX_SHARED_STRINGS_
 # Uploads above 2.5 MB go to a temporary file, not memory; the request body may hold the file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Demo seeding and the extreme-poverty dashboard count from this date.
+# The password of every demo account `seed_demo` creates (it refuses to run with DEBUG off).
 DEMO_PASSWORD = "demo-palangka"  # noqa: S105 - documented demo-only password
