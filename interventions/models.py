@@ -187,6 +187,8 @@ class Intervention(CaseRecord):
             models.Index(fields=["person", "program"], name="iv_person_program_idx"),
             models.Index(fields=["program", "status"], name="iv_program_status_idx"),
             models.Index(fields=["delivered_on"], name="iv_delivered_on_idx"),
+            # The list's default sort (newest plan first): a page of rows without sorting the whole table.
+            models.Index(fields=["-planned_on", "-id"], name="iv_planned_idx"),
         ]
 
     def __str__(self) -> str:

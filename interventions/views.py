@@ -17,10 +17,11 @@ from core import permissions
 from core.exports import filters_for_log
 from core.permissions import ADD, CHANGE, get_object_for, role_required, signed_in
 from core.submissions import repeated, submit
-from households.models import Household, Person
+from households.models import Household
 from households.rules import require_open
+from interventions import selectors
 from interventions.exports import intervention_rows
-from interventions.filters import InterventionFilter, PersonFilter
+from interventions.filters import InterventionFilter
 from interventions.forms import (
     BulkInterventionForm,
     InterventionEditForm,
@@ -182,12 +183,7 @@ def intervention_bulk(request: HttpRequest) -> HttpResponse:
     if response := repeated(request):
         return response
     programs = programs_for(request.user)
-    persons = (
-        Person.objects.workable()
-        .select_related("household__kelurahan")
-        .order_by("household__kelurahan__name", "household_id", "id")
-    )
-    filterset = PersonFilter(request.GET, queryset=persons)
+    filterset = selectors.bulk_candidates(request.GET)
     page = Paginator(filterset.qs, BULK_PAGE_SIZE).get_page(request.GET.get("page"))
     form = BulkInterventionForm(request.POST or None, programs=programs)
     selected = {str(pk) for pk in request.POST.getlist("persons")}
@@ -226,8 +222,7 @@ def intervention_bulk(request: HttpRequest) -> HttpResponse:
 
 @role_required(permissions.is_admin)
 def program_list(request: HttpRequest) -> HttpResponse:
-    programs = Program.objects.select_related("opd").order_by("-is_active", "opd__short_name", "name")
-    return render(request, "interventions/program_list.html", {"programs": programs})
+    return render(request, "interventions/program_list.html", {"programs": selectors.program_list()})
 
 
 @role_required(permissions.is_admin)
@@ -251,10 +246,7 @@ def program_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_GET
 def intervention_list(request: HttpRequest) -> HttpResponse:
     """Every OPD's interventions, filterable; what each office has planned and delivered."""
-    queryset = Intervention.objects.select_related("opd", "program", "person", "household__kelurahan").order_by(
-        "-planned_on", "-id"
-    )
-    filterset = InterventionFilter(request.GET, queryset=queryset)
+    filterset = selectors.intervention_filter(request.GET)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page_obj": page, "may_record": _may_record(request.user)}
     return render(request, "interventions/intervention_list.html", context)
