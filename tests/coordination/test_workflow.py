@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from audit.casework import case_scope
 from coordination.models import GraduationProposal, Referral, ResponsibilityRule
+from coordination.selectors import consolidation_cells
 from coordination.services import (
     assessment_record,
     graduation_decide,
@@ -18,7 +19,6 @@ from coordination.services import (
     referral_fulfil,
     referral_reassign,
 )
-from coordination.selectors import consolidation_cells
 from core.errors import DomainError
 from households.models import Household, HouseholdStatusChange
 from households.services import household_change_status, household_update
