@@ -16,9 +16,11 @@ USER_PAGE_SIZE = 50
 
 
 def opds() -> QuerySet[Opd]:
-    """Every OPD, active ones first, with its active users and its programmes counted: one query."""
+    """Every OPD, active ones first, with its active users and its programmes counted: one query. Both counts are
+    distinct: the two joins multiply each other's rows."""
     return Opd.objects.order_by("-is_active", "short_name").annotate(
-        user_count=Count("users", filter=Q(users__is_active=True)), program_count=Count("programs", distinct=True)
+        user_count=Count("users", filter=Q(users__is_active=True), distinct=True),
+        program_count=Count("programs", distinct=True),
     )
 
 
