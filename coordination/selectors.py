@@ -44,7 +44,8 @@ class Inbox:
 
 def inbox(*, user: User, filters: ReferralFilter, page_number: str | None = None) -> Inbox:
     """Referrals addressed to the user's OPD (a supervisor's: any OPD, or the one chosen), in the chosen place,
-    with each tab's count; one page of the chosen tab. Three queries, whatever the number of referrals.
+    with each tab's count; one page of the chosen tab. Three queries whatever the number of referrals (and the
+    caseworker's OPD, unless the user came with it).
 
     `filters` is bound to the request's filters: an invalid one lists nothing (core.filters.StrictFilterSet)."""
     today = timezone.localdate()
