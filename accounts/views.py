@@ -4,8 +4,6 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -13,6 +11,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import selectors
 from accounts.filters import UserFilter
 from accounts.forms import OpdForm, ThrottledPasswordResetForm, UserCreateForm, UserEditForm
 from accounts.models import Opd, Role, User
@@ -48,10 +47,7 @@ def admin_home(request: HttpRequest) -> HttpResponse:
 
 @admin_only
 def opd_list(request: HttpRequest) -> HttpResponse:
-    opds = Opd.objects.order_by("-is_active", "short_name").annotate(
-        user_count=Count("users", filter=Q(users__is_active=True)), program_count=Count("programs", distinct=True)
-    )
-    return render(request, "accounts/opd_list.html", {"opds": opds})
+    return render(request, "accounts/opd_list.html", {"opds": selectors.opds()})
 
 
 @admin_only
@@ -72,18 +68,18 @@ def opd_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @admin_only
 def user_list(request: HttpRequest) -> HttpResponse:
-    users = User.objects.select_related("opd").order_by("-is_active", "opd__short_name", "username")
-    filterset = UserFilter(request.GET, queryset=users)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    locked = set(
-        AccessAttempt.objects.filter(
-            username__in=[u.username for u in page], failures_since_start__gte=settings.AXES_FAILURE_LIMIT
-        ).values_list("username", flat=True)
-    )
+    filterset = UserFilter(request.GET)
+    found = selectors.users(filters=filterset, page_number=request.GET.get("page"))
     return render(
         request,
         "accounts/user_list.html",
-        {"filter": filterset, "page_obj": page, "locked": locked, "opds": Opd.objects.all(), "roles": Role.choices},
+        {
+            "filter": filterset,
+            "page_obj": found.page,
+            "locked": found.locked,
+            "opds": Opd.objects.all(),
+            "roles": Role.choices,
+        },
     )
 
 

@@ -3,13 +3,18 @@
 Read-only: nothing here edits or deletes an entry.
 """
 
+from typing import Any
+
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_filters import FilterSet
 
+from audit import selectors
 from audit.filters import AccessLogFilter, ChangeLogFilter
 from audit.models import AccessLog, ChangeLog
 from audit.services import log_access
@@ -17,34 +22,37 @@ from core.exports import csv_response, filters_for_log
 from core.permissions import VIEW, permission_required
 from core.templatetags.core_tags import change_rows
 
+PAGE_SIZE = 50
 
-def _audit_page(request: HttpRequest, filterset, template: str, tab: str) -> HttpResponse:
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+
+def _audit_page(
+    request: HttpRequest, filterset: FilterSet, entries: QuerySet[Any], template: str, tab: str
+) -> HttpResponse:
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, template, {"filter": filterset, "page_obj": page, "tab": tab})
 
 
 @permission_required(VIEW, ChangeLog)
 @require_GET
 def changes(request: HttpRequest) -> HttpResponse:
-    queryset = ChangeLog.objects.select_related("actor", "content_type").order_by("-at", "-id")
-    filterset = ChangeLogFilter(request.GET or None, queryset=queryset)
+    filterset = ChangeLogFilter(request.GET or None)
+    entries = selectors.changes(filters=filterset)
     if request.GET.get("format") == "csv" and filterset.is_valid():  # else the page shows what is wrong
-        return _export(request, filterset, "changes")
-    return _audit_page(request, filterset, "audit/changes.html", "changes")
+        return _export(request, filterset, entries, "changes")
+    return _audit_page(request, filterset, entries, "audit/changes.html", "changes")
 
 
 @permission_required(VIEW, AccessLog)
 @require_GET
 def access(request: HttpRequest) -> HttpResponse:
-    queryset = AccessLog.objects.select_related("actor", "content_type").order_by("-at", "-id")
-    filterset = AccessLogFilter(request.GET or None, queryset=queryset)
+    filterset = AccessLogFilter(request.GET or None)
+    entries = selectors.accesses(filters=filterset)
     if request.GET.get("format") == "csv" and filterset.is_valid():
-        return _export(request, filterset, "access")
-    return _audit_page(request, filterset, "audit/access.html", "access")
+        return _export(request, filterset, entries, "access")
+    return _audit_page(request, filterset, entries, "audit/access.html", "access")
 
 
-def _export(request: HttpRequest, filterset, kind: str) -> HttpResponse:
-    queryset = filterset.qs
+def _export(request: HttpRequest, filterset: FilterSet, queryset: QuerySet[Any], kind: str) -> HttpResponse:
     log_access(
         request=request,
         kind=AccessLog.Kind.EXPORT,

@@ -17,7 +17,7 @@ from cases.filters import HouseholdFilter
 from core import permissions, search
 from core.exports import filters_for_log
 from core.permissions import ADD, get_object_for, is_caseworker, role_required, signed_in
-from dashboard.queries import overview
+from dashboard.selectors import overview
 from households.models import Household
 
 if TYPE_CHECKING:

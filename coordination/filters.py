@@ -1,6 +1,7 @@
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
@@ -8,12 +9,11 @@ from coordination.models import Referral
 from core.filters import StrictFilterSet
 from households.models import Kecamatan, Kelurahan
 
-OPEN = [Referral.Status.SENT, Referral.Status.ACCEPTED]
-
 
 class ReferralFilter(StrictFilterSet):
-    """The inbox's filters. OPD and place narrow the referrals the tabs count; status and overdue pick a tab.
-    The dashboard's links carry them all. Only supervisors choose the OPD (a caseworker's is their own)."""
+    """The inbox's filters. OPD and place narrow the referrals the tabs count; status and overdue pick a tab
+    (coordination.selectors.inbox applies them after counting). The dashboard's links carry them all. Only
+    supervisors choose the OPD (a caseworker's is their own)."""
 
     opd = django_filters.ModelChoiceFilter(label=_("OPD"), queryset=Opd.objects.all())
     kecamatan = django_filters.ModelChoiceFilter(
@@ -39,17 +39,8 @@ class ReferralFilter(StrictFilterSet):
             del self.filters["opd"]
 
     def keep(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset  # a tab, applied by tab() after the tabs are counted
+        return queryset  # a tab, applied by coordination.selectors.inbox after the tabs are counted
 
-    def chosen(self, name: str):
+    def chosen(self, name: str) -> Any:
         """A filter's valid value, or None (also when another filter is invalid: the list is empty then)."""
         return self.form.cleaned_data.get(name) if self.is_valid() else None
-
-    def tab(self, referrals: QuerySet) -> QuerySet:
-        """The chosen tab of the counted referrals."""
-        if self.chosen("overdue"):
-            referrals = referrals.filter(status__in=OPEN, due_on__lt=timezone.localdate())
-        status = self.chosen("status") or "open"
-        if status == "open":
-            return referrals.filter(status__in=OPEN)
-        return referrals if status == "all" else referrals.filter(status=status)

@@ -4,9 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, Count, Q, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Opd
+from coordination import selectors
 from coordination.filters import ReferralFilter
 from coordination.forms import (
     AssessmentForm,
@@ -120,19 +119,6 @@ def _report_assessment(request: HttpRequest, created: list[Referral], skipped: l
         )
 
 
-def _inbox_queryset(opd_ids):
-    today = timezone.localdate()
-    overdue = Case(
-        When(Q(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED], due_on__lt=today), then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
-    referrals = Referral.objects.select_related("household__kelurahan", "person", "opd", "assigned_to")
-    if opd_ids is not None:
-        referrals = referrals.filter(opd_id__in=opd_ids)
-    return referrals.annotate(overdue=overdue).order_by("-overdue", "due_on", "id")
-
-
 @signed_in
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -141,33 +127,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
     supervisor = permissions.is_supervisor(user)
     if not supervisor and not permissions.is_caseworker(user):
         raise PermissionDenied
-    filterset = ReferralFilter(
-        request.GET, queryset=_inbox_queryset(None if supervisor else [user.opd_id]), may_choose_opd=supervisor
-    )
-    opd = filterset.chosen("opd") if supervisor else user.opd
-    referrals = filterset.qs
-    counts = referrals.order_by().aggregate(
-        open=Count("id", filter=Q(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED])),
-        sent=Count("id", filter=Q(status=Referral.Status.SENT)),
-        accepted=Count("id", filter=Q(status=Referral.Status.ACCEPTED)),
-        declined=Count("id", filter=Q(status=Referral.Status.DECLINED)),
-        fulfilled=Count("id", filter=Q(status=Referral.Status.FULFILLED)),
-        overdue=Count(
-            "id", filter=Q(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED], due_on__lt=timezone.localdate())
-        ),
-    )
-    page = Paginator(filterset.tab(referrals), 50).get_page(request.GET.get("page"))
+    filterset = ReferralFilter(request.GET, may_choose_opd=supervisor)
+    found = selectors.inbox(user=user, filters=filterset, page_number=request.GET.get("page"))
     return render(
         request,
         "coordination/inbox.html",
         {
             "filter": filterset,
-            "page_obj": page,
-            "counts": counts,
-            "status": filterset.chosen("status") or "open",
-            "opd": opd,
+            "page_obj": found.page,
+            "counts": found.counts,
+            "status": found.tab,
+            "opd": found.opd,
             "opds": Opd.objects.filter(is_active=True),
-            "today": timezone.localdate(),
         },
     )
 
@@ -311,57 +282,19 @@ def referral_fulfil_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-CELL_ORDER = ["overdue", "sent", "accepted", "declined", "fulfilled"]
-
-
-def consolidation_cells(households: list[Household], opd: Opd | None) -> dict[int, dict[str, dict]]:
-    """For each household and need: the state of its referrals, the most pressing first."""
-    referrals = Referral.objects.filter(household__in=households)
-    if opd is not None:
-        referrals = referrals.filter(opd=opd)
-    today = timezone.localdate()
-    cells: dict[int, dict[str, dict]] = {h.pk: {} for h in households}
-    for household_id, need, status, due_on, count in (
-        referrals.values_list("household_id", "need", "status", "due_on").annotate(n=Count("id")).order_by()
-    ):
-        state = "overdue" if status in ("sent", "accepted") and due_on < today else status
-        cell = cells[household_id].setdefault(need, {"state": state, "count": 0})
-        cell["count"] += count
-        if CELL_ORDER.index(state) < CELL_ORDER.index(cell["state"]):
-            cell["state"] = state
-    return cells
-
-
 @signed_in
 @require_GET
 def consolidation(request: HttpRequest) -> HttpResponse:
     """Households × needs for a kelurahan: what is referred, accepted, fulfilled or declined."""
     form = ConsolidationFilterForm(request.GET)
     if form.is_valid():
-        kelurahan, opd = form.cleaned_data["kelurahan"], form.cleaned_data["opd"]
-        if kelurahan is None:
-            kelurahan = Kelurahan.objects.filter(name="Kameloh Baru").first() or Kelurahan.objects.first()
-        households = Household.objects.active().filter(kelurahan=kelurahan).order_by("head_name", "id")
+        kelurahan = form.cleaned_data["kelurahan"] or selectors.default_kelurahan()
+        opd = form.cleaned_data["opd"]
     else:  # the page shows what is wrong, and no households
-        kelurahan, opd, households = None, None, Household.objects.none()
-    needs = list(Need)
+        kelurahan, opd = None, None
     if request.GET.get("format") == "xlsx" and kelurahan is not None:
-        everyone = list(households)
-        cells = consolidation_cells(everyone, opd)
-        labels = dict(Referral.Status.choices) | {"overdue": _("Terlambat")}
-        rows = [[_("No. rumah tangga"), _("Kepala keluarga"), _("Status"), *[str(n.label) for n in needs]]]
-        for household in everyone:
-            row = [household.pk, household.head_name, household.get_status_display()]
-            for need in needs:
-                cell = cells[household.pk].get(need.value)
-                row.append(f"{labels[cell['state']]} ({cell['count']})" if cell else "")
-            rows.append(row)
-        return xlsx_response(
-            rows, stamped(f"konsolidasi-{kelurahan.name.lower().replace(' ', '-')}", "xlsx"), "Konsolidasi"
-        )
-    page = Paginator(households, 50).get_page(request.GET.get("page"))
-    cells = consolidation_cells(list(page), opd)
-    matrix = [(household, [(need, cells[household.pk].get(need.value)) for need in needs]) for household in page]
+        return _consolidation_workbook(kelurahan, opd)
+    found = selectors.consolidation(kelurahan=kelurahan, opd=opd, page_number=request.GET.get("page"))
     return render(
         request,
         "coordination/consolidation.html",
@@ -369,13 +302,28 @@ def consolidation(request: HttpRequest) -> HttpResponse:
             "form": form,
             "kelurahan": kelurahan,
             "opd": opd,
-            "needs": needs,
-            "matrix": matrix,
-            "page_obj": page,
+            "needs": list(Need),
+            "matrix": found.matrix,
+            "page_obj": found.page,
             "kelurahan_list": Kelurahan.objects.order_by("name"),
             "opds": Opd.objects.filter(is_active=True),
         },
     )
+
+
+def _consolidation_workbook(kelurahan: Kelurahan, opd: Opd | None) -> FileResponse:
+    """The whole kelurahan's matrix, a row per household and a column per need."""
+    matrix = selectors.consolidation_matrix(list(selectors.consolidation_households(kelurahan)), opd)
+    labels = dict(Referral.Status.choices) | {"overdue": _("Terlambat")}
+    rows: list[list[object]] = [
+        [_("No. rumah tangga"), _("Kepala keluarga"), _("Status"), *[str(n.label) for n in Need]]
+    ]
+    for household, cells in matrix:
+        row: list[object] = [household.pk, household.head_name, household.get_status_display()]
+        row += [f"{labels[cell.state]} ({cell.count})" if cell else "" for _need, cell in cells]
+        rows.append(row)
+    name = stamped(f"konsolidasi-{kelurahan.name.lower().replace(' ', '-')}", "xlsx")
+    return xlsx_response(rows, name, "Konsolidasi")
 
 
 @signed_in
@@ -419,14 +367,11 @@ def graduation_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(lambda user: permissions.has_perm(user, DECIDE, GraduationProposal))
 @require_GET
 def graduation_list(request: HttpRequest) -> HttpResponse:
-    pending = GraduationProposal.objects.filter(status=GraduationProposal.Status.PENDING).select_related(
-        "household__kelurahan", "proposed_by"
-    )
-    decided = GraduationProposal.objects.exclude(status=GraduationProposal.Status.PENDING).select_related(
-        "household", "decided_by"
-    )[:50]
+    queue = selectors.graduation_queue()
     return render(
-        request, "coordination/graduations.html", {"pending": pending, "decided": decided, "form": DecisionForm()}
+        request,
+        "coordination/graduations.html",
+        {"pending": queue.pending, "decided": queue.decided, "form": DecisionForm()},
     )
 
 

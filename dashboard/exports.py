@@ -4,12 +4,13 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from core.exports import append_row
+from dashboard.selectors import Dashboard, Filters
 
 
-def dashboard_workbook(filters, data: dict):
+def dashboard_workbook(filters: Filters, data: Dashboard) -> Workbook:
     """One sheet per table; the first sheet states the filters and the headline."""
     workbook = Workbook(write_only=True)
-    head = data["headline"]
+    head = data.headline
     sheet = workbook.create_sheet(_("Ringkasan"))
     append_row(sheet, [_("Dasbor kemiskinan ekstrem Kota Palangka Raya")])
     append_row(sheet, [_("Saringan"), _("Kecamatan"), str(filters.kecamatan or _("semua")), _("Kelurahan"), str(filters.kelurahan or _("semua")),
@@ -33,20 +34,22 @@ def dashboard_workbook(filters, data: dict):
     places = workbook.create_sheet(_("Per wilayah"))
     append_row(places, [_("Kecamatan"), _("Kelurahan"), _("Lokus prioritas"), _("RT miskin ekstrem"), _("Jiwa miskin ekstrem"), _("Jiwa terlayani"),
                    _("Graduasi"), _("Kembali miskin ekstrem"), _("Kebutuhan terpenuhi"), _("Dikunjungi 30 hari"), _("Tindak lanjut terlambat")])  # fmt: skip
-    for row in data["places"]:
-        append_row(places, [row["kecamatan"].name, row["kelurahan"].name, _("ya") if row["kelurahan"].is_priority_locus else "", row["ep_households"],
-                       row["ep_persons"], row["served_persons"], row["graduated"], row["fell_back"], row["needs_fulfilled"], row["visited"],
-                       row["overdue_follow_ups"]])  # fmt: skip
+    for place in data.places:
+        append_row(places, [place["kecamatan"].name, place["kelurahan"].name, _("ya") if place["kelurahan"].is_priority_locus else "", place["ep_households"],
+                       place["ep_persons"], place["served_persons"], place["graduated"], place["fell_back"], place["needs_fulfilled"], place["visited"],
+                       place["overdue_follow_ups"]])  # fmt: skip
     opds = workbook.create_sheet(_("Per OPD"))
     append_row(opds, [_("OPD"), _("Direncanakan"), _("Berjalan"), _("Tersalurkan"), _("Dibatalkan"), _("Jiwa terjangkau"), _("Nilai (Rp)"),
                  _("Rujukan diterima OPD"), _("Diterima"), _("Terpenuhi"), _("Ditolak"), _("Terlambat"), _("Median hari sampai terpenuhi")])  # fmt: skip
-    for row in data["opds"]:
-        append_row(opds, [row["opd"].short_name, row["planned"], row["in_progress"], row["delivered"], row["cancelled"], row["persons"], row["amount"],
-                     row["received"], row["accepted"], row["fulfilled"], row["declined"], row["overdue"], row["median_days"]])  # fmt: skip
+    for opd in data.opds:
+        append_row(opds, [opd["opd"].short_name, opd["planned"], opd["in_progress"], opd["delivered"], opd["cancelled"], opd["persons"], opd["amount"],
+                     opd["received"], opd["accepted"], opd["fulfilled"], opd["declined"], opd["overdue"], opd["median_days"]])  # fmt: skip
     trend = workbook.create_sheet(_("Tren bulanan"))
     append_row(trend, [_("Bulan"), _("Jiwa miskin ekstrem"), _("Graduasi"), _("Intervensi tersalurkan")])
-    for row in data["trend"]:
-        append_row(trend, [row["month"].strftime("%m/%Y"), row["ep_persons"], row["graduations"], row["delivered"]])
+    for month in data.trend:
+        append_row(
+            trend, [month["month"].strftime("%m/%Y"), month["ep_persons"], month["graduations"], month["delivered"]]
+        )
     cohort = workbook.create_sheet(_("Kohor data dasar"))
     append_row(
         cohort,
@@ -60,17 +63,17 @@ def dashboard_workbook(filters, data: dict):
             _("Lainnya"),
         ],
     )
-    for row in data["cohort"]:
+    for group in data.cohort or []:
         append_row(
             cohort,
             [
-                row["kelurahan"].name,
-                row["total"],
-                row["served"],
-                row["graduated"],
-                row["waiting"],
-                row["fell_back"],
-                row["other"],
+                group["kelurahan"].name,
+                group["total"],
+                group["served"],
+                group["graduated"],
+                group["waiting"],
+                group["fell_back"],
+                group["other"],
             ],
         )
     return workbook

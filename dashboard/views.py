@@ -11,19 +11,18 @@ from django.views.decorators.http import require_GET
 from core import permissions
 from core.exports import stamped, workbook_response
 from core.permissions import signed_in
-from dashboard import queries
+from dashboard import selectors
 from dashboard.exports import dashboard_workbook
 from dashboard.forms import DashboardFilterForm
-from dashboard.models import Baseline
 
 
-def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, queries.Filters | None]:
+def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, selectors.Filters | None]:
     """The chosen filters; None when one is invalid: the page then says what is wrong and shows no numbers."""
     form = DashboardFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return form, None
     data = form.cleaned_data if form.is_bound else {}
-    filters = queries.Filters(
+    filters = selectors.Filters(
         kecamatan=data.get("kecamatan"),
         kelurahan=data.get("kelurahan"),
         opd=data.get("opd"),
@@ -38,23 +37,9 @@ def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, queries.Filters
     return form, filters
 
 
-def _link(name: str, **params) -> str:
+def _link(name: str, **params: str | int | None) -> str:
     query = {k: v for k, v in params.items() if v not in (None, "")}
     return f"{reverse(name)}?{urlencode(query, doseq=True)}" if query else reverse(name)
-
-
-def _data(filters: queries.Filters, kelurahan_map: dict, *, with_cohort: bool = False) -> dict:
-    places = queries.by_place(filters, kelurahan_map)
-    opds = queries.by_opd(filters)
-    baseline = Baseline.objects.first()
-    return {
-        "headline": queries.headline(filters, places, opds, baseline),
-        "places": places,
-        "opds": opds,
-        "trend": queries.trend(filters),
-        # The cohort follows every baseline person: its own page (and the workbook), not the summary page.
-        "cohort": queries.cohort(filters, baseline, kelurahan_map) if with_cohort else None,
-    }
 
 
 @signed_in
@@ -62,12 +47,31 @@ def _data(filters: queries.Filters, kelurahan_map: dict, *, with_cohort: bool = 
 @transaction.non_atomic_requests  # read-only: no transaction or savepoints needed
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    kelurahan_map = queries.kelurahan_map()
+    kelurahan_map = selectors.kelurahan_map()
     if filters is None:
-        context = {"form": form, "filters": queries.Filters(), "kelurahan_map": kelurahan_map}
+        context = {"form": form, "filters": selectors.Filters(), "kelurahan_map": kelurahan_map}
         return render(request, "dashboard/dashboard.html", context)
     exporting = request.GET.get("format") == "xlsx" or bool(request.GET.get("print"))
-    data = _data(filters, kelurahan_map, with_cohort=exporting)
+    data = selectors.dashboard(filters, kelurahan_map, with_cohort=exporting)
+    if request.GET.get("format") == "xlsx":
+        return workbook_response(dashboard_workbook(filters, data), stamped("dasbor", "xlsx"))
+    context = {
+        "form": form,
+        "filters": filters,
+        "links": _links(filters, data),
+        "kelurahan_map": kelurahan_map,
+        "headline": data.headline,
+        "places": data.places,
+        "opds": data.opds,
+        "trend": data.trend,
+        "cohort": data.cohort,
+    }
+    template = "dashboard/print.html" if request.GET.get("print") else "dashboard/dashboard.html"
+    return render(request, template, context)
+
+
+def _links(filters: selectors.Filters, data: selectors.Dashboard) -> dict[str, str]:
+    """Every number opens the list it counts: the headline's links, returned, and each table row's, added to it."""
     place = filters.registry_query()
     links = {
         "ep": _link("cases:registry", status="extreme_poor", **place),
@@ -80,48 +84,36 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "coordination:inbox", status="open", overdue="1", opd=filters.opd.pk if filters.opd else None, **place
         ),
     }
-    for row in data["places"]:
-        row["links"] = {
-            "ep": _link("cases:registry", status="extreme_poor", kelurahan=row["kelurahan"].pk),
-            "graduated": _link("cases:registry", status="graduated", kelurahan=row["kelurahan"].pk),
-            "fell_back": _link("cases:registry", status="extreme_poor", fell_back="1", kelurahan=row["kelurahan"].pk),
-            "needs_fulfilled": _link(
-                "cases:registry", status="extreme_poor", needs="fulfilled", kelurahan=row["kelurahan"].pk
-            ),
-            "visited": _link("cases:registry", status="extreme_poor", visited="1", kelurahan=row["kelurahan"].pk),
-            "overdue_follow_ups": _link("cases:registry", overdue="1", kelurahan=row["kelurahan"].pk),
+    for place_row in data.places:
+        kelurahan = place_row["kelurahan"].pk
+        place_row["links"] = {
+            "ep": _link("cases:registry", status="extreme_poor", kelurahan=kelurahan),
+            "graduated": _link("cases:registry", status="graduated", kelurahan=kelurahan),
+            "fell_back": _link("cases:registry", status="extreme_poor", fell_back="1", kelurahan=kelurahan),
+            "needs_fulfilled": _link("cases:registry", status="extreme_poor", needs="fulfilled", kelurahan=kelurahan),
+            "visited": _link("cases:registry", status="extreme_poor", visited="1", kelurahan=kelurahan),
+            "overdue_follow_ups": _link("cases:registry", overdue="1", kelurahan=kelurahan),
         }
-    for row in data["opds"]:
-        row["links"] = (
+    for opd_row in data.opds:
+        opd = opd_row["opd"].pk
+        opd_row["links"] = (
             {
                 status: _link(
                     "interventions:list",
-                    opd=row["opd"].pk,
+                    opd=opd,
                     status=status,
                     **place,
-                    **(_delivered_period(filters) if status == "delivered" else {}),
+                    **(filters.delivered_query() if status == "delivered" else {}),
                 )
                 for status in ("planned", "in_progress", "delivered", "cancelled")
             }
             | {
-                f"referral_{status}": _link("coordination:inbox", opd=row["opd"].pk, status=status, **place)
+                f"referral_{status}": _link("coordination:inbox", opd=opd, status=status, **place)
                 for status in ("all", "accepted", "fulfilled", "declined")
             }
-            | {"referral_overdue": _link("coordination:inbox", opd=row["opd"].pk, status="open", overdue="1", **place)}
+            | {"referral_overdue": _link("coordination:inbox", opd=opd, status="open", overdue="1", **place)}
         )
-    context = {"form": form, "filters": filters, "links": links, "kelurahan_map": kelurahan_map, **data}
-    template = "dashboard/print.html" if request.GET.get("print") else "dashboard/dashboard.html"
-    if request.GET.get("format") == "xlsx":
-        return workbook_response(dashboard_workbook(filters, data), stamped("dasbor", "xlsx"))
-    return render(request, template, context)
-
-
-def _delivered_period(filters: queries.Filters) -> dict:
-    """The dashboard counts deliveries in the chosen period; so does the list it links to."""
-    return {
-        "delivered_from": filters.period_from.isoformat() if filters.period_from else None,
-        "delivered_to": filters.period_to.isoformat() if filters.period_to else None,
-    }
+    return links
 
 
 @signed_in
@@ -130,13 +122,13 @@ def _delivered_period(filters: queries.Filters) -> dict:
 def cohort(request: HttpRequest) -> HttpResponse:
     """Of the persons extreme-poor at the baseline: served, graduated, still waiting, fell back — per kelurahan."""
     form, filters = _filters(request)
-    kelurahan_map = queries.kelurahan_map()
-    rows = queries.cohort(filters, Baseline.objects.first(), kelurahan_map) if filters else []
+    kelurahan_map = selectors.kelurahan_map()
+    report = selectors.cohort_report(filters, kelurahan_map)
     context = {
         "form": form,
         "filters": filters,
-        "cohort": rows,
+        "cohort": report.rows,
         "kelurahan_map": kelurahan_map,
-        "baseline": Baseline.objects.first(),
+        "baseline": report.baseline,
     }
     return render(request, "dashboard/cohort.html", context)

@@ -10,20 +10,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.models import AccessLog
 from audit.services import log_access
 from core.errors import DomainError
-from core.identity import mask_numbers_in
 from core.permissions import ADD, VIEW, get_object_for, permission_required
+from imports import selectors
 from imports.forms import UploadForm
 from imports.models import ImportBatch
 from imports.reports import error_workbook, identity_numbers_in, template_workbook
 from imports.services import import_apply, import_cancel, import_preview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 25
 
 
 @permission_required(VIEW, ImportBatch)
 def batch_list(request: HttpRequest) -> HttpResponse:
-    batches = ImportBatch.objects.select_related("uploaded_by", "applied_by").defer("content", "errors")
-    page = Paginator(batches, 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.batches(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "imports/batch_list.html", {"page_obj": page})
 
 
@@ -45,13 +45,8 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @permission_required(VIEW, ImportBatch)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_for(request.user, ImportBatch.objects.defer("content"), pk)
-    # A message may quote the cell it refuses ("tertulis 6271…"): masked here; the logged report has it whole.
-    error_sample = [
-        {**entry, "problems": [(column, mask_numbers_in(message)) for column, message in entry["problems"]]}
-        for entry in batch.errors[:100]
-    ]
-    return render(request, "imports/detail.html", {"batch": batch, "error_sample": error_sample})
+    batch = get_object_for(request.user, selectors.batch_details(), pk)
+    return render(request, "imports/detail.html", {"batch": batch, "error_sample": selectors.error_sample(batch)})
 
 
 @permission_required(ADD, ImportBatch)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from audit.casework import case_scope
 from coordination.models import GraduationProposal, Referral, ResponsibilityRule
+from coordination.selectors import consolidation_cells
 from coordination.services import (
     assessment_record,
     graduation_decide,
@@ -18,7 +19,6 @@ from coordination.services import (
     referral_fulfil,
     referral_reassign,
 )
-from coordination.views import consolidation_cells
 from core.errors import DomainError
 from households.models import Household, HouseholdStatusChange
 from households.services import household_change_status, household_update
@@ -189,9 +189,9 @@ def test_the_consolidation_matrix_shows_the_most_pressing_state_per_need(
     with case_scope():  # as if the due date had passed
         Referral.objects.filter(pk=docs.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=3))
     cells = consolidation_cells([household], None)[household.pk]
-    assert cells["no_work"]["state"] == "accepted"
-    assert cells["no_documents"]["state"] == "overdue"
-    assert cells["uninhabitable_house"]["state"] == "sent"
+    assert cells["no_work"].state == "accepted"
+    assert cells["no_documents"].state == "overdue"
+    assert cells["uninhabitable_house"].state == "sent"
     assert "no_toilet" not in cells
     only_disnaker = consolidation_cells([household], opd("Disnaker"))[household.pk]
     assert set(only_disnaker) == {"no_work"}

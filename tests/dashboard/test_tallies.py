@@ -21,7 +21,7 @@ from coordination.services import (
 from core.errors import DomainError
 from dashboard import derived, tallies
 from dashboard.models import Tally
-from dashboard.queries import _median
+from dashboard.selectors import _median
 from households.nik import make_nik
 from households.services import (
     household_archive,

@@ -1,9 +1,11 @@
 """Every dashboard number, summed in the database from the tallies the services keep (dashboard.tallies),
-plus the stored baseline and its cohort. A few queries over a few thousand rows, whatever the size.
+plus the stored baseline and its cohort, and the home page's overview. A few queries over a few thousand rows,
+whatever the size.
 """
 
 import datetime
 from dataclasses import dataclass, field
+from typing import NotRequired, TypedDict
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -82,6 +84,95 @@ class Filters:
             return {"kecamatan": str(self.kecamatan.pk)}
         return {}
 
+    def delivered_query(self) -> dict[str, str | None]:
+        """The chosen period as the interventions list's delivery filters: the list counts the same deliveries."""
+        return {
+            "delivered_from": self.period_from.isoformat() if self.period_from else None,
+            "delivered_to": self.period_to.isoformat() if self.period_to else None,
+        }
+
+
+class PlaceRow(TypedDict):
+    """One kelurahan's line of the dashboard."""
+
+    kelurahan_id: int
+    kelurahan: Kelurahan
+    kecamatan: Kecamatan
+    ep_households: int
+    ep_persons: int
+    served_persons: int
+    graduated: int
+    fell_back: int
+    needs_fulfilled: int
+    visited: int  # extreme-poor households visited in the last 30 days
+    overdue_follow_ups: int
+    links: NotRequired[dict[str, str]]  # added by the view: each number opens the list it counts
+
+
+class OpdRow(TypedDict):
+    """One OPD's share of the work: interventions by status, persons reached, Rupiah, and its referrals."""
+
+    opd: Opd
+    planned: int
+    in_progress: int
+    delivered: int
+    cancelled: int
+    persons: int
+    amount: int
+    received: int  # every referral addressed to the OPD
+    accepted: int
+    fulfilled: int
+    declined: int
+    overdue: int
+    median_days: float | None  # from sending to fulfilment
+    links: NotRequired[dict[str, str]]
+
+
+class Headline(TypedDict):
+    """The totals at the top of the dashboard (baseline numbers only once a baseline is stored)."""
+
+    ep_households: int
+    ep_persons: int
+    served_persons: int
+    graduated: int
+    fell_back: int
+    needs_fulfilled: int
+    visited: int
+    overdue_follow_ups: int
+    overdue_referrals: int
+    baseline: Baseline | None
+    baseline_persons: NotRequired[int]
+    baseline_households: NotRequired[int]
+
+
+class TrendRow(TypedDict):
+    month: datetime.date  # the first of the month
+    ep_persons: int  # at the month's end
+    graduations: int
+    delivered: int
+
+
+class CohortRow(TypedDict):
+    """Of the persons extreme-poor at the baseline in one kelurahan: where they are now."""
+
+    kelurahan_id: int
+    kelurahan: Kelurahan
+    total: int
+    served: int
+    graduated: int
+    waiting: int  # still extreme-poor, nothing delivered
+    fell_back: int
+    other: int  # moved, died, or their household is no longer extreme-poor without graduating
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    headline: Headline
+    places: list[PlaceRow]
+    opds: list[OpdRow]
+    trend: list[TrendRow]
+    cohort: list[CohortRow] | None  # None unless asked for: it follows every baseline person
+
 
 def tallies(filters: Filters) -> QuerySet[Tally]:
     return Tally.objects.filter(filters.place())
@@ -116,7 +207,7 @@ def kelurahan_map() -> dict[int, Kelurahan]:
     return {k.pk: k for k in Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__code", "code")}
 
 
-def by_place(filters: Filters, places: dict[int, Kelurahan]) -> list[dict]:
+def by_place(filters: Filters, places: dict[int, Kelurahan]) -> list[PlaceRow]:
     """One row per kelurahan (in the chosen place), from the tallies of the households' summary columns."""
     since = filters.today - datetime.timedelta(days=30)
     counted = tallies(filters).filter(
@@ -126,21 +217,43 @@ def by_place(filters: Filters, places: dict[int, Kelurahan]) -> list[dict]:
     )
     result = []
     for kelurahan_id, row in summed(counted, "kelurahan_id", PLACE_COLUMNS).items():
-        if not row.pop("households"):
+        if not row["households"]:
             continue  # every household of this kelurahan moved away or was archived
         kelurahan = places[kelurahan_id]
-        result.append({**row, "kelurahan_id": kelurahan_id, "kelurahan": kelurahan, "kecamatan": kelurahan.kecamatan})
+        result.append(
+            PlaceRow(
+                kelurahan_id=kelurahan_id,
+                kelurahan=kelurahan,
+                kecamatan=kelurahan.kecamatan,
+                ep_households=row["ep_households"],
+                ep_persons=row["ep_persons"],
+                served_persons=row["served_persons"],
+                graduated=row["graduated"],
+                fell_back=row["fell_back"],
+                needs_fulfilled=row["needs_fulfilled"],
+                visited=row["visited"],
+                overdue_follow_ups=row["overdue_follow_ups"],
+            )
+        )
     result.sort(key=lambda r: (r["kecamatan"].code, r["kelurahan"].code))
     return result
 
 
-def headline(filters: Filters, places: list[dict], opds: list[dict], baseline: Baseline | None) -> dict:
-    keys = ["ep_households", "ep_persons", "served_persons", "graduated", "fell_back"]
-    keys += ["needs_fulfilled", "visited", "overdue_follow_ups"]
-    totals = {key: sum(row[key] for row in places) for key in keys}
-    # Every referral is addressed to exactly one OPD, so the OPD table's overdue column adds up.
-    totals["overdue_referrals"] = sum(row["overdue"] for row in opds)
-    totals["baseline"] = baseline
+def headline(filters: Filters, places: list[PlaceRow], opds: list[OpdRow], baseline: Baseline | None) -> Headline:
+    """The kelurahan rows and OPD rows added up, and the baseline of the chosen place (one query with a place)."""
+    totals = Headline(
+        ep_households=sum(row["ep_households"] for row in places),
+        ep_persons=sum(row["ep_persons"] for row in places),
+        served_persons=sum(row["served_persons"] for row in places),
+        graduated=sum(row["graduated"] for row in places),
+        fell_back=sum(row["fell_back"] for row in places),
+        needs_fulfilled=sum(row["needs_fulfilled"] for row in places),
+        visited=sum(row["visited"] for row in places),
+        overdue_follow_ups=sum(row["overdue_follow_ups"] for row in places),
+        # Every referral is addressed to exactly one OPD, so the OPD table's overdue column adds up.
+        overdue_referrals=sum(row["overdue"] for row in opds),
+        baseline=baseline,
+    )
     if baseline is not None and (filters.kelurahan or filters.kecamatan):
         # The stored baseline of a place: who was counted there then.
         counted = baseline.members.filter(filters.place()).aggregate(
@@ -152,7 +265,7 @@ def headline(filters: Filters, places: list[dict], opds: list[dict], baseline: B
     return totals
 
 
-def by_opd(filters: Filters) -> list[dict]:
+def by_opd(filters: Filters) -> list[OpdRow]:
     """Each OPD's share of the work: interventions and referrals, from the tallies."""
     of_opds = tallies(filters).filter(opd=filters.opd.pk) if filters.opd else tallies(filters)
     if filters.period_from or filters.period_to:
@@ -184,15 +297,33 @@ def by_opd(filters: Filters) -> list[dict]:
             persons = persons.filter(delivered_on__lte=filters.period_to)
         if filters.opd:
             persons = persons.filter(opd=filters.opd)
-        counted = dict(persons.values_list("opd_id").annotate(n=Count("person_id", distinct=True)).order_by())
+        reached_by: dict[int, int] = dict(
+            persons.values_list("opd_id").annotate(n=Count("person_id", distinct=True)).order_by()
+        )
         for pk, row in rows.items():
-            row["persons"] = counted.get(pk, 0)
+            row["persons"] = reached_by.get(pk, 0)
     medians = _median_days(of_opds.filter(measure=Measure.REFERRAL_DAYS))
     names = dict(Opd.objects.filter(pk__in=rows).values_list("pk", "short_name"))
     result = []
     for pk, row in sorted(rows.items(), key=lambda item: names.get(item[0], "")):
         if any(row.values()):
-            result.append({"opd": Opd(pk=pk, short_name=names.get(pk, "?")), **row, "median_days": medians.get(pk)})
+            result.append(
+                OpdRow(
+                    opd=Opd(pk=pk, short_name=names.get(pk, "?")),
+                    planned=row["planned"],
+                    in_progress=row["in_progress"],
+                    delivered=row["delivered"],
+                    cancelled=row["cancelled"],
+                    persons=row["persons"],
+                    amount=row["amount"],
+                    received=row["received"],
+                    accepted=row["accepted"],
+                    fulfilled=row["fulfilled"],
+                    declined=row["declined"],
+                    overdue=row["overdue"],
+                    median_days=medians.get(pk),
+                )
+            )
     return result
 
 
@@ -227,7 +358,7 @@ def months(filters: Filters) -> list[datetime.date]:
     return result
 
 
-def trend(filters: Filters) -> list[dict]:
+def trend(filters: Filters) -> list[TrendRow]:
     """Monthly, from the recorded history: extreme-poor persons at each month's end (status changes in and
     out of extreme poverty, weighted by the household's extreme-poor members), graduations, deliveries."""
     delivered = Q(measure=Measure.DELIVERED_MONTH, day__gte=filters.start, day__lte=filters.end)
@@ -259,17 +390,12 @@ def trend(filters: Filters) -> list[dict]:
         flow = flows.get(month, {"change": 0, "graduations": 0, "delivered": 0})
         running += flow["change"]
         result.append(
-            {
-                "month": month,
-                "ep_persons": running,
-                "graduations": flow["graduations"],
-                "delivered": flow["delivered"],
-            }
+            TrendRow(month=month, ep_persons=running, graduations=flow["graduations"], delivered=flow["delivered"])
         )
     return result
 
 
-def cohort(filters: Filters, baseline: Baseline | None, places: dict[int, Kelurahan]) -> list[dict]:
+def cohort(filters: Filters, baseline: Baseline | None, places: dict[int, Kelurahan]) -> list[CohortRow]:
     """Of those extreme-poor at the baseline: served, graduated, still waiting with nothing delivered, fell back."""
     if baseline is None:
         return []
@@ -288,13 +414,86 @@ def cohort(filters: Filters, baseline: Baseline | None, places: dict[int, Kelura
         )
         .order_by()
     )
-    result = [{**row, "kelurahan": places[row["kelurahan_id"]]} for row in rows]
-    for row in result:
-        row["other"] = row["total"] - row["graduated"] - row["fell_back"] - row["served"] - row["waiting"]
+    result = [
+        CohortRow(
+            kelurahan_id=row["kelurahan_id"],
+            kelurahan=places[row["kelurahan_id"]],
+            total=row["total"],
+            served=row["served"],
+            graduated=row["graduated"],
+            waiting=row["waiting"],
+            fell_back=row["fell_back"],
+            other=row["total"] - row["graduated"] - row["fell_back"] - row["served"] - row["waiting"],
+        )
+        for row in rows
+    ]
     return sorted(result, key=lambda r: r["kelurahan"].code)
 
 
-def overview(*, opd: Opd | None = None, today: datetime.date | None = None) -> dict:
+def baseline() -> Baseline | None:
+    """The stored baseline the dashboard compares with (none until a supervisor stores one)."""
+    return Baseline.objects.first()
+
+
+def dashboard(filters: Filters, places: dict[int, Kelurahan], *, with_cohort: bool = False) -> Dashboard:
+    """Every table of the dashboard for the chosen filters. The cohort follows every baseline person, so it is
+    read only when asked for (the printed page and the workbook; the screen has a page of its own)."""
+    stored = baseline()
+    by_kelurahan = by_place(filters, places)
+    opds = by_opd(filters)
+    return Dashboard(
+        headline=headline(filters, by_kelurahan, opds, stored),
+        places=by_kelurahan,
+        opds=opds,
+        trend=trend(filters),
+        cohort=cohort(filters, stored, places) if with_cohort else None,
+    )
+
+
+@dataclass(frozen=True)
+class Cohort:
+    baseline: Baseline | None
+    rows: list[CohortRow]
+
+
+def cohort_report(filters: Filters | None, places: dict[int, Kelurahan]) -> Cohort:
+    """The baseline and where its persons are now, per kelurahan (no rows when the filters are invalid)."""
+    stored = baseline()
+    return Cohort(baseline=stored, rows=cohort(filters, stored, places) if filters is not None else [])
+
+
+class City(TypedDict):
+    """Where the city stands, for the home page."""
+
+    ep_persons: int
+    served_persons: int
+    not_served: int
+    ep_households: int
+    graduated: int
+    visited: int  # extreme-poor households visited in the last 30 days
+    in_priority_locus: int  # extreme-poor persons in the priority kelurahan
+
+
+class KelurahanPersons(TypedDict):
+    kelurahan: Kelurahan
+    persons: int  # extreme-poor persons
+
+
+class Work(TypedDict):
+    """The interventions of one OPD (or of all): still to deliver, and delivered with their Rupiah."""
+
+    planned: int  # planned or in progress
+    delivered: int
+    delivered_amount: int | None
+
+
+class Overview(TypedDict):
+    city: City
+    by_kelurahan: list[KelurahanPersons]  # most extreme-poor persons first
+    work: Work
+
+
+def overview(*, opd: Opd | None = None, today: datetime.date | None = None) -> Overview:
     """The home page's numbers, summed from the same tallies as the dashboard and the registry (three
     queries): where the city stands, by kelurahan, and the work of one OPD (or of all)."""
     today = today or timezone.localdate()
@@ -309,34 +508,41 @@ def overview(*, opd: Opd | None = None, today: datetime.date | None = None) -> d
         .annotate(n=Sum("n"))
         .order_by()
     )
-    city = dict.fromkeys(["ep_persons", "served_persons", "ep_households", "graduated", "visited"], 0)
-    city["in_priority_locus"] = 0
+    totals = dict.fromkeys(["ep_persons", "served_persons", "ep_households", "graduated", "visited"], 0)
+    in_priority_locus = 0
     persons_in: dict[int, int] = {}
     for kelurahan_id, measure, n in counted:
-        column = PLACE_COLUMNS[measure]
-        city[column] += n
+        totals[PLACE_COLUMNS[measure]] += n
         if measure == Measure.EP_PERSONS:
             persons_in[kelurahan_id] = persons_in.get(kelurahan_id, 0) + n
             if places[kelurahan_id].is_priority_locus:
-                city["in_priority_locus"] += n
-    city["not_served"] = city["ep_persons"] - city["served_persons"]
+                in_priority_locus += n
+    city = City(
+        ep_persons=totals["ep_persons"],
+        served_persons=totals["served_persons"],
+        not_served=totals["ep_persons"] - totals["served_persons"],
+        ep_households=totals["ep_households"],
+        graduated=totals["graduated"],
+        visited=totals["visited"],
+        in_priority_locus=in_priority_locus,
+    )
     by_kelurahan = sorted(
-        ({"kelurahan": places[pk], "persons": n} for pk, n in persons_in.items() if n),
+        (KelurahanPersons(kelurahan=places[pk], persons=n) for pk, n in persons_in.items() if n),
         key=lambda row: (-row["persons"], row["kelurahan"].name),
     )
     work = Tally.objects.filter(measure__in=[Measure.PLANNED, Measure.IN_PROGRESS, Measure.DELIVERED_MONTH])
     if opd is not None:
         work = work.filter(opd=opd.pk)
-    sums = {
+    sums: dict[str, tuple[int, int | None]] = {
         measure: (n, amount)
         for measure, n, amount in work.values_list("measure").annotate(n=Sum("n"), amount=Sum("amount")).order_by()
     }
-    return {
-        "city": city,
-        "by_kelurahan": by_kelurahan,
-        "work": {
-            "planned": sums.get(Measure.PLANNED, (0, 0))[0] + sums.get(Measure.IN_PROGRESS, (0, 0))[0],
-            "delivered": sums.get(Measure.DELIVERED_MONTH, (0, 0))[0],
-            "delivered_amount": sums.get(Measure.DELIVERED_MONTH, (0, 0))[1],
-        },
-    }
+    return Overview(
+        city=city,
+        by_kelurahan=by_kelurahan,
+        work=Work(
+            planned=sums.get(Measure.PLANNED, (0, 0))[0] + sums.get(Measure.IN_PROGRESS, (0, 0))[0],
+            delivered=sums.get(Measure.DELIVERED_MONTH, (0, 0))[0],
+            delivered_amount=sums.get(Measure.DELIVERED_MONTH, (0, 0))[1],
+        ),
+    )

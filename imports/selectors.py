@@ -1,0 +1,39 @@
+"""Reads for the import screens: the batches uploaded, and one batch with a sample of its rows in error."""
+
+from typing import Any, TypedDict
+
+from django.db.models import QuerySet
+
+from core.identity import mask_numbers_in
+from imports.models import ImportBatch
+
+ERROR_SAMPLE_SIZE = 100
+
+
+def batches() -> QuerySet[ImportBatch]:
+    """Every upload, newest first, with who uploaded and who confirmed it; without the file or its error rows
+    (both may be megabytes): one query a page."""
+    return ImportBatch.objects.select_related("uploaded_by", "applied_by").defer("content", "errors")
+
+
+def batch_details() -> QuerySet[ImportBatch]:
+    """Batches as their own page shows them: the error rows and both users, not the file."""
+    return ImportBatch.objects.select_related("uploaded_by", "applied_by").defer("content")
+
+
+class ErrorSampleRow(TypedDict):
+    row: int  # the row number in the spreadsheet
+    problems: list[tuple[str, str]]  # (column, message), identity numbers in the message masked
+
+
+def error_sample(batch: ImportBatch, limit: int = ERROR_SAMPLE_SIZE) -> list[ErrorSampleRow]:
+    """The first rows in error, for the page. A message may quote the cell it refuses ("tertulis 6271…"): masked
+    here; the logged error report has it whole."""
+    entries: list[dict[str, Any]] = batch.errors[:limit]
+    return [
+        ErrorSampleRow(
+            row=entry["row"],
+            problems=[(column, mask_numbers_in(message)) for column, message in entry["problems"]],
+        )
+        for entry in entries
+    ]
