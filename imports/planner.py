@@ -17,7 +17,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -283,7 +283,10 @@ def _read_row(plan: Plan, number: int, cells: list[Any], mapping, regions: Regio
     group.persons.append(PersonRow(row=number, fields=person_fields))
 
 
-def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+T = TypeVar("T")
+
+
+def _chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -102,7 +104,7 @@ class Intervention(CaseRecord):
         CANCELLED = "cancelled", _("Dibatalkan")
 
     # Which status may follow which; anything else is refused by the service.
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Status.PLANNED: {Status.IN_PROGRESS, Status.DELIVERED, Status.CANCELLED},
         Status.IN_PROGRESS: {Status.DELIVERED, Status.CANCELLED},
         Status.DELIVERED: set(),
