@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -49,19 +49,20 @@ def _role(user: Actor) -> str | None:
     return user.role
 
 
-def is_admin(user: Actor) -> bool:
+# A user with a role is a signed-in, active account: `TypeGuard[User]` lets the type checker know it too.
+def is_admin(user: Actor) -> TypeGuard[User]:
     return _role(user) == Role.ADMIN
 
 
-def is_supervisor(user: Actor) -> bool:
+def is_supervisor(user: Actor) -> TypeGuard[User]:
     return _role(user) == Role.SUPERVISOR
 
 
-def is_caseworker(user: Actor) -> bool:
+def is_caseworker(user: Actor) -> TypeGuard[User]:
     return _role(user) == Role.CASEWORKER
 
 
-def has_role(user: Actor) -> bool:
+def has_role(user: Actor) -> TypeGuard[User]:
     return _role(user) in Role.values
 
 
