@@ -201,7 +201,8 @@ class Intervention(CaseRecord):
         return {pk for pair in pairs for pk in pair} - {None}
 
     def case_ids(self) -> set[int]:
-        return {self.household_id, self.person.household_id if self.person_id else None} - {None}
+        person_household = self.person.household_id if self.person is not None else None  # no query without one
+        return {pk for pk in (self.household_id, person_household) if pk is not None}
 
     def clean(self) -> None:
         errors = {}
@@ -215,6 +216,7 @@ class Intervention(CaseRecord):
             self._state.adding
             and self.person_id
             and self.household_id
+            and self.person is not None
             and self.person.household_id != self.household_id
         ):
             errors["person"] = _("Penerima bukan anggota rumah tangga ini.")
