@@ -77,11 +77,10 @@ class HouseholdForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # django-stubs types `self.fields` as plain Fields; the choice fields' attributes need ignores.
-        kelurahan = self.fields["kelurahan"]
-        kelurahan.queryset = Kelurahan.objects.select_related("kecamatan").order_by(  # type: ignore[attr-defined]
+        self.fields["kelurahan"].queryset = Kelurahan.objects.select_related("kecamatan").order_by(  # type: ignore[attr-defined]
             "kecamatan__name", "name"
         )
-        kelurahan.label_from_instance = lambda k: f"{k.name} — {k.kecamatan.name}"  # type: ignore[attr-defined]
+        self.fields["kelurahan"].label_from_instance = lambda k: f"{k.name} — {k.kecamatan.name}"  # type: ignore[attr-defined]
         happened(self.fields["expenditure_measured_on"])
         for name in ("rt", "rw"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
