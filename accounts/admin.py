@@ -21,7 +21,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     search_fields = ["username", "first_name", "last_name", "email"]
     autocomplete_fields = ["opd"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),  # Django's own, always set (the stubs allow None)
         (_("OPD dan peran"), {"fields": ("opd", "role", "must_change_password")}),
     )
     add_fieldsets = (

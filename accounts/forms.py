@@ -54,9 +54,9 @@ class _UserFields(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opd"].required = True
-        self.fields["opd"].queryset = Opd.objects.filter(is_active=True) | Opd.objects.filter(
-            pk=getattr(self.instance, "opd_id", None)
-        )
+        active, current = Opd.objects.filter(is_active=True), getattr(self.instance, "opd_id", None)
+        # django-stubs types `self.fields` as plain Fields; this one is a ModelChoiceField.
+        self.fields["opd"].queryset = active if current is None else active | Opd.objects.filter(pk=current)  # type: ignore[attr-defined]
         self.fields["email"].help_text = _("Untuk tautan atur ulang kata sandi.")
         self.helper = form_helper()
 
@@ -69,7 +69,8 @@ class UserCreateForm(SubmitOnceMixin, _UserFields):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("password"):
             candidate = User(username=data.get("username", ""), email=data.get("email", ""))
             try:

@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -43,8 +43,6 @@ class User(AbstractUser):
     )
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices, default=Role.CASEWORKER)
     must_change_password = models.BooleanField(_("wajib ganti kata sandi"), default=False)
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("pengguna")

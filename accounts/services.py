@@ -19,13 +19,13 @@ from audit.services import log_change, save_with_log, snapshot
 
 
 @transaction.atomic
-def opd_save(*, actor, opd: Opd | None = None, **fields: Any) -> Opd:
+def opd_save(*, actor: User, opd: Opd | None = None, **fields: Any) -> Opd:
     """Create an OPD, or rename/deactivate one. Its records stay; its users cannot sign in while inactive."""
     return save_with_log(actor=actor, instance=opd or Opd(), **fields)
 
 
 @transaction.atomic
-def user_create(*, actor, password: str, must_change_password: bool = True, **fields: Any) -> User:
+def user_create(*, actor: User, password: str, must_change_password: bool = True, **fields: Any) -> User:
     """A new account with a temporary password the user must replace at first sign-in."""
     user = User(must_change_password=must_change_password, **fields)
     user.set_password(password)
@@ -36,7 +36,7 @@ def user_create(*, actor, password: str, must_change_password: bool = True, **fi
 
 
 @transaction.atomic
-def user_update(*, actor, user: User, **fields: Any) -> User:
+def user_update(*, actor: User, user: User, **fields: Any) -> User:
     """Edit an account. Deactivating it ends all its sessions at once: every request re-checks `is_active`."""
     user = User.objects.select_for_update().get(pk=user.pk)
     before = snapshot(user)
@@ -55,9 +55,9 @@ def user_password_reset_path(user: User) -> str:
 
 
 @transaction.atomic
-def user_unlock(*, actor, user: User) -> int:
+def user_unlock(*, actor: User, user: User) -> int:
     """Lift a sign-in lockout of this username. Returns how many failure records were removed."""
-    removed = axes_reset(username=user.username)
+    removed: int = axes_reset(username=user.username)  # django-axes ships no types
     log_change(actor=actor, instance=user, action=ChangeLog.Action.UPDATE, note="Kunci masuk dibuka oleh admin")
     return removed
 

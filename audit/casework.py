@@ -16,9 +16,9 @@ the dashboard.
 
 import functools
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, Self, TypeVar
 
 from django.db import models, transaction
 
@@ -26,6 +26,7 @@ _state = threading.local()
 _listeners: list[Callable[[set[int]], None]] = []
 P = ParamSpec("P")
 R = TypeVar("R")
+Case = TypeVar("Case", bound="CaseRecord")
 
 
 class CaseWriteOutsideScope(RuntimeError):
@@ -92,7 +93,7 @@ def settle() -> None:
 # The guard on the case tables.
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(models.QuerySet[Case]):
     """Bulk writes on case tables note the households they touch, and are refused outside a case scope."""
 
     def update(self, **kwargs: Any) -> int:
@@ -111,13 +112,13 @@ class CaseQuerySet(models.QuerySet):
         touched(*self.model.case_ids_of_rows(self))
         return super().delete()
 
-    def bulk_create(self, objs: Iterable[models.Model], *args: Any, **kwargs: Any) -> list[models.Model]:
+    def bulk_create(self, objs: Iterable[Case], *args: Any, **kwargs: Any) -> list[Case]:
         require_scope()
         created = super().bulk_create(objs, *args, **kwargs)
         touched(*(pk for obj in created for pk in obj.case_ids()))
         return created
 
-    def bulk_update(self, objs: Iterable[models.Model], fields: Any, *args: Any, **kwargs: Any) -> int:
+    def bulk_update(self, objs: Iterable[Case], fields: Any, *args: Any, **kwargs: Any) -> int:
         require_scope()
         objs = list(objs)
         touched(*(pk for obj in objs for pk in obj.case_ids() | obj.loaded_case_ids()))
@@ -134,6 +135,7 @@ class CaseRecord(models.Model):
 
     # The field naming the household a row belongs to ("pk" for the household itself).
     case_field = "household_id"
+    _loaded_case_ids: set[int]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         require_scope()
@@ -146,7 +148,7 @@ class CaseRecord(models.Model):
         return super().delete(*args, **kwargs)
 
     @classmethod
-    def case_ids_of_rows(cls, queryset: models.QuerySet) -> set[int]:
+    def case_ids_of_rows(cls, queryset: models.QuerySet[Any]) -> set[int]:
         """The households of the rows `queryset` selects (before they change)."""
         return set(queryset.order_by().values_list(cls.case_field, flat=True).distinct())
 
@@ -159,8 +161,9 @@ class CaseRecord(models.Model):
         return getattr(self, "_loaded_case_ids", set())
 
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:
         instance = super().from_db(db, field_names, values)
         column = "id" if cls.case_field == "pk" else cls.case_field
-        instance._loaded_case_ids = {instance.__dict__.get(column)} - {None}
+        case_id: int | None = instance.__dict__.get(column)
+        instance._loaded_case_ids = set() if case_id is None else {case_id}
         return instance

@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 
 from audit.models import AccessLog
 from audit.services import log_access
@@ -21,7 +21,7 @@ def export_response(
     detail: dict,
     *,
     full_numbers_of: type[Model],
-) -> HttpResponse:
+) -> StreamingHttpResponse | FileResponse:
     """CSV or XLSX of a filtered list; every export is recorded in the access log. Full identity numbers only for
     who may `EXPORT_FULL` the model whose numbers the list carries (`full_numbers_of`)."""
     full = request.GET.get("full") == "1"

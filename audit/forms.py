@@ -1,6 +1,10 @@
 """Form pieces that need the change log: a stale edit names who changed the record and what."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from audit.locking import stale_message
 from core.forms import MergesAfterStaleMixin
@@ -12,11 +16,15 @@ class EditedFromMixin(MergesAfterStaleMixin):
     was opened — with who changed it, and the form merged as `MergesAfterStaleMixin` does, so a second,
     deliberate save goes through."""
 
-    def clean(self) -> dict:
-        data = super().clean()
+    instance: models.Model  # mixed into a ModelForm
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.instance.pk is not None:
             model = type(self.instance)
-            fresh = type(self)(instance=model._base_manager.get(pk=self.instance.pk))
+            edit_form: Callable[..., EditedFromMixin] = type(self)  # a ModelForm: it takes `instance`
+            fresh = edit_form(instance=model._base_manager.get(pk=self.instance.pk))
             if self.opened_values() != fresh.shown_values():
                 self.merge_stored(fresh)
                 raise ValidationError(stale_message(model, self.instance.pk), code="stale")

@@ -13,7 +13,8 @@ from core.errors import StaleEditError
 
 def claim_version(model: type[models.Model], pk: int, expected_version: int | None) -> None:
     """Claim the edit: bump the version only if it is still `expected_version`; else refuse."""
-    updated = model.objects.filter(pk=pk, version=expected_version).update(version=F("version") + 1)
+    rows = model._default_manager.filter(pk=pk, version=expected_version)  # `objects`, their only manager
+    updated = rows.update(version=F("version") + 1)
     if not updated:
         current = model._base_manager.filter(pk=pk).values_list("version", flat=True).first()
         raise StaleEditError(stale_message(model, pk), current_version=current)
@@ -48,6 +49,7 @@ def stale_message(model: type[models.Model], pk: int) -> str:
 
 def _label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except Exception:  # noqa: BLE001 - a field renamed since the change was logged
         return name
+    return str(field.verbose_name) if isinstance(field, models.Field) else name

@@ -1,23 +1,33 @@
 """Write the change log. Services call `log_change` inside their transaction."""
 
+from __future__ import annotations
+
 import datetime
 import decimal
 import ipaddress
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpRequest
 
 from audit.casework import touched
 from audit.models import AccessLog, ChangeLog
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from core.permissions import Actor
+
+M = TypeVar("M", bound=models.Model)
 
 # Bookkeeping columns that change on every save and say nothing to a reader. Non-editable
 # fields (versions, timestamps, derived summaries and search columns) are skipped as well.
 IGNORED_FIELDS = {"id", "status_changed_at"}
 
 
-def _display(instance: models.Model, field: models.Field) -> Any:
+def _display(instance: models.Model, field: models.Field[Any, Any]) -> Any:
     value = getattr(instance, field.attname)
     if value is None or value == "":
         return None
@@ -26,7 +36,7 @@ def _display(instance: models.Model, field: models.Field) -> Any:
     return display_value(field, value)
 
 
-def display_value(field: models.Field, value: Any) -> Any:
+def display_value(field: models.Field[Any, Any], value: Any) -> Any:
     """How the change log shows a raw value of `field` (choice labels, ISO dates)."""
     if value is None or value == "":
         return None
@@ -56,14 +66,14 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def case_id_of(instance: models.Model) -> int | None:
     """The household (case) a record belongs to: itself for a household, else its `household_id`."""
-    if instance._meta.label == "households.Household":
-        return instance.pk
-    return getattr(instance, "household_id", None)
+    is_household = instance._meta.label == "households.Household"
+    case_id: int | None = instance.pk if is_household else getattr(instance, "household_id", None)
+    return case_id
 
 
 def log_change(
     *,
-    actor,
+    actor: Actor | None,
     instance: models.Model,
     action: str,
     before: dict[str, Any] | None = None,
@@ -101,13 +111,13 @@ def log_change(
 
 def save_with_log(
     *,
-    actor,
-    instance: models.Model,
+    actor: User,
+    instance: M,
     source: str = "web",
     note: str = "",
     fields: dict[str, Any] | None = None,
     **changes: Any,
-) -> models.Model:
+) -> M:
     """Apply `changes` (and `fields`, for a model whose field names clash with this function's, such as a
     poverty line's `source`), validate, save, and record the create or update: the common write of a service.
 
@@ -132,7 +142,7 @@ def save_with_log(
     return instance
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address, for the access log and the sign-in lockout (AXES_CLIENT_IP_CALLABLE).
 
     X-Forwarded-For is believed only from a proxy named in TRUSTED_PROXIES: the answer is the rightmost
@@ -161,9 +171,16 @@ def client_ip(request) -> str | None:
 
 
 def log_access(
-    *, request, kind: str, instance: models.Model | None = None, field: str = "", detail: dict | None = None
+    *,
+    request: HttpRequest,
+    kind: str,
+    instance: models.Model | None = None,
+    field: str = "",
+    detail: dict[str, Any] | None = None,
 ) -> AccessLog:
     """Record that `request.user` saw (or exported) personal data."""
+    if not request.user.is_authenticated:  # personal data is shown to signed-in users only
+        raise PermissionDenied
     return AccessLog.objects.create(
         actor=request.user,
         kind=kind,

@@ -33,7 +33,7 @@ TALLIED_STATUSES = {Household.Status.EXTREME_POOR: Measure.EP_HOUSEHOLDS, Househ
 @dataclass
 class RegistryPage:
     filterset: HouseholdFilter
-    page: Page
+    page: Page[Household]
     # households, extreme_poor (persons), served (persons) of the whole filtered list, not just this page.
     totals: dict[str, int]
 
@@ -144,10 +144,8 @@ def case_file(household: Household, user: User) -> CaseFile:
     interventions = Intervention.objects.select_related("program", "opd", "recorded_by").order_by(
         "opd__short_name", "program__name", "-planned_on"
     )
-    members = sorted(
-        household.members.prefetch_related(Prefetch("interventions", queryset=interventions)),
-        key=_member_order,
-    )
+    with_interventions: Prefetch[Any, Any, Any] = Prefetch("interventions", queryset=interventions)
+    members = sorted(household.members.prefetch_related(with_interventions), key=_member_order)
     member_rows = []
     for member in members:
         received = list(member.interventions.all())

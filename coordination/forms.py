@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +10,11 @@ from coordination.models import PERSON_NEEDS, GraduationProposal, Need, Responsi
 from core.dates import happened, planned
 from core.forms import DateInput, form_helper
 from core.submissions import SubmitOnceMixin
-from households.models import Kelurahan
+from households.models import Kelurahan, Person
 from interventions.models import Program
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class AssessmentForm(SubmitOnceMixin, forms.Form):
@@ -51,9 +56,11 @@ class AssessmentForm(SubmitOnceMixin, forms.Form):
             for person in self.members
         ]
 
-    def ticked(self) -> list[tuple[str, object, str]]:
+    def ticked(self) -> list[tuple[str, Person | None, str]]:
         data = self.cleaned_data
-        ticked = [(n.value, None, data[f"note_{n.value}"]) for n in self.household_needs if data.get(f"need_{n.value}")]
+        ticked: list[tuple[str, Person | None, str]] = [
+            (n.value, None, data[f"note_{n.value}"]) for n in self.household_needs if data.get(f"need_{n.value}")
+        ]
         for person in self.members:
             for need in self.person_needs:
                 if data.get(f"need_{need.value}_{person.pk}"):
@@ -61,7 +68,8 @@ class AssessmentForm(SubmitOnceMixin, forms.Form):
         return ticked
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not self.ticked():
             raise forms.ValidationError(_("Centang paling sedikit satu kebutuhan."))
         return data
@@ -86,15 +94,16 @@ class DeclineForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Petugas"), queryset=None)
+    assignee: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(label=_("Petugas"), queryset=None)
 
     def __init__(self, *args, opd, **kwargs):
         super().__init__(*args, **kwargs)
         from accounts.models import User
 
-        self.fields["assignee"].queryset = User.objects.filter(opd=opd, is_active=True).order_by(
-            "first_name", "username"
-        )
+        # django-stubs types `self.fields` as plain Fields; this one is a ModelChoiceField.
+        self.fields["assignee"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            opd=opd, is_active=True
+        ).order_by("first_name", "username")
 
 
 class FulfilForm(SubmitOnceMixin, forms.Form):
@@ -106,7 +115,7 @@ class FulfilForm(SubmitOnceMixin, forms.Form):
     def __init__(self, *args, referral, **kwargs):
         super().__init__(*args, **kwargs)
         programs = Program.objects.filter(opd=referral.opd, is_active=True).select_related("opd")
-        self.fields["program"].queryset = programs
+        self.fields["program"].queryset = programs  # type: ignore[attr-defined]  # a ModelChoiceField (stubs: Field)
         rule = ResponsibilityRule.objects.filter(need=referral.need, opd=referral.opd).first()
         suggested = list(rule.programs.filter(opd=referral.opd).values_list("pk", flat=True)) if rule else []
         if suggested:
@@ -116,14 +125,14 @@ class FulfilForm(SubmitOnceMixin, forms.Form):
 
 
 class ReassignForm(forms.Form):
-    opd = forms.ModelChoiceField(label=_("OPD tujuan baru"), queryset=None)
+    opd: "forms.ModelChoiceField[Opd]" = forms.ModelChoiceField(label=_("OPD tujuan baru"), queryset=None)
     due_on = forms.DateField(label=_("Batas waktu baru"), widget=DateInput(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from accounts.models import Opd
 
-        self.fields["opd"].queryset = Opd.objects.filter(is_active=True)
+        self.fields["opd"].queryset = Opd.objects.filter(is_active=True)  # type: ignore[attr-defined]  # ModelChoiceField
         planned(self.fields["due_on"])
 
 
@@ -154,5 +163,6 @@ class RuleForm(EditedFromMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programs"].queryset = Program.objects.filter(is_active=True).select_related("opd")
+        # django-stubs types `self.fields` as plain Fields; this one is a ModelMultipleChoiceField.
+        self.fields["programs"].queryset = Program.objects.filter(is_active=True).select_related("opd")  # type: ignore[attr-defined]
         self.helper = form_helper()

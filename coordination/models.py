@@ -1,5 +1,7 @@
 """Needs, who is responsible for them, referrals to each OPD, and graduation decided by Dinsos."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -99,7 +101,7 @@ class Referral(CaseRecord):
         DECLINED = "declined", _("Ditolak")
         FULFILLED = "fulfilled", _("Terpenuhi")
 
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Status.SENT: {Status.ACCEPTED, Status.DECLINED, Status.FULFILLED},
         Status.ACCEPTED: {Status.FULFILLED, Status.DECLINED},
         Status.DECLINED: {Status.SENT},  # reassigned by Dinsos

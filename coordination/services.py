@@ -1,11 +1,15 @@
 """Writes for the coordination workflow. Each is one transaction and leaves history rows."""
 
-import datetime
+from __future__ import annotations
 
+import datetime
+from typing import Any, TypedDict
+
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Opd
+from accounts.models import Opd, User
 from audit.casework import case_write
 from audit.models import ChangeLog
 from audit.services import log_change, snapshot
@@ -19,7 +23,7 @@ from coordination.models import (
     ResponsibilityRule,
 )
 from core.errors import DomainError
-from households.models import Household, Person, PovertyLine
+from households.models import Household, Person, PovertyLine, Visit
 from households.services import ensure_open, household_change_status
 from interventions.models import Intervention, Program
 from interventions.services import intervention_record, intervention_transition
@@ -29,10 +33,10 @@ from interventions.services import intervention_record, intervention_transition
 def assessment_record(
     *,
     household: Household,
-    actor,
+    actor: User,
     needs: list[tuple[str, Person | None, str]],
     assessed_on: datetime.date | None = None,
-    visit=None,
+    visit: Visit | None = None,
 ) -> tuple[Assessment, list[Referral], list[tuple[str, Person | None]]]:
     """Record ticked needs; each becomes a referral to the OPD responsible for it.
 
@@ -48,7 +52,8 @@ def assessment_record(
     assessment.full_clean()  # an assessment date in the future would set deadlines years ahead
     assessment.save()
     rules = {rule.need: rule for rule in ResponsibilityRule.objects.select_related("opd")}
-    created, skipped = [], []
+    created: list[Referral] = []
+    skipped: list[tuple[str, Person | None]] = []
     for need, person, note in needs:
         if need not in Need.values:
             raise DomainError(_("Kebutuhan tidak dikenal."))
@@ -87,7 +92,7 @@ def assessment_record(
     return assessment, created, skipped
 
 
-def _move(referral: Referral, to_status: str, actor, note: str = "", **fields) -> Referral:
+def _move(referral: Referral, to_status: str, actor: User, note: str = "", **fields: Any) -> Referral:
     if to_status not in Referral.TRANSITIONS[referral.status]:
         raise DomainError(
             _("Rujukan berstatus %(from)s tidak dapat menjadi %(to)s.")
@@ -116,21 +121,22 @@ def _move(referral: Referral, to_status: str, actor, note: str = "", **fields) -
 
 
 def _locked(referral: Referral) -> Referral:
-    return (
+    locked: Referral = (
         Referral.objects.select_for_update(of=("self",))
         .select_related("opd", "household", "person")
         .get(pk=referral.pk)
     )
+    return locked
 
 
 @case_write
-def referral_accept(*, referral: Referral, actor, assignee=None) -> Referral:
+def referral_accept(*, referral: Referral, actor: User, assignee: User | None = None) -> Referral:
     referral = _locked(referral)
     return _move(referral, Referral.Status.ACCEPTED, actor, assigned_to=assignee or referral.assigned_to or actor)
 
 
 @case_write
-def referral_decline(*, referral: Referral, actor, reason: str) -> Referral:
+def referral_decline(*, referral: Referral, actor: User, reason: str) -> Referral:
     """Not this OPD's to answer: it goes back to Dinsos to be reassigned."""
     reason = (reason or "").strip()
     if not reason:
@@ -140,7 +146,7 @@ def referral_decline(*, referral: Referral, actor, reason: str) -> Referral:
 
 
 @case_write
-def referral_assign(*, referral: Referral, actor, assignee) -> Referral:
+def referral_assign(*, referral: Referral, actor: User, assignee: User) -> Referral:
     referral = _locked(referral)
     if assignee.opd_id != referral.opd_id or not assignee.is_active:
         raise DomainError(_("Petugas harus dari OPD tujuan rujukan."))
@@ -156,7 +162,7 @@ def referral_assign(*, referral: Referral, actor, assignee) -> Referral:
 
 
 @case_write
-def referral_reassign(*, referral: Referral, actor, opd: Opd, due_on: datetime.date | None = None) -> Referral:
+def referral_reassign(*, referral: Referral, actor: User, opd: Opd, due_on: datetime.date | None = None) -> Referral:
     """Dinsos sends a declined referral to another OPD (or back to the same one)."""
     referral = _locked(referral)
     return _move(
@@ -177,7 +183,7 @@ def referral_reassign(*, referral: Referral, actor, opd: Opd, due_on: datetime.d
 def referral_fulfil(
     *,
     referral: Referral,
-    actor,
+    actor: User,
     intervention: Intervention | None = None,
     program: Program | None = None,
     delivered_on: datetime.date | None = None,
@@ -209,7 +215,17 @@ def referral_fulfil(
     return _move(referral, Referral.Status.FULFILLED, actor, intervention=intervention, fulfilled_at=timezone.now())
 
 
-def graduation_grounds(household: Household) -> dict:
+class GraduationGrounds(TypedDict):
+    referrals: int
+    unresolved: int
+    needs_fulfilled: bool
+    line: int | None  # the extreme-poverty line in force, Rupiah per capita per month
+    expenditure: int | None
+    measured_on: datetime.date | None
+    above_line: bool
+
+
+def graduation_grounds(household: Household) -> GraduationGrounds:
     """What supports a graduation now: needs all fulfilled, and/or expenditure above the line in force."""
     referrals = Referral.objects.filter(household=household)
     line = PovertyLine.objects.in_force()
@@ -226,7 +242,7 @@ def graduation_grounds(household: Household) -> dict:
 
 
 @case_write
-def graduation_propose(*, household: Household, actor, basis: str, note: str = "") -> GraduationProposal:
+def graduation_propose(*, household: Household, actor: User, basis: str, note: str = "") -> GraduationProposal:
     ensure_open(household.pk)
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.status != Household.Status.EXTREME_POOR:
@@ -258,7 +274,7 @@ def graduation_propose(*, household: Household, actor, basis: str, note: str = "
 
 
 @case_write
-def graduation_decide(*, proposal: GraduationProposal, actor, approve: bool, reason: str) -> GraduationProposal:
+def graduation_decide(*, proposal: GraduationProposal, actor: User, approve: bool, reason: str) -> GraduationProposal:
     """A Dinsos supervisor approves (the household becomes graduated) or rejects, always with a reason."""
     reason = (reason or "").strip()
     if not reason:
@@ -288,7 +304,9 @@ def graduation_decide(*, proposal: GraduationProposal, actor, approve: bool, rea
 
 
 @case_write
-def rule_save(*, actor, rule: ResponsibilityRule, form) -> ResponsibilityRule:
+def rule_save(
+    *, actor: User, rule: ResponsibilityRule, form: forms.ModelForm[ResponsibilityRule]
+) -> ResponsibilityRule:
     before = snapshot(ResponsibilityRule.objects.get(pk=rule.pk))
     rule = form.save()
     log_change(actor=actor, instance=rule, action=ChangeLog.Action.UPDATE, before=before)

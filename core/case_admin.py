@@ -8,9 +8,12 @@
   number, and the change log shows them masked.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, SEARCH_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -22,16 +25,23 @@ from core import search
 from core.identity import NUMBER_IN_TEXT
 from core.permissions import may_open_case_admin
 
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+
+    _AdminBase = ModelAdmin[Any]  # the mixin's methods call the ModelAdmin it is mixed into
+else:
+    _AdminBase = object
+
 
 class SessionSearchChangeList(ChangeList):
     """A changelist whose search words come from the session (`?cari=<key>`), never from `?q=`."""
 
-    def get_filters_params(self, params=None):
+    def get_filters_params(self, params: dict[str, Any] | None = None) -> dict[str, Any]:
         params = super().get_filters_params(params)
         params.pop(search.PARAM, None)
         return params
 
-    def get_queryset(self, request, exclude_parameters=None):
+    def get_queryset(self, request: HttpRequest, exclude_parameters: list[str | None] | None = None) -> QuerySet[Any]:
         self.query = search.recall(request, request.GET.get(search.PARAM))
         return super().get_queryset(request, exclude_parameters)
 
@@ -40,7 +50,7 @@ class SessionSearchChangeList(ChangeList):
         return self.get_query_string(remove=[search.PARAM])
 
 
-class CaseAdminMixin:
+class CaseAdminMixin(_AdminBase):
     """Put first in a case model's admin bases: `class HouseholdAdmin(CaseAdminMixin, AuditedModelAdmin)`."""
 
     change_list_template = "admin/case_change_list.html"
@@ -49,28 +59,30 @@ class CaseAdminMixin:
     def has_module_permission(self, request: HttpRequest) -> bool:
         return may_open_case_admin(request.user) and super().has_module_permission(request)
 
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return may_open_case_admin(request.user) and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return may_open_case_admin(request.user) and super().has_add_permission(request)
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return may_open_case_admin(request.user) and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return may_open_case_admin(request.user) and super().has_delete_permission(request, obj)
 
-    def get_changelist(self, request: HttpRequest, **kwargs):
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return SessionSearchChangeList
 
-    def get_search_results(self, request: HttpRequest, queryset, search_term: str):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
         # Also covers the autocomplete endpoint (`?term=`), which other forms may call.
         if NUMBER_IN_TEXT.search(search_term):
             return queryset.none(), False
         return super().get_search_results(request, queryset, search_term)
 
-    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         if request.method == "POST" and SEARCH_VAR in request.POST:
             return self._search_redirect(request, request.POST[SEARCH_VAR])
         if SEARCH_VAR in request.GET:  # typed into the address bar: moved to the session at once

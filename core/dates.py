@@ -8,7 +8,10 @@ referral deadline) is within two years from today. Birth dates have their own, w
 """
 
 import datetime
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -74,7 +77,11 @@ def validate_birth_date(value: datetime.date | None) -> None:
         raise ValidationError(_("Tanggal lahir sebelum tahun 1900 tidak mungkin; periksa tahunnya."), code="too_early")
 
 
-def refusal(validator, value) -> ValidationError | None:
+Validator = Callable[[Any], None]
+DateFormField = TypeVar("DateFormField", bound=forms.Field)
+
+
+def refusal(validator: Validator, value: Any) -> ValidationError | None:
     """The error `validator` raises for `value`, or None."""
     try:
         validator(value)
@@ -83,24 +90,26 @@ def refusal(validator, value) -> ValidationError | None:
     return None
 
 
-def _bounded(field, validator, earliest: datetime.date, latest: datetime.date, check: bool = True):
+def _bounded(
+    field: DateFormField, validator: Validator, earliest: datetime.date, latest: datetime.date, check: bool = True
+) -> DateFormField:
     if check and validator not in field.validators:
         field.validators.append(validator)
     field.widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
     return field
 
 
-def happened(field, *, check: bool = True):
+def happened(field: DateFormField, *, check: bool = True) -> DateFormField:
     """A form's date field for a day something happened: the validator (unless the form checks only when the
     date is used: `check=False`), and the picker's min/max."""
     return _bounded(field, validate_happened, EARLIEST, timezone.localdate(), check)
 
 
-def planned(field):
+def planned(field: DateFormField) -> DateFormField:
     """A form's date field for a day something is planned or due."""
     return _bounded(field, validate_planned, EARLIEST, latest_planned())
 
 
-def born(field):
+def born(field: DateFormField) -> DateFormField:
     """A form's birth-date field."""
     return _bounded(field, validate_birth_date, EARLIEST_BIRTH, timezone.localdate())

@@ -16,6 +16,8 @@ from django_filters import FilterSet
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -49,12 +51,12 @@ def safe_cell(value: Any) -> Any:
     return "'" + text if first in FORMULA_STARTS else text
 
 
-def append_row(sheet, values: Iterable) -> None:
+def append_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> None:
     """Append a row to any workbook sheet (write-only or not), every value through `safe_cell`.
 
     openpyxl stores text as text unless it starts with "=" (which `safe_cell` never leaves) or is an error code
     such as "#N/A"; those, and text with control characters a workbook cannot hold, become explicit text cells."""
-    row = []
+    row: list[Any] = []
     for value in map(safe_cell, values):
         if isinstance(value, str) and (value in ERROR_CODES or ILLEGAL_CHARACTERS_RE.search(value)):
             cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
@@ -69,7 +71,7 @@ class _Echo:
         return value
 
 
-def csv_response(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
+def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpResponse:
     """UTF-8 with BOM and semicolons: what Excel in an Indonesian locale opens as columns."""
     writer = csv.writer(_Echo(), delimiter=";")
 
@@ -84,7 +86,7 @@ def csv_response(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
     return response
 
 
-def xlsx_response(rows: Iterable[list], filename: str, sheet_title: str = "Data") -> FileResponse:
+def xlsx_response(rows: Iterable[Iterable[Any]], filename: str, sheet_title: str = "Data") -> FileResponse:
     """Rows are streamed to a temporary file by openpyxl's write-only mode, then the file is sent."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title[:31])
@@ -107,7 +109,7 @@ def stamped(name: str, extension: str) -> str:
     return f"{name}-{timezone.localtime():%Y%m%d-%H%M}.{extension}"
 
 
-def filters_for_log(filterset: FilterSet) -> dict:
+def filters_for_log(filterset: FilterSet) -> dict[str, Any]:
     """The filters of an export, as the access log keeps them: the list's own (validated) filters, never the
     search words (personal data) nor whatever else the URL carries."""
     return {k: v for k, v in filterset.data.items() if k in filterset.filters and k != "q"}

@@ -3,7 +3,8 @@
 import datetime
 import decimal
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
@@ -12,6 +13,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.widgets import ChoiceWidget
+from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +26,7 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
@@ -36,10 +38,10 @@ latest_date = dates.latest_planned
 class PeriodDateField(forms.DateField):
     """A date to filter by, within the dates records may carry: a far date would only make huge, empty pages."""
 
-    def widget_attrs(self, widget) -> dict:
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return {**super().widget_attrs(widget), "min": EARLIEST_DATE.isoformat()}
 
-    def validate(self, value) -> None:
+    def validate(self, value: datetime.date | None) -> None:
         super().validate(value)
         if value and value < EARLIEST_DATE:
             raise ValidationError(
@@ -55,7 +57,7 @@ class PeriodDateField(forms.DateField):
             )
 
 
-def digits_only(value: str) -> str:
+def digits_only(value: str | None) -> str:
     """Remove the spaces, dots, dashes and leading apostrophe people type into NIK and No. KK."""
     return re.sub(r"[\s.\-']", "", value or "")
 
@@ -63,17 +65,17 @@ def digits_only(value: str) -> str:
 class DigitsField(forms.CharField):
     """A NIK or No. KK: spaces, dots and dashes typed or pasted are removed before any check."""
 
-    def to_python(self, value) -> str:
+    def to_python(self, value: Any) -> str:
         return digits_only(super().to_python(value))
 
-    def widget_attrs(self, widget) -> dict:
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         attrs = super().widget_attrs(widget)
         # Let people paste "6271 0412 0385 0001"; the 16-digit rule is checked after cleaning.
         attrs.update({"maxlength": "24", "inputmode": "numeric", "autocomplete": "off"})
         return attrs
 
 
-def add_refusal(form: forms.Form, error: Exception) -> None:
+def add_refusal(form: forms.BaseForm, error: Exception) -> None:
     """Show a service's refusal (a DomainError or a model ValidationError) on the form: at the top, or at the
     field a model's field error names.
 
@@ -81,11 +83,14 @@ def add_refusal(form: forms.Form, error: Exception) -> None:
     and an edit form of a record shows that record as stored now with this user's changes on top, so a
     second, deliberate save goes through without undoing the other person's."""
     if isinstance(error, StaleEditError) and "version" in form.fields and error.current_version is not None:
-        if isinstance(form, MergesAfterStaleMixin) and getattr(form, "instance", None) is not None:
-            stored = type(form.instance)._base_manager.get(pk=form.instance.pk)
-            form.merge_stored(type(form)(instance=stored))
-        form.data = form.data.copy()
-        form.data[form.add_prefix("version")] = str(error.current_version)
+        instance: models.Model | None = getattr(form, "instance", None)
+        if isinstance(form, MergesAfterStaleMixin) and instance is not None:
+            stored = type(instance)._base_manager.get(pk=instance.pk)
+            edit_form: Callable[..., MergesAfterStaleMixin] = type(form)  # a ModelForm: it takes `instance`
+            form.merge_stored(edit_form(instance=stored))
+        data = _submitted(form)
+        data[form.add_prefix("version")] = str(error.current_version)
+        form.data = data
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         # A model's field errors go to the field the user can correct, when the form has it.
         for field, messages in error.message_dict.items():
@@ -117,7 +122,7 @@ class VersionField(forms.IntegerField):
         _("Formulir ini tidak membawa versi data yang diubah. Muat ulang halaman lalu simpan lagi."),
     )
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(min_value=1, max_value=2**31 - 1, **kwargs)
 
 
@@ -138,7 +143,7 @@ def _shown(bound: forms.BoundField) -> str:
     value = bound.value()
     if value in (None, "", []):
         return "—"
-    if isinstance(bound.field, forms.ModelChoiceField):
+    if isinstance(bound.field, forms.ModelChoiceField) and bound.field.queryset is not None:
         return ", ".join(str(choice) for choice in bound.field.queryset.filter(pk__in=_as_list(value)))
     choices = dict(getattr(bound.field, "choices", []) or [])
     if choices:
@@ -146,11 +151,11 @@ def _shown(bound: forms.BoundField) -> str:
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, bool):
-        return _("ya") if value else _("tidak")
+        return str(_("ya") if value else _("tidak"))
     return str(value)
 
 
-def _as_list(value: Any) -> list:
+def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple | set) else [value]
 
 
@@ -181,15 +186,16 @@ class MergesAfterStaleMixin(forms.Form):
 
     def opened_values(self) -> dict[str, Any] | None:
         try:
-            return signing.loads(self.data.get(self.add_prefix("opened"), ""), salt=self.OPENED_SALT)
+            opened: dict[str, Any] = signing.loads(self.data.get(self.add_prefix("opened"), ""), salt=self.OPENED_SALT)
         except signing.BadSignature:
             return None
+        return opened
 
     def merge_stored(self, fresh: "MergesAfterStaleMixin") -> None:
         """Take, for every field this user left as it was, the value `fresh` (a form opened on the record
         as stored now) shows; keep the fields this user changed; mark those the other person changed too."""
         opened, now = self.opened_values() or {}, fresh.shown_values()
-        data = self.data.copy()
+        data = _submitted(self)
         conflicts = []
         for name in self.merged_fields():
             if name not in self.cleaned_data or now[name] == opened.get(name):
@@ -211,7 +217,12 @@ class MergesAfterStaleMixin(forms.Form):
             )
 
 
-def _put(data, bound: forms.BoundField) -> None:
+def _submitted(form: forms.BaseForm) -> QueryDict:
+    """A mutable copy of what a bound form received (request.POST, a QueryDict)."""
+    return cast(QueryDict, form.data).copy()
+
+
+def _put(data: QueryDict, bound: forms.BoundField) -> None:
     """Write into submitted `data` what a browser would send for `bound` as a fresh form shows it."""
     widget, value, key = bound.field.widget, bound.value(), bound.html_name
     if isinstance(widget, forms.CheckboxInput):

@@ -18,7 +18,7 @@ NUMBER_IN_TEXT = re.compile(r"\d(?:[\s.\-']?\d){9,}")
 def mask_numbers_in(text: str) -> str:
     """Mask every identity-number-like run of digits in free text, e.g. a cell quoted in an import error."""
 
-    def masked(match: re.Match) -> str:
+    def masked(match: re.Match[str]) -> str:
         digits = re.sub(r"\D", "", match.group())
         return f"{digits[:4]}{'•' * (len(digits) - 8)}{digits[-4:]}"
 

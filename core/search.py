@@ -23,7 +23,8 @@ def stash(request: HttpRequest, text: str) -> str:
 
 
 def recall(request: HttpRequest, key: str | None) -> str:
-    return request.session.get(SESSION_KEY, {}).get(key or "", "")
+    text: str = request.session.get(SESSION_KEY, {}).get(key or "", "")
+    return text
 
 
 def filter_data(request: HttpRequest) -> QueryDict:

@@ -7,12 +7,15 @@ creating it again. A refusal (a DomainError, a model ValidationError) is shown o
 `add_refusal`, with what the user typed kept.
 """
 
+from __future__ import annotations
+
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -22,20 +25,25 @@ from core.errors import DomainError
 from core.forms import add_refusal
 from core.models import FormSubmission
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from accounts.models import User
+
 
 class SubmitOnceMixin(forms.Form):
     """Add to a create form; the view calls `claim()` once the form is valid."""
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
 
 
 class AlreadySubmitted(Exception):  # noqa: N818 - reads as a sentence at the call site
-    def __init__(self, redirect_to: str):
+    def __init__(self, redirect_to: str) -> None:
         super().__init__(redirect_to)
         self.redirect_to = redirect_to
 
@@ -43,10 +51,10 @@ class AlreadySubmitted(Exception):  # noqa: N818 - reads as a sentence at the ca
 DUPLICATE_MESSAGE = _("Formulir ini sudah terkirim sebelumnya; data tidak dicatat dua kali.")
 
 
-def repeated(request) -> HttpResponse | None:
+def repeated(request: HttpRequest) -> HttpResponse | None:
     """A redirect to the first result when this POST repeats an accepted form, before any validation
     (so a repeat is not mistaken for, say, a duplicate NIK)."""
-    if request.method != "POST":
+    if request.method != "POST" or not request.user.is_authenticated:  # form views are behind a sign-in
         return None
     try:
         token = uuid.UUID(request.POST.get("submission_token", ""))
@@ -59,7 +67,7 @@ def repeated(request) -> HttpResponse | None:
     return redirect(previous.redirect_to)
 
 
-def claim(user, token: uuid.UUID | None) -> FormSubmission | None:
+def claim(user: User, token: uuid.UUID | None) -> FormSubmission | None:
     """Claim `token` for this save, or raise AlreadySubmitted with where the first save led."""
     if token is None:
         return None
@@ -77,7 +85,7 @@ def complete(submission: FormSubmission | None, redirect_to: str) -> None:
         submission.save(update_fields=["redirect_to"])
 
 
-def run_once(user, token: uuid.UUID | None, save: Callable[[], str]) -> str:
+def run_once(user: User, token: uuid.UUID | None, save: Callable[[], str]) -> str:
     """Run `save` (which returns the URL to go to next) at most once per token.
 
     The claim and the save share one savepoint: if the save fails, the claim goes too and the
@@ -92,10 +100,10 @@ def run_once(user, token: uuid.UUID | None, save: Callable[[], str]) -> str:
 
 def submit(
     request: HttpRequest,
-    form: forms.Form,
+    form: forms.BaseForm,
     save: Callable[[], str],
     *,
-    success: str | Callable[[], object] | None = None,
+    success: StrOrPromise | Callable[[], object] | None = None,
     fallback: str = "/",
 ) -> HttpResponse | None:
     """Save a valid form the one way every form view does, and say how it went.
@@ -106,6 +114,8 @@ def submit(
     `None` is returned then. On success the `success` message is shown (or the callable is called) and
     the user is redirected.
     """
+    if not request.user.is_authenticated:  # form views are behind a sign-in; this tells the type checker
+        raise PermissionDenied
     token = form.cleaned_data.get("submission_token")
     try:
         url = run_once(request.user, token, save)

@@ -15,6 +15,7 @@ scope; writes outside one are refused). `rebuild()` refreshes every household, `
 everything again and reports each stored value that differs, layer by layer.
 """
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -61,12 +62,19 @@ NO_SUMMARY = {
 }
 
 
+# The raw rows `derive` reads, as `_ledgers` unpacks them.
+StatusChangeRow = tuple[int, str, str, datetime.datetime]  # household, from, to, changed at
+WorkRow = tuple[int, int, str, datetime.date | None, int, int, int]  # household, opd, status, delivered, n, Rp, whole
+ReachedRow = tuple[int, int, int, datetime.date]  # household, opd, person, first delivery
+ReferralRow = tuple[int, int, str, datetime.date, datetime.datetime, datetime.datetime | None]  # ..., due, sent, done
+
+
 @dataclass
 class Derived:
     """One household as its rows say it is (`summary`, `served`, `ledger`) and as it is stored."""
 
     exists: bool = False
-    place: tuple = ()  # kelurahan, status, archived_at
+    place: tuple[Any, ...] = ()  # kelurahan, status, archived_at
     summary: dict[str, Any] = field(default_factory=lambda: dict(NO_SUMMARY))
     served: dict[int, bool] = field(default_factory=dict)  # member -> reached by a delivery
     ledger: Ledger = field(default_factory=Ledger)
@@ -98,13 +106,12 @@ def derive(ids: list[int]) -> dict[int, Derived]:
         .values_list("person_id", flat=True)
         .distinct()
     )
-    work = (
+    work: list[WorkRow] = list(
         Intervention._base_manager.filter(household_id__in=ids)
         .values_list("household_id", "opd_id", "status", "delivered_on")
         .annotate(n=Count("id"), amount=Coalesce(Sum("amount"), 0), whole=Count("id", filter=Q(person__isnull=True)))
         .order_by()
     )
-    work = list(work)
     whole_household = {pk for pk, _opd, status, _day, _n, _amount, whole in work if status == DELIVERED and whole}
     member_rows = list(members)
     for person, pk, status, relation, name, extreme_poor, stored_served in member_rows:
@@ -169,7 +176,13 @@ def derive(ids: list[int]) -> dict[int, Derived]:
     return result
 
 
-def _ledgers(result: dict[int, Derived], changes, work, reached, referrals) -> None:
+def _ledgers(
+    result: dict[int, Derived],
+    changes: list[StatusChangeRow],
+    work: list[WorkRow],
+    reached: Iterable[ReachedRow],
+    referrals: list[ReferralRow],
+) -> None:
     """Each household's share of the tallies, from its summary and rows."""
     where = {pk: item.place[0] for pk, item in result.items() if item.exists}
     active = set()
@@ -215,6 +228,7 @@ def _ledgers(result: dict[int, Derived], changes, work, reached, referrals) -> N
             continue
         add = result[pk].ledger.add
         if status == DELIVERED:
+            assert delivered_on is not None  # constraint interventions_intervention_delivered_has_date
             add(Measure.DELIVERED, where[pk], n, opd=opd, day=delivered_on, amount=amount)
             add(Measure.DELIVERED_MONTH, where[pk], n, opd=opd, day=delivered_on.replace(day=1), amount=amount)
         else:
@@ -257,7 +271,9 @@ def refresh(household_ids: Iterable[int]) -> None:
             fresh = derive(chunk)
             _write_summaries(fresh)
             _write_served(fresh)
-            created, changed, gone = [], [], []
+            created: list[Contribution] = []
+            changed: list[Contribution] = []
+            gone: list[int] = []
             for pk in chunk:
                 after = fresh[pk].ledger
                 ledger = after.to_json()

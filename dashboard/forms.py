@@ -17,7 +17,8 @@ class DashboardFilterForm(forms.Form):
     opd = forms.ModelChoiceField(label=_("OPD"), queryset=Opd.objects.all(), required=False)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("period_from"), data.get("period_to")
         if start and end and start > end:
             raise forms.ValidationError(_("Tanggal awal periode harus sebelum tanggal akhir."))

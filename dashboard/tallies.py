@@ -7,6 +7,8 @@ changed the case. The dashboard then sums a few thousand tally rows instead of m
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
+from typing import TypeVar
 
 from django.db import connection
 
@@ -51,14 +53,15 @@ class Measure:
 
 
 Key = tuple[str, int, int, datetime.date, int]
+T = TypeVar("T")
 
 
-def batched(items: list, size: int):
+def batched(items: list[T], size: int) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-class Ledger(defaultdict):
+class Ledger(defaultdict[Key, list[int]]):
     """One household's share of the tallies: key -> [n, amount]."""
 
     def __init__(self) -> None:
@@ -85,7 +88,7 @@ class Ledger(defaultdict):
 
     @staticmethod
     def keys_of(stored: dict[str, list[int]]) -> dict[Key, list[int]]:
-        result = {}
+        result: dict[Key, list[int]] = {}
         for text, value in stored.items():
             measure, kelurahan, opd, day, bucket = text.split("|")
             result[(measure, int(kelurahan), int(opd), datetime.date.fromisoformat(day), int(bucket))] = value
@@ -98,7 +101,7 @@ def add_to_tallies(deltas: dict[Key, list[int]]) -> None:
     rows = sorted((key, value) for key, value in deltas.items() if any(value))
     table = Tally._meta.db_table
     for batch in batched(rows, 500):
-        params: list = []
+        params: list[str | int] = []
         for (measure, kelurahan, opd, day, bucket), (n, amount) in batch:
             params += [measure, kelurahan, opd, day.isoformat(), bucket, n, amount]
         values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(batch))

@@ -65,11 +65,14 @@ class PersonInline(admin.StackedInline):
     show_change_link = True
 
 
+STATUS_CHANGE_FIELDS = ("changed_at", "from_status", "to_status", "changed_by", "reason")
+
+
 class StatusChangeInline(admin.TabularInline):
     model = HouseholdStatusChange
     extra = 0
-    fields = ["changed_at", "from_status", "to_status", "changed_by", "reason"]
-    readonly_fields = fields
+    fields = STATUS_CHANGE_FIELDS
+    readonly_fields = STATUS_CHANGE_FIELDS
     can_delete = False
 
     def has_add_permission(self, request, obj=None) -> bool:

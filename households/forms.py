@@ -1,8 +1,11 @@
+from typing import TYPE_CHECKING, cast
+
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.forms import EditedFromMixin
@@ -17,6 +20,9 @@ from core.forms import (
 )
 from core.identity import mask
 from core.submissions import SubmitOnceMixin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from households.models import (
     HOUSE_INDICATOR_FIELDS,
     Household,
@@ -70,10 +76,11 @@ class HouseholdForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kelurahan"].queryset = Kelurahan.objects.select_related("kecamatan").order_by(
+        # django-stubs types `self.fields` as plain Fields; the choice fields' attributes need ignores.
+        self.fields["kelurahan"].queryset = Kelurahan.objects.select_related("kecamatan").order_by(  # type: ignore[attr-defined]
             "kecamatan__name", "name"
         )
-        self.fields["kelurahan"].label_from_instance = lambda k: f"{k.name} — {k.kecamatan.name}"
+        self.fields["kelurahan"].label_from_instance = lambda k: f"{k.name} — {k.kecamatan.name}"  # type: ignore[attr-defined]
         happened(self.fields["expenditure_measured_on"])
         for name in ("rt", "rw"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
@@ -125,13 +132,13 @@ class HouseholdForm(forms.ModelForm):
         return _pad(self.cleaned_data["rw"], _("RW"))
 
 
-def _not_taken(form: forms.ModelForm, name: str, message: str) -> str:
+def _not_taken(form: forms.ModelForm, name: str, message: "StrOrPromise") -> str:
     """A No. KK or P3KE id already held by another household is refused on its field, with a link to that one."""
     value = form.cleaned_data[name]
     if value:
         other = Household.objects.filter(**{name: value}).exclude(pk=form.instance.pk).first()
         if other is not None:
-            raise ValidationError(format_html(message, link=_household_link(other)), code="unique")
+            raise ValidationError(format_html(str(message), link=_household_link(other)), code="unique")
     return value
 
 
@@ -169,7 +176,7 @@ def registered_already(*, kelurahan: Kelurahan, address: str, head_name: str) ->
 
 def already_registered_message(household: Household) -> str:
     return format_html(
-        _(
+        gettext(
             "Rumah tangga dengan alamat dan kepala keluarga ini sudah terdaftar: {link}. "
             "Buka data itu; jangan mendaftar dua kali."
         ),
@@ -243,7 +250,7 @@ class PersonForm(forms.ModelForm):
                 # Lead to the person already registered instead of creating a duplicate.
                 raise ValidationError(
                     format_html(
-                        _(
+                        gettext(
                             "NIK ini sudah terdaftar atas nama {name} di {link}. "
                             "Buka data itu; jangan mendaftar dua kali."
                         ),
@@ -267,7 +274,8 @@ class PersonAddForm(SubmitOnceMixin, PersonForm):
 
     def clean(self) -> dict:
         """The same member sent again (back button, then save) is not added twice."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         name = data.get("full_name")
         if name:
             same = Person.objects.filter(
@@ -303,10 +311,11 @@ class PersonEditForm(MergesAfterStaleMixin, PersonForm):
 
 
 class BaseMemberFormSet(forms.BaseFormSet):
+    # `_should_delete_form` is Django's own (private, so not in django-stubs): what "delete" means for a row.
     def clean(self) -> None:
         if any(self.errors):
             return
-        kept = [form for form in self.forms if form.has_changed() and not self._should_delete_form(form)]
+        kept = [form for form in self.forms if form.has_changed() and not self._should_delete_form(form)]  # type: ignore[attr-defined]
         if not kept:
             raise ValidationError(_("Isi paling sedikit satu anggota rumah tangga."))
         niks = [form.cleaned_data.get("nik") for form in kept if form.cleaned_data.get("nik")]
@@ -320,11 +329,15 @@ class BaseMemberFormSet(forms.BaseFormSet):
         return [
             {name: form.cleaned_data[name] for name in PERSON_FIELDS}
             for form in self.forms
-            if form.has_changed() and not self._should_delete_form(form)
+            if form.has_changed() and not self._should_delete_form(form)  # type: ignore[attr-defined]
         ]
 
 
-MemberFormSet = forms.formset_factory(PersonForm, formset=BaseMemberFormSet, extra=1, can_delete=True, max_num=30)
+# formset_factory makes a subclass of `formset` (the stubs say only BaseFormSet).
+MemberFormSet = cast(
+    type[BaseMemberFormSet],
+    forms.formset_factory(PersonForm, formset=BaseMemberFormSet, extra=1, can_delete=True, max_num=30),
+)
 
 
 def member_formset(data=None, *, add_row: bool = False) -> BaseMemberFormSet:
@@ -352,7 +365,7 @@ class StatusForm(SubmitOnceMixin, forms.Form):
 
     def __init__(self, *args, statuses: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = statuses
+        self.fields["status"].choices = statuses  # type: ignore[attr-defined]  # a ChoiceField (stubs: Field)
 
 
 class MoveForm(forms.Form):
@@ -373,7 +386,8 @@ class MoveForm(forms.Form):
         self.fields["relation"].initial = person.relation
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         target, relation = data.get("target"), data.get("relation")
         if target is not None and relation == Relation.HEAD:
             head = Person.objects.heads().filter(household=target).exclude(pk=self.person.pk).first()

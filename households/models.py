@@ -528,7 +528,7 @@ class Person(CaseRecord):
         return self.relation == Relation.HEAD
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, str | list[str]] = {}
         # A NIK the field's own validator refuses is reported there once; here only whether it agrees.
         if self.nik and refusal(validate_nik_format, self.nik) is None:
             try:

@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.casework import case_write, settle
 from audit.locking import claim_version
 from audit.models import ChangeLog
@@ -28,7 +29,7 @@ def ensure_open(*household_ids: int) -> None:
 
 @case_write
 def household_register(
-    *, actor, members: list[dict[str, Any]] | None = None, source: str = "web", **fields: Any
+    *, actor: User, members: list[dict[str, Any]] | None = None, source: str = "web", **fields: Any
 ) -> Household:
     """Register a household and its members. `fields` are Household fields, `members` Person fields."""
     household = Household(created_by=actor if actor and actor.is_authenticated else None, **fields)
@@ -51,7 +52,7 @@ def household_register(
 
 @case_write
 def household_update(
-    *, household: Household, actor, expected_version: int, source: str = "web", **changes: Any
+    *, household: Household, actor: User, expected_version: int, source: str = "web", **changes: Any
 ) -> Household:
     if "status" in changes:
         raise DomainError(_("Status rumah tangga diubah melalui perubahan status dengan alasan."))
@@ -67,7 +68,7 @@ def household_change_status(
     household: Household,
     status: str,
     reason: str,
-    actor,
+    actor: User,
     expected_version: int | None = None,
     source: str = "web",
 ) -> HouseholdStatusChange:
@@ -111,14 +112,14 @@ def household_change_status(
 
 
 @case_write
-def person_add(*, household: Household, actor, source: str = "web", **fields: Any) -> Person:
+def person_add(*, household: Household, actor: User, source: str = "web", **fields: Any) -> Person:
     ensure_open(household.pk)
     person = save_with_log(actor=actor, instance=Person(household=household, **fields), source=source)
     return person
 
 
 @case_write
-def person_update(*, person: Person, actor, expected_version: int, source: str = "web", **changes: Any) -> Person:
+def person_update(*, person: Person, actor: User, expected_version: int, source: str = "web", **changes: Any) -> Person:
     if "household" in changes or "household_id" in changes:
         raise DomainError(_("Pindah rumah tangga dilakukan melalui fitur pindah anggota."))
     ensure_open(person.household_id)
@@ -139,7 +140,7 @@ def person_move(
     *,
     person: Person,
     to_household: Household,
-    actor,
+    actor: User,
     reason: str,
     relation: str | None = None,
     expected_version: int | None = None,
@@ -183,7 +184,7 @@ def person_move(
 def visit_log(
     *,
     household: Household,
-    caseworker,
+    caseworker: User,
     purpose: str,
     visited_on: datetime.date | None = None,
     findings: str = "",
@@ -218,7 +219,7 @@ def visit_log(
 
 
 @case_write
-def visit_update(*, visit: Visit, actor, expected_version: int, source: str = "web", **changes: Any) -> Visit:
+def visit_update(*, visit: Visit, actor: User, expected_version: int, source: str = "web", **changes: Any) -> Visit:
     ensure_open(visit.household_id)
     claim_version(Visit, visit.pk, expected_version)
     visit = save_with_log(
@@ -228,7 +229,7 @@ def visit_update(*, visit: Visit, actor, expected_version: int, source: str = "w
 
 
 @case_write
-def household_archive(*, household: Household, actor, reason: str, source: str = "web") -> Household:
+def household_archive(*, household: Household, actor: User, reason: str, source: str = "web") -> Household:
     """Hide a household that left the programme from default lists and active counts; nothing is deleted."""
     reason = (reason or "").strip()
     if not reason:
@@ -254,7 +255,7 @@ def household_archive(*, household: Household, actor, reason: str, source: str =
 
 
 @case_write
-def household_unarchive(*, household: Household, actor, reason: str, source: str = "web") -> Household:
+def household_unarchive(*, household: Household, actor: User, reason: str, source: str = "web") -> Household:
     """Bring an archived household back into lists, counts and case work; the reason is logged."""
     reason = (reason or "").strip()
     if not reason:
@@ -278,13 +279,13 @@ def household_unarchive(*, household: Household, actor, reason: str, source: str
 
 
 @case_write
-def poverty_line_save(*, actor, line: PovertyLine | None = None, **fields: Any) -> PovertyLine:
+def poverty_line_save(*, actor: User, line: PovertyLine | None = None, **fields: Any) -> PovertyLine:
     # A poverty line has a field named `source`: pass the fields whole, not as keywords of the log call.
     return save_with_log(actor=actor, instance=line or PovertyLine(), fields=fields)
 
 
 @case_write
-def kelurahan_set_priority(*, kelurahan: Kelurahan, is_priority_locus: bool, actor) -> Kelurahan:
+def kelurahan_set_priority(*, kelurahan: Kelurahan, is_priority_locus: bool, actor: User) -> Kelurahan:
     before = snapshot(kelurahan)
     kelurahan.is_priority_locus = is_priority_locus
     kelurahan.save(update_fields=["is_priority_locus"])

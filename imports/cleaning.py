@@ -3,7 +3,7 @@
 import datetime
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -111,7 +111,7 @@ def date(value: Any) -> datetime.date | None:
     raise CellError(_("Tanggal %(value)s tidak dikenali; pakai format dd/mm/yyyy.") % {"value": raw})
 
 
-def _lookup(value: Any, table: dict[str, str], what: str, allowed: Iterable[str]) -> str:
+def _lookup(value: Any, table: Mapping[str, str], what: str, allowed: Iterable[str]) -> str:
     key = normalize(value)
     if key in table:
         return table[key]

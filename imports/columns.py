@@ -4,22 +4,27 @@ Header names are matched case- and space-insensitively; common P3KE and DTKS/SIK
 accepted as aliases. Each column knows how to clean its cell (imports.cleaning).
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
 from households.models import CookingFuel, DrinkingWater, Floor, Lighting, Ownership, Roof, Toilet, Wall
 from imports import cleaning
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Column:
     key: str
-    description: str
-    allowed: str
+    description: StrOrPromise
+    allowed: StrOrPromise
     level: str  # "household", "person" or "region"
     field: str | None
     clean: Callable[[Any], Any]

@@ -17,7 +17,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,8 +31,8 @@ from imports.columns import BY_KEY, COLUMNS, match_header
 from imports.reader import FileError, Limits, read_rows, thousands
 from imports.regions import RegionIndex
 
-HOUSEHOLD_FIELDS = [c.field for c in COLUMNS if c.level == "household"] + ["kelurahan_id"]
-PERSON_FIELDS = [c.field for c in COLUMNS if c.level == "person"]
+HOUSEHOLD_FIELDS = [c.field for c in COLUMNS if c.level == "household" and c.field is not None] + ["kelurahan_id"]
+PERSON_FIELDS = [c.field for c in COLUMNS if c.level == "person" and c.field is not None]
 CHUNK = 2000
 HEADER_SEARCH_ROWS = 30
 # Problems kept word for word (a file of nothing but errors must not fill memory); all are counted.
@@ -232,7 +232,7 @@ def _read_row(plan: Plan, number: int, cells: list[Any], mapping, regions: Regio
         ):
             problems.append((column.key, _("Wajib diisi.")))
     kelurahan_id, region_column, region_message = regions.match(values.get("kecamatan"), values.get("kelurahan"))
-    if region_message:
+    if region_column and region_message:
         problems.append((region_column, region_message))
     clean["kelurahan_id"] = kelurahan_id
     nik = clean.get("nik")
@@ -258,10 +258,10 @@ def _read_row(plan: Plan, number: int, cells: list[Any], mapping, regions: Regio
         for name, value in household_fields.items():
             known = group.fields.get(name)
             if value not in ("", None) and known not in ("", None) and value != known:
-                column = next((c.key for c in COLUMNS if c.field == name), "kelurahan")
+                column_key = next((c.key for c in COLUMNS if c.field == name), "kelurahan")
                 problems.append(
                     (
-                        column,
+                        column_key,
                         _("Data keluarga berbeda dengan baris %(row)d (anggota keluarga yang sama).")
                         % {"row": group.first_row},
                     )
@@ -274,16 +274,20 @@ def _read_row(plan: Plan, number: int, cells: list[Any], mapping, regions: Regio
             if group.fields.get(name) in ("", None):
                 group.fields[name] = value
     if problems:
-        for column, message in problems:
-            plan.fail_row(number, column, message)
+        for column_key, message in problems:
+            plan.fail_row(number, column_key, message)
         if group is not None:
             group.failed = True
         return
+    assert group is not None  # a row without a family key has a problem (above)
     person_fields = {name: clean[name] for name in PERSON_FIELDS if name in clean}
     group.persons.append(PersonRow(row=number, fields=person_fields))
 
 
-def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+T = TypeVar("T")
+
+
+def _chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk

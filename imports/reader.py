@@ -321,7 +321,7 @@ class _SharedStrings:
                     _("Sebuah teks di berkas berisi lebih dari %(n)s karakter; berkas ditolak.")
                     % {"n": thousands(self.limits.cell_chars)}
                 )
-            self.pieces.append(data)
+            self.pieces.append(data)  # type: ignore[union-attr]  # a list while collecting (see start)
 
     def end(self, name: str) -> None:
         local = _local(name)
@@ -360,7 +360,8 @@ class _Sheet:
         self.style: str | None = None
         self.pieces: list[str] | None = None
         self.collecting = self.inline = self.phonetic = False
-        self.C = self.V = self.T = self.ROW = self.IS = self.RPH = self.DIMENSION = self.SHEET_DATA = None
+        unnamed: str | None = None  # until the root element gives the prefix the file uses (`_names`)
+        self.C = self.V = self.T = self.ROW = self.IS = self.RPH = self.DIMENSION = self.SHEET_DATA = unnamed
 
     def _names(self, root: str) -> None:
         """Element names with the prefix the file uses, taken from the root (`worksheet` or `x:worksheet`)."""
@@ -410,7 +411,7 @@ class _Sheet:
             self.length += len(data)
             if self.length > self.limits.cell_chars:
                 raise _cell_too_long(self.row, self.limits)
-            self.pieces.append(data)
+            self.pieces.append(data)  # type: ignore[union-attr]  # a list while collecting (see start)
 
     def end(self, name: str) -> None:
         if name == self.C:
@@ -428,7 +429,7 @@ class _Sheet:
         elif name == self.V or name == self.T:
             self.collecting = False
         elif name == self.ROW:
-            self.rows.append((self.row, self.cells))
+            self.rows.append((self.row, self.cells))  # type: ignore[arg-type]  # a list since the row began
             self.cells = None
         elif name == self.IS:
             self.inline = False
@@ -449,7 +450,7 @@ class _Sheet:
 
     def _value(self) -> Any:
         """The cell's value as openpyxl's read-only mode gives it (data_only)."""
-        text, kind = "".join(self.pieces), self.kind
+        text, kind = "".join(self.pieces), self.kind  # type: ignore[arg-type]  # text was collected: a list
         if kind == "s":
             value = self.shared[int(text)]
             self.shared_chars += len(value)
@@ -457,13 +458,13 @@ class _Sheet:
                 raise _too_large_unpacked(self.shared_chars, self.limits.unpacked_bytes)
             return value
         if kind is None or kind == "n":
-            value = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+            number = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
             if self.style in self.dates:
                 try:
-                    return from_excel(value, self.epoch, timedelta=self.style in self.durations)
+                    return from_excel(number, self.epoch, timedelta=self.style in self.durations)
                 except (OverflowError, ValueError):
                     return "#VALUE!"
-            return value
+            return number
         if kind == "b":
             return bool(int(text))
         if kind == "d":

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.exports import append_row
 from imports import cleaning
@@ -53,12 +55,12 @@ def template_workbook():
     """The import template: a data sheet with the header (as text columns) and a sheet explaining each column."""
     workbook = Workbook()
     data = workbook.active
+    assert isinstance(data, Worksheet)  # a new workbook opens on its one worksheet
     data.title = "Data"
     append_row(data, [column.key for column in COLUMNS])
     append_row(data, [EXAMPLE.get(column.key, "") for column in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
-        letter = data.cell(row=1, column=index).column_letter
-        data.column_dimensions[letter].width = max(14, len(column.key) + 2)
+        data.column_dimensions[get_column_letter(index)].width = max(14, len(column.key) + 2)
         data.cell(row=1, column=index).font = Font(bold=True)
         # Text format for every data cell: Excel then keeps all 16 digits of a NIK.
         for row in range(2, 1002):

@@ -1,13 +1,14 @@
 """Import a planned spreadsheet: one transaction, bulk writes, and a change-log row for every record
 created or changed, with the import (file name, user, time) as its source."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.casework import case_write
 from audit.models import ChangeLog
 from audit.services import display_value
@@ -66,7 +67,7 @@ def _summary(plan: Plan, limit: int = 200) -> dict[str, Any]:
 
 
 @transaction.atomic
-def import_preview(*, file_name: str, data: bytes, source: str, user, plan: Plan | None = None) -> ImportBatch:
+def import_preview(*, file_name: str, data: bytes, source: str, user: User, plan: Plan | None = None) -> ImportBatch:
     """Dry run: store the file and what importing it would do. Nothing in the case data changes.
 
     A file that cannot be imported at all is refused: the batch comes back unsaved, with its message."""
@@ -84,7 +85,7 @@ def import_preview(*, file_name: str, data: bytes, source: str, user, plan: Plan
 
 
 @transaction.atomic
-def import_cancel(*, batch: ImportBatch, actor) -> ImportBatch:
+def import_cancel(*, batch: ImportBatch, actor: User) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PREVIEW:
         raise DomainError(_("Impor ini sudah tidak menunggu konfirmasi."))
@@ -95,7 +96,7 @@ def import_cancel(*, batch: ImportBatch, actor) -> ImportBatch:
 
 
 @case_write
-def import_apply(*, batch: ImportBatch, actor, plan: Plan | None = None) -> ImportBatch:
+def import_apply(*, batch: ImportBatch, actor: User, plan: Plan | None = None) -> ImportBatch:
     """Import what the dry run showed, re-checked against the database as it is now. All or nothing.
 
     `plan` may be passed when it was built moments ago in the same process (the command line);
@@ -104,6 +105,7 @@ def import_apply(*, batch: ImportBatch, actor, plan: Plan | None = None) -> Impo
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PREVIEW:
         raise DomainError(_("Impor ini sudah diproses (%(status)s).") % {"status": batch.get_status_display()})
+    assert batch.content is not None  # a batch waiting in preview keeps its file
     data = bytes(batch.content)
     plan = plan or build_plan(batch.file_name, data)
     if plan.fatal:
@@ -124,18 +126,27 @@ def import_apply(*, batch: ImportBatch, actor, plan: Plan | None = None) -> Impo
 class _Log:
     """Change-log rows collected during the import and written in bulk."""
 
-    def __init__(self, actor, source: str) -> None:
-        self.actor, self.source, self.rows = actor, source, []
+    def __init__(self, actor: User, source: str) -> None:
+        self.actor, self.source = actor, source
+        self.rows: list[ChangeLog] = []
         self.types = {model: ContentType.objects.get_for_model(model) for model in (Household, Person)}
         self.fields = {model: {f.attname: f for f in model._meta.concrete_fields} for model in (Household, Person)}
         self.kelurahan = dict(Kelurahan.objects.values_list("id", "name"))
 
-    def _show(self, model, name: str, value: Any) -> Any:
+    def _show(self, model: type[Household | Person], name: str, value: Any) -> Any:
         if name == "kelurahan_id":
             return self.kelurahan.get(value)
         return display_value(self.fields[model][name], value)
 
-    def add(self, model, pk: int, case_id: int, repr_: str, action: str, changes: dict[str, list[Any]]) -> None:
+    def add(
+        self,
+        model: type[Household | Person],
+        pk: int,
+        case_id: int,
+        repr_: str,
+        action: str,
+        changes: dict[str, list[Any]],
+    ) -> None:
         self.rows.append(
             ChangeLog(
                 actor=self.actor,
@@ -157,7 +168,7 @@ class _Log:
         self.rows = []
 
 
-def _apply(plan: Plan, *, actor, source: str) -> None:
+def _apply(plan: Plan, *, actor: User, source: str) -> None:
     """Bulk writes in chunks: a hundred thousand model instances at once would cost hundreds of megabytes.
     The case tables' bulk writes note the households they touch; the summaries and tallies of those are
     refreshed before the import's transaction commits (audit.casework)."""
@@ -214,10 +225,14 @@ def _apply(plan: Plan, *, actor, source: str) -> None:
         Household.objects.bulk_update(stored.values(), fields)
         log.flush()
 
+    # Every group has its household's id by now: the new households were created above.
     new_rows = (
-        (group.existing_id, person) for group in groups for person in group.persons if person.existing_id is None
+        (cast(int, group.existing_id), person)
+        for group in groups
+        for person in group.persons
+        if person.existing_id is None
     )
-    for chunk in _chunks(new_rows):
+    for new_chunk in _chunks(new_rows):
         created_persons = Person.objects.bulk_create(
             [
                 Person(
@@ -225,10 +240,10 @@ def _apply(plan: Plan, *, actor, source: str) -> None:
                     search_name=normalize_name(row.fields.get("full_name", "")),
                     **{k: v for k, v in row.fields.items() if v is not None},
                 )
-                for household_id, row in chunk
+                for household_id, row in new_chunk
             ]
         )
-        for person, (_household_id, row) in zip(created_persons, chunk, strict=True):
+        for person, (_household_id, row) in zip(created_persons, new_chunk, strict=True):
             log.add(
                 Person,
                 person.pk,
@@ -240,16 +255,16 @@ def _apply(plan: Plan, *, actor, source: str) -> None:
         log.flush()
 
     changed_persons = [p for g in groups for p in g.persons if p.existing_id and p.changes]
-    for chunk in _chunks(changed_persons):
-        stored = Person.objects.in_bulk([p.existing_id for p in chunk])
-        for row in chunk:
-            person = stored[row.existing_id]
+    for rows_chunk in _chunks(changed_persons):
+        stored_persons = Person.objects.in_bulk([p.existing_id for p in rows_chunk])
+        for row in rows_chunk:
+            person = stored_persons[row.existing_id]
             for name, (_old, new) in row.changes.items():
                 setattr(person, name, new)
             person.search_name = normalize_name(person.full_name)
             person.version += 1
             person.updated_at = now
             log.add(Person, person.pk, person.household_id, person.full_name, ChangeLog.Action.UPDATE, row.changes)
-        fields = sorted({name for p in chunk for name in p.changes} | {"search_name", "version", "updated_at"})
-        Person.objects.bulk_update(stored.values(), fields)
+        fields = sorted({name for p in rows_chunk for name in p.changes} | {"search_name", "version", "updated_at"})
+        Person.objects.bulk_update(stored_persons.values(), fields)
         log.flush()

@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 import django_filters
 from django import forms
@@ -36,7 +37,7 @@ class PersonFilter(StrictFilterSet):
         model = Person
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         # Extreme-poor persons only unless the user asks for everyone.
         if data is not None and "extreme_poor" not in data:
             data = data.copy()

@@ -41,11 +41,12 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.household = household
         self.needs_confirmation = False
-        self.fields["program"].queryset = programs
-        self.fields["program"].label_from_instance = lambda p: f"{p.name} ({p.opd.short_name})"
+        # django-stubs types `self.fields` as plain Fields; the choice fields' attributes need ignores.
+        self.fields["program"].queryset = programs  # type: ignore[attr-defined]
+        self.fields["program"].label_from_instance = lambda p: f"{p.name} ({p.opd.short_name})"  # type: ignore[attr-defined]
         members = household.members.filter(status=Person.Status.ACTIVE).order_by("id")
         self.members = {str(person.pk): person for person in members}
-        self.fields["recipient"].choices = [
+        self.fields["recipient"].choices = [  # type: ignore[attr-defined]
             (WHOLE_HOUSEHOLD, _("Seluruh rumah tangga")),
             *[(pk, person.full_name) for pk, person in self.members.items()],
         ]
@@ -54,7 +55,8 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
         self.helper = form_helper()
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         program, recipient = data.get("program"), data.get("recipient")
         if program is None or recipient is None:
             return data
@@ -110,7 +112,9 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.intervention = intervention
         allowed = Intervention.TRANSITIONS[intervention.status]
-        self.fields["status"].choices = [(v, label) for v, label in Intervention.Status.choices if v in allowed]
+        self.fields["status"].choices = [  # type: ignore[attr-defined]  # a ChoiceField (stubs: Field)
+            (v, label) for v, label in Intervention.Status.choices if v in allowed
+        ]
         happened(self.fields["delivered_on"], check=False)  # checked in clean(), when the status is delivered
         self.fields["delivered_on"].initial = timezone.localdate()
         self.fields["amount"].initial = intervention.amount
@@ -118,7 +122,8 @@ class TransitionForm(forms.Form):
         self.helper = form_helper()
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         status = data.get("status")
         if status == Intervention.Status.DELIVERED:
             delivered_on = data.get("delivered_on")
@@ -152,14 +157,16 @@ class BulkInterventionForm(SubmitOnceMixin, forms.Form):
     def __init__(self, *args, programs, **kwargs):
         super().__init__(*args, **kwargs)
         self.needs_confirmation = False
-        self.fields["program"].queryset = programs.filter(target=Target.PERSON)
-        self.fields["program"].label_from_instance = lambda p: f"{p.name} ({p.opd.short_name})"
-        self.fields["persons"].queryset = Person.objects.workable()
+        # django-stubs types `self.fields` as plain Fields; the choice fields' attributes need ignores.
+        self.fields["program"].queryset = programs.filter(target=Target.PERSON)  # type: ignore[attr-defined]
+        self.fields["program"].label_from_instance = lambda p: f"{p.name} ({p.opd.short_name})"  # type: ignore[attr-defined]
+        self.fields["persons"].queryset = Person.objects.workable()  # type: ignore[attr-defined]
         planned(self.fields["planned_on"])
         self.helper = form_helper()
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         program, persons = data.get("program"), data.get("persons")
         if not program or not persons or data.get("confirm_duplicate"):
             return data

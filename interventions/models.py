@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -102,7 +104,7 @@ class Intervention(CaseRecord):
         CANCELLED = "cancelled", _("Dibatalkan")
 
     # Which status may follow which; anything else is refused by the service.
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         Status.PLANNED: {Status.IN_PROGRESS, Status.DELIVERED, Status.CANCELLED},
         Status.IN_PROGRESS: {Status.DELIVERED, Status.CANCELLED},
         Status.DELIVERED: set(),
@@ -201,7 +203,8 @@ class Intervention(CaseRecord):
         return {pk for pair in pairs for pk in pair} - {None}
 
     def case_ids(self) -> set[int]:
-        return {self.household_id, self.person.household_id if self.person_id else None} - {None}
+        person_household = self.person.household_id if self.person is not None else None  # no query without one
+        return {pk for pk in (self.household_id, person_household) if pk is not None}
 
     def clean(self) -> None:
         errors = {}
@@ -215,6 +218,7 @@ class Intervention(CaseRecord):
             self._state.adding
             and self.person_id
             and self.household_id
+            and self.person is not None
             and self.person.household_id != self.household_id
         ):
             errors["person"] = _("Penerima bukan anggota rumah tangga ini.")

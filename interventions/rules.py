@@ -25,7 +25,7 @@ def programs_for(user: Actor) -> QuerySet[Program]:
     programs = Program.objects.filter(is_active=True).select_related("opd")
     if is_supervisor(user):
         return programs
-    if is_caseworker(user):
+    if is_caseworker(user) and user.opd_id is not None:  # a programme always has its OPD
         return programs.filter(opd_id=user.opd_id)
     return programs.none()
 

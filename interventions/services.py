@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.casework import case_write
 from audit.locking import claim_version
 from audit.models import ChangeLog
@@ -22,7 +23,7 @@ from interventions.models import Intervention, Period, Program, Target
 def intervention_record(
     *,
     program: Program,
-    recorded_by,
+    recorded_by: User,
     person: Person | None = None,
     household: Household | None = None,
     planned_on: datetime.date | None = None,
@@ -34,16 +35,18 @@ def intervention_record(
     """Plan a programme for a person (or, for household programmes, a household)."""
     if not program.is_active:
         raise DomainError(_("Program %(name)s tidak aktif.") % {"name": program.name})
-    if person is None and household is None:
+    if household is None and person is not None:
+        household = person.household
+    if household is None:
         raise DomainError(_("Pilih penerima intervensi."))
     if program.target == Target.PERSON and person is None:
         raise DomainError(_("Program %(name)s untuk perorangan: pilih anggota penerima.") % {"name": program.name})
-    ensure_open(household.pk if household is not None else person.household_id)
+    ensure_open(household.pk)
     intervention = Intervention(
         program=program,
         opd_id=program.opd_id,
         person=person,
-        household=household or person.household,
+        household=household,
         planned_on=planned_on or timezone.localdate(),
         amount=amount,
         quantity=quantity,
@@ -67,7 +70,7 @@ def intervention_transition(
     *,
     intervention: Intervention,
     status: str,
-    actor,
+    actor: User,
     delivered_on: datetime.date | None = None,
     cancel_reason: str = "",
     amount: int | None = None,
@@ -125,7 +128,7 @@ def same_period_interventions(
 
 @case_write
 def intervention_update(
-    *, intervention: Intervention, actor, expected_version: int, source: str = "web", **changes
+    *, intervention: Intervention, actor: User, expected_version: int, source: str = "web", **changes: Any
 ) -> Intervention:
     """Correct the plan of an intervention (date, amount, quantity, notes); status moves by transition.
     Refused when someone saved the intervention after `expected_version` was read."""
@@ -137,5 +140,5 @@ def intervention_update(
 
 
 @case_write
-def program_save(*, actor, program: Program | None = None, **fields) -> Program:
+def program_save(*, actor: User, program: Program | None = None, **fields: Any) -> Program:
     return save_with_log(actor=actor, instance=program or Program(), **fields)

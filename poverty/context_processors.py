@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -7,13 +9,16 @@ from coordination.models import Referral
 from core import permissions
 from imports.models import ImportBatch
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def navigation(request: HttpRequest) -> dict:
     """The navigation bar: only the pages the signed-in user's role may open."""
     user = getattr(request, "user", None)
     if user is None or not permissions.has_role(user):
         return {"nav_items": []}
-    items = [
+    items: list[tuple[StrOrPromise, str]] = [
         (_("Beranda"), reverse("home")),
         (_("Dasbor"), reverse("dashboard:index")),
         (_("Registri"), reverse("cases:registry")),

@@ -30,6 +30,7 @@ from households.models import (
     Lighting,
     MaritalStatus,
     Ownership,
+    Person,
     Relation,
     Roof,
     Sex,
@@ -323,7 +324,7 @@ class Command(BaseCommand):
         if rng.random() < 0.25:
             return  # Still waiting: no intervention planned yet.
         members = list(household.members.all())
-        plans: list[tuple[str, object, str]] = [("BPNT/Sembako", None, "dinsos")]
+        plans: list[tuple[str, Person | None, str]] = [("BPNT/Sembako", None, "dinsos")]
         for person in members:
             age = person.age or 0
             if not person.nik:
@@ -383,7 +384,7 @@ class Command(BaseCommand):
         if rng.random() < 0.35:
             return  # not assessed yet
         members = list(household.members.all())
-        needs: list[tuple[str, object, str]] = []
+        needs: list[tuple[str, Person | None, str]] = []
         for person in members:
             age = person.age or 0
             if not person.nik:

@@ -14,6 +14,7 @@ import datetime
 import io
 import random
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -129,8 +130,9 @@ class Command(BaseCommand):
         kelurahan = list(Kelurahan.objects.values_list("pk", flat=True))
         programs = list(Program.objects.filter(is_active=True).values("pk", "opd_id", "target"))
         rules = {r.need: r.opd_id for r in ResponsibilityRule.objects.all()}
-        staff = User.objects.filter(role__in=[Role.CASEWORKER, Role.SUPERVISOR]).values_list("pk", "opd_id")
-        staff = list(staff) or [(User.objects.filter(is_superuser=True).values_list("pk", flat=True).first(), None)]
+        staff: list[tuple[int | None, int | None]] = list(
+            User.objects.filter(role__in=[Role.CASEWORKER, Role.SUPERVISOR]).values_list("pk", "opd_id")
+        ) or [(User.objects.filter(is_superuser=True).values_list("pk", flat=True).first(), None)]
         if not staff[0][0]:
             raise CommandError("Butuh paling sedikit satu pengguna (jalankan seed_demo dulu).")
         actor = staff[0][0]
@@ -170,7 +172,7 @@ class Command(BaseCommand):
             )
             registered = day(360)
             household_id = households.next_id
-            member_rows = []
+            member_rows: list[dict[str, Any]] = []
             for index in range(size):
                 nik_serial += 1
                 person_id = people.next_id + len(member_rows)
