@@ -4,7 +4,8 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -17,6 +18,7 @@ from accounts.forms import OpdForm, ThrottledPasswordResetForm, UserCreateForm, 
 from accounts.models import Opd, Role, User
 from accounts.services import opd_save, user_create, user_password_reset_path, user_unlock, user_update
 from audit.services import client_ip
+from core.http import AuthenticatedHttpRequest
 from core.permissions import get_object_for, is_admin, role_required
 from core.submissions import repeated, submit
 
@@ -24,7 +26,7 @@ admin_only = role_required(is_admin)
 
 
 @admin_only
-def admin_home(request: HttpRequest) -> HttpResponse:
+def admin_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     links = [
         (reverse("accounts:opd_list"), _("OPD"), _("Tambah, ganti nama, nonaktifkan OPD.")),
         (reverse("accounts:user_list"), _("Pengguna"), _("Akun, peran, kata sandi, kunci masuk.")),
@@ -46,13 +48,13 @@ def admin_home(request: HttpRequest) -> HttpResponse:
 
 
 @admin_only
-def opd_list(request: HttpRequest) -> HttpResponse:
+def opd_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/opd_list.html", {"opds": selectors.opds()})
 
 
 @admin_only
 @require_http_methods(["GET", "POST"])
-def opd_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def opd_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     opd = get_object_for(request.user, Opd, pk, action="change") if pk else None
     form = OpdForm(request.POST or None, instance=Opd.objects.get(pk=pk) if pk else None)
     if request.method == "POST" and form.is_valid():
@@ -67,7 +69,7 @@ def opd_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @admin_only
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = UserFilter(request.GET)
     found = selectors.users(filters=filterset, page_number=request.GET.get("page"))
     return render(
@@ -85,7 +87,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @admin_only
 @require_http_methods(["GET", "POST"])
-def user_create_view(request: HttpRequest) -> HttpResponse:
+def user_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if response := repeated(request):
         return response
     form = UserCreateForm(request.POST or None, initial={"role": Role.CASEWORKER})
@@ -106,7 +108,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
 
 @admin_only
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = get_object_for(request.user, User.objects.select_related("opd"), pk, action="change")
     form = UserEditForm(request.POST or None, instance=User.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
@@ -128,7 +130,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_only
 @require_POST
-def user_reset_link(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reset_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = get_object_for(request.user, User, pk, action="change")
     link = request.build_absolute_uri(user_password_reset_path(account))
     return render(request, "accounts/user_reset_link.html", {"account": account, "link": link})
@@ -136,7 +138,7 @@ def user_reset_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_only
 @require_POST
-def user_unlock_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_unlock_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = get_object_for(request.user, User, pk, action="change")
     user_unlock(actor=request.user, user=account)
     messages.success(request, _("Kunci masuk %(username)s dibuka.") % {"username": account.username})
@@ -148,10 +150,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     success_url = reverse_lazy("accounts:password_change_done")
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
-        if self.request.user.must_change_password:
-            User.objects.filter(pk=self.request.user.pk).update(must_change_password=False)
+        user = self.request.user
+        if isinstance(user, User) and user.must_change_password:
+            User.objects.filter(pk=user.pk).update(must_change_password=False)
         return response
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from audit.filters import AccessLogFilter, ChangeLogFilter
 from audit.models import AccessLog, ChangeLog
 from audit.services import log_access
 from core.exports import csv_response, filters_for_log
+from core.http import AuthenticatedHttpRequest
 from core.permissions import VIEW, permission_required
 from core.templatetags.core_tags import change_rows
 
@@ -26,7 +28,7 @@ PAGE_SIZE = 50
 
 
 def _audit_page(
-    request: HttpRequest, filterset: FilterSet, entries: QuerySet[Any], template: str, tab: str
+    request: AuthenticatedHttpRequest, filterset: FilterSet, entries: QuerySet[Any], template: str, tab: str
 ) -> HttpResponse:
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, template, {"filter": filterset, "page_obj": page, "tab": tab})
@@ -34,7 +36,7 @@ def _audit_page(
 
 @permission_required(VIEW, ChangeLog)
 @require_GET
-def changes(request: HttpRequest) -> HttpResponse:
+def changes(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     filterset = ChangeLogFilter(request.GET or None)
     entries = selectors.changes(filters=filterset)
     if request.GET.get("format") == "csv" and filterset.is_valid():  # else the page shows what is wrong
@@ -44,7 +46,7 @@ def changes(request: HttpRequest) -> HttpResponse:
 
 @permission_required(VIEW, AccessLog)
 @require_GET
-def access(request: HttpRequest) -> HttpResponse:
+def access(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     filterset = AccessLogFilter(request.GET or None)
     entries = selectors.accesses(filters=filterset)
     if request.GET.get("format") == "csv" and filterset.is_valid():
@@ -52,7 +54,9 @@ def access(request: HttpRequest) -> HttpResponse:
     return _audit_page(request, filterset, entries, "audit/access.html", "access")
 
 
-def _export(request: HttpRequest, filterset: FilterSet, queryset: QuerySet[Any], kind: str) -> HttpResponse:
+def _export(
+    request: AuthenticatedHttpRequest, filterset: FilterSet, queryset: QuerySet[Any], kind: str
+) -> HttpResponseBase:
     log_access(
         request=request,
         kind=AccessLog.Kind.EXPORT,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,17 +17,20 @@ from cases.exports import registry_rows
 from cases.filters import HouseholdFilter
 from core import permissions, search
 from core.exports import filters_for_log
+from core.http import AuthenticatedHttpRequest
 from core.permissions import ADD, get_object_for, is_caseworker, role_required, signed_in
 from dashboard.selectors import overview
 from households.models import Household
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from accounts.models import User
 
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def registry(request: HttpRequest) -> HttpResponse:
+def registry(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":  # a search: its words go to the session, not the URL
         return search.redirect_with_search(request)
     filterset = selectors.registry_filter(search.filter_data(request))
@@ -45,7 +49,7 @@ def registry(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The case file: what every OPD has done for this family, and what is still missing."""
     household = get_object_for(request.user, Household.objects.select_related("kelurahan__kecamatan", "created_by"), pk)
     case = selectors.case_file(household, request.user)
@@ -53,13 +57,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/detail.html", context)
 
 
-def _casework(user: User) -> bool:
+def _casework(user: User | AnonymousUser) -> bool:
     return permissions.is_caseworker(user) or permissions.is_supervisor(user)
 
 
 @role_required(_casework)
 @require_GET
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A caseworker's day: follow-ups due, my OPD's open interventions, households I visited."""
     today = timezone.localdate()
     return render(request, "cases/my_work.html", {**vars(selectors.my_work(request.user, today)), "today": today})
@@ -67,7 +71,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @require_GET
-def registry_export(request: HttpRequest) -> HttpResponse:
+def registry_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     filterset = HouseholdFilter(search.filter_data(request), queryset=Household.objects.all())
     if not filterset.is_valid():  # the list shows what is wrong
         return redirect(f"{reverse('cases:registry')}?{request.GET.urlencode()}")
@@ -78,7 +82,7 @@ def registry_export(request: HttpRequest) -> HttpResponse:
 
 
 @signed_in
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The first screen: who I am, and where the city stands — the dashboard's own numbers (its tallies),
     so the two screens always agree, in a few queries at any size."""
     scope = request.user.opd if is_caseworker(request.user) else None

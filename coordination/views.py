@@ -1,10 +1,12 @@
 """Needs assessment, referrals to each OPD's inbox, the consolidation matrix, graduation decisions."""
 
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +43,7 @@ from coordination.services import (
 from core import permissions
 from core.errors import DomainError
 from core.exports import stamped, xlsx_response
+from core.http import AuthenticatedHttpRequest
 from core.permissions import (
     ACT,
     ADD,
@@ -62,7 +65,7 @@ def _case_url(household_id: int) -> str:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def assess(request: HttpRequest, pk: int) -> HttpResponse:
+def assess(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household, pk)
     require_open(household)
     if not permissions.has_perm(request.user, ADD, Assessment):
@@ -71,7 +74,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     form = AssessmentForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
-        outcome = {}
+        outcome: dict[str, list[Any]] = {}
 
         def save() -> str:
             _assessment, created, skipped = assessment_record(
@@ -94,7 +97,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coordination/assess.html", {"form": form, "household": household})
 
 
-def _report_assessment(request: HttpRequest, created: list[Referral], skipped: list) -> None:
+def _report_assessment(request: AuthenticatedHttpRequest, created: list[Referral], skipped: list) -> None:
     """What the assessment sent, and what it did not send again because a referral is still open."""
     skipped_needs = ", ".join(
         Need(need).label + (f" ({person.full_name})" if person is not None else "") for need, person in skipped
@@ -121,7 +124,7 @@ def _report_assessment(request: HttpRequest, created: list[Referral], skipped: l
 
 @signed_in
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Referrals addressed to my OPD (supervisors: any OPD), overdue first."""
     user = request.user
     supervisor = permissions.is_supervisor(user)
@@ -145,11 +148,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @require_GET
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _referral_page(request, pk)
 
 
-def _referral_page(request: HttpRequest, pk: int, reassign_form: ReassignForm | None = None) -> HttpResponse:
+def _referral_page(
+    request: AuthenticatedHttpRequest, pk: int, reassign_form: ReassignForm | None = None
+) -> HttpResponse:
     """The referral with its history and the actions the user may take (a refused reassignment shown again)."""
     referral = get_object_for(
         request.user,
@@ -174,18 +179,18 @@ def _referral_page(request: HttpRequest, pk: int, reassign_form: ReassignForm | 
     )
 
 
-def _act(request: HttpRequest, pk: int, action: str) -> Referral:
+def _act(request: AuthenticatedHttpRequest, pk: int, action: str) -> Referral:
     return get_object_for(request.user, Referral.objects.select_related("opd"), pk, action=action)
 
 
-def _done(request: HttpRequest, referral: Referral, message: str) -> HttpResponse:
+def _done(request: AuthenticatedHttpRequest, referral: Referral, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("coordination:referral", pk=referral.pk)
 
 
 @signed_in
 @require_POST
-def referral_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_accept_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = _act(request, pk, ACT)
     try:
         referral_accept(referral=referral, actor=request.user)
@@ -197,7 +202,7 @@ def referral_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_POST
-def referral_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_decline_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = _act(request, pk, ACT)
     form = DeclineForm(request.POST)
     if not form.is_valid():
@@ -213,7 +218,7 @@ def referral_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_POST
-def referral_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_assign_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = _act(request, pk, ACT)
     form = AssignForm(request.POST, opd=referral.opd)
     if not form.is_valid():
@@ -229,7 +234,7 @@ def referral_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_POST
-def referral_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_reassign_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = _act(request, pk, REASSIGN)
     form = ReassignForm(request.POST)
     if not form.is_valid():  # shown on the referral's page, on the fields, with what was chosen
@@ -246,7 +251,7 @@ def referral_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def referral_fulfil_view(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_fulfil_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Accept (if needed) and fulfil in one flow: record the delivered intervention that met the need."""
     referral = _act(request, pk, ACT)
     if not referral.is_open:
@@ -284,7 +289,7 @@ def referral_fulfil_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_GET
-def consolidation(request: HttpRequest) -> HttpResponse:
+def consolidation(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Households × needs for a kelurahan: what is referred, accepted, fulfilled or declined."""
     form = ConsolidationFilterForm(request.GET)
     if form.is_valid():
@@ -328,7 +333,7 @@ def _consolidation_workbook(kelurahan: Kelurahan, opd: Opd | None) -> FileRespon
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def graduation_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+def graduation_propose_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household, pk)
     require_open(household)
     if not permissions.has_perm(request.user, ADD, GraduationProposal):
@@ -366,7 +371,7 @@ def graduation_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(lambda user: permissions.has_perm(user, DECIDE, GraduationProposal))
 @require_GET
-def graduation_list(request: HttpRequest) -> HttpResponse:
+def graduation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     queue = selectors.graduation_queue()
     return render(
         request,
@@ -377,7 +382,7 @@ def graduation_list(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @require_POST
-def graduation_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+def graduation_decide_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_for(request.user, GraduationProposal, pk, action=DECIDE)
     form = DecisionForm(request.POST)
     if not form.is_valid():
@@ -398,14 +403,14 @@ def graduation_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(permissions.is_admin)
-def rule_list(request: HttpRequest) -> HttpResponse:
+def rule_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rules = ResponsibilityRule.objects.select_related("opd").prefetch_related("programs")
     return render(request, "coordination/rules.html", {"rules": rules})
 
 
 @role_required(permissions.is_admin)
 @require_http_methods(["GET", "POST"])
-def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rule = get_object_for(request.user, ResponsibilityRule, pk, action=CHANGE)
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():

@@ -3,20 +3,22 @@
 from urllib.parse import urlencode
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core import permissions
 from core.exports import stamped, workbook_response
+from core.http import AuthenticatedHttpRequest
 from core.permissions import signed_in
 from dashboard import selectors
 from dashboard.exports import dashboard_workbook
 from dashboard.forms import DashboardFilterForm
 
 
-def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, selectors.Filters | None]:
+def _filters(request: AuthenticatedHttpRequest) -> tuple[DashboardFilterForm, selectors.Filters | None]:
     """The chosen filters; None when one is invalid: the page then says what is wrong and shows no numbers."""
     form = DashboardFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
@@ -45,7 +47,7 @@ def _link(name: str, **params: str | int | None) -> str:
 @signed_in
 @require_GET
 @transaction.non_atomic_requests  # read-only: no transaction or savepoints needed
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     form, filters = _filters(request)
     kelurahan_map = selectors.kelurahan_map()
     if filters is None:
@@ -119,7 +121,7 @@ def _links(filters: selectors.Filters, data: selectors.Dashboard) -> dict[str, s
 @signed_in
 @require_GET
 @transaction.non_atomic_requests
-def cohort(request: HttpRequest) -> HttpResponse:
+def cohort(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Of the persons extreme-poor at the baseline: served, graduated, still waiting, fell back — per kelurahan."""
     form, filters = _filters(request)
     kelurahan_map = selectors.kelurahan_map()

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.models import AccessLog
 from audit.services import log_access
 from core import permissions
+from core.http import AuthenticatedHttpRequest
 from core.permissions import (
     ADD,
     ARCHIVE,
@@ -69,7 +70,7 @@ def _fields(form, names) -> dict:
 
 @permission_required(ADD, Household)
 @require_http_methods(["GET", "POST"])
-def household_create(request: HttpRequest) -> HttpResponse:
+def household_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if response := repeated(request):
         return response
     adding_row = "add_member" in request.POST
@@ -95,7 +96,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def household_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household, pk, action=CHANGE)
     form = HouseholdEditForm(request.POST or None, instance=household, initial={"version": household.version})
     if request.method == "POST" and form.is_valid():
@@ -116,7 +117,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def household_status(request: HttpRequest, pk: int) -> HttpResponse:
+def household_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household, pk, action=CHANGE_STATUS)
     statuses = household_statuses_for(request.user, household)
     if not statuses:
@@ -143,7 +144,7 @@ def household_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household, pk)
     require_open(household)
     if not permissions.has_perm(request.user, ADD, Person):
@@ -168,7 +169,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def member_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = get_object_for(request.user, Person.objects.select_related("household"), pk, action=CHANGE)
     require_open(person.household)
     form = PersonEditForm(request.POST or None, instance=person, initial={"version": person.version})
@@ -192,7 +193,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def member_move(request: HttpRequest, pk: int) -> HttpResponse:
+def member_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = get_object_for(request.user, Person.objects.select_related("household"), pk, action=CHANGE)
     require_open(person.household)
     form = MoveForm(request.POST or None, person=person, initial={"version": person.version})
@@ -220,7 +221,7 @@ def member_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household, pk)
     require_open(household)
     if not permissions.has_perm(request.user, ADD, Visit):
@@ -241,7 +242,7 @@ def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visit = get_object_for(request.user, Visit.objects.select_related("household"), pk, action=CHANGE)
     require_open(visit.household)
     form = VisitEditForm(
@@ -268,7 +269,7 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_POST
-def person_reveal_nik(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reveal_nik(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = get_object_for(request.user, Person, pk, action=REVEAL)
     if person.nik:
         log_access(request=request, kind=AccessLog.Kind.REVEAL, instance=person, field="nik")
@@ -277,14 +278,14 @@ def person_reveal_nik(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_POST
-def household_reveal_kk(request: HttpRequest, pk: int) -> HttpResponse:
+def household_reveal_kk(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household, pk, action=REVEAL)
     if household.no_kk:
         log_access(request=request, kind=AccessLog.Kind.REVEAL, instance=household, field="no_kk")
     return _revealed(request, household.no_kk, _("No. KK rumah tangga #%(id)s") % {"id": household.pk}, household.pk)
 
 
-def _revealed(request: HttpRequest, number: str, label: str, household_id: int) -> HttpResponse:
+def _revealed(request: AuthenticatedHttpRequest, number: str, label: str, household_id: int) -> HttpResponse:
     context = {"number": number, "label": label, "household_id": household_id}
     template = "households/_revealed.html" if request.headers.get("HX-Request") else "households/revealed.html"
     response = render(request, template, context)
@@ -294,7 +295,7 @@ def _revealed(request: HttpRequest, number: str, label: str, household_id: int) 
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def household_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+def household_archive_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household, pk, action=ARCHIVE)
     if household.is_archived:
         form = UnarchiveForm(request.POST or None)
@@ -307,23 +308,23 @@ def household_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
             if response := submit(request, form, unarchive, success=_("Rumah tangga dikeluarkan dari arsip.")):
                 return response
         return render(request, "households/archive_form.html", {"form": form, "household": household})
-    form = ArchiveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    archive_form = ArchiveForm(request.POST or None)
+    if request.method == "POST" and archive_form.is_valid():
 
         def archive() -> str:
-            household_archive(household=household, actor=request.user, reason=form.cleaned_data["reason"])
+            household_archive(household=household, actor=request.user, reason=archive_form.cleaned_data["reason"])
             return _case_url(household.pk)
 
-        if response := submit(request, form, archive, success=_("Rumah tangga diarsipkan.")):
+        if response := submit(request, archive_form, archive, success=_("Rumah tangga diarsipkan.")):
             return response
-    return render(request, "households/archive_form.html", {"form": form, "household": household})
+    return render(request, "households/archive_form.html", {"form": archive_form, "household": household})
 
 
 # Reference data kept by admins.
 
 
 @role_required(permissions.is_admin)
-def poverty_lines(request: HttpRequest) -> HttpResponse:
+def poverty_lines(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "households/poverty_lines.html",
@@ -333,7 +334,7 @@ def poverty_lines(request: HttpRequest) -> HttpResponse:
 
 @role_required(permissions.is_admin)
 @require_http_methods(["GET", "POST"])
-def poverty_line_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def poverty_line_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     line = get_object_for(request.user, PovertyLine, pk, action=CHANGE) if pk else None
     form = PovertyLineForm(request.POST or None, instance=PovertyLine.objects.get(pk=pk) if pk else None)
     if request.method == "POST" and form.is_valid():
@@ -349,7 +350,7 @@ def poverty_line_form(request: HttpRequest, pk: int | None = None) -> HttpRespon
 
 @role_required(permissions.is_admin)
 @require_http_methods(["GET", "POST"])
-def kelurahan_list(request: HttpRequest) -> HttpResponse:
+def kelurahan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         kelurahan = get_object_for(request.user, Kelurahan, request.POST.get("kelurahan"), action=CHANGE)
         kelurahan_set_priority(

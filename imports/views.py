@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.models import AccessLog
 from audit.services import log_access
 from core.errors import DomainError
+from core.http import AuthenticatedHttpRequest
 from core.permissions import ADD, VIEW, get_object_for, permission_required
 from imports import selectors
 from imports.forms import UploadForm
@@ -22,14 +24,14 @@ PAGE_SIZE = 25
 
 
 @permission_required(VIEW, ImportBatch)
-def batch_list(request: HttpRequest) -> HttpResponse:
+def batch_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.batches(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "imports/batch_list.html", {"page_obj": page})
 
 
 @permission_required(ADD, ImportBatch)
 @require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -44,14 +46,14 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(VIEW, ImportBatch)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = get_object_for(request.user, selectors.batch_details(), pk)
     return render(request, "imports/detail.html", {"batch": batch, "error_sample": selectors.error_sample(batch)})
 
 
 @permission_required(ADD, ImportBatch)
 @require_POST
-def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = get_object_for(request.user, ImportBatch, pk)
     try:
         batch = import_apply(batch=batch, actor=request.user)
@@ -74,7 +76,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(ADD, ImportBatch)
 @require_POST
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = get_object_for(request.user, ImportBatch, pk)
     try:
         import_cancel(batch=batch, actor=request.user)
@@ -86,7 +88,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required(VIEW, ImportBatch)
-def error_report(request: HttpRequest, pk: int) -> HttpResponse:
+def error_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     batch = get_object_for(request.user, ImportBatch.objects.defer("content"), pk)
     name = f"perbaikan-impor-{batch.pk}.xlsx"
     # The rows come back as they were in the file, full NIK / No. KK included, so the source spreadsheet
@@ -109,5 +111,5 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required(VIEW, ImportBatch)
-def template(request: HttpRequest) -> HttpResponse:
+def template(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     return FileResponse(template_workbook(), as_attachment=True, filename="templat-impor-p3ke.xlsx", content_type=XLSX)

@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from audit.exports import export_response
 from audit.models import ChangeLog
 from core import permissions
 from core.exports import filters_for_log
+from core.http import AuthenticatedHttpRequest
 from core.permissions import ADD, CHANGE, get_object_for, role_required, signed_in
 from core.submissions import repeated, submit
 from households.models import Household
@@ -46,7 +48,7 @@ def _case_url(household_id: int) -> str:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     household = get_object_for(request.user, Household.objects.select_related("kelurahan"), pk)
     require_open(household)
     programs = programs_for(request.user)
@@ -81,7 +83,7 @@ def intervention_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     queryset = Intervention.objects.select_related("program", "person", "household")
     intervention = get_object_for(request.user, queryset, pk, action=CHANGE)
     require_open(intervention.household)
@@ -111,7 +113,7 @@ def intervention_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
-def intervention_status(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     queryset = Intervention.objects.select_related("program", "person", "household", "opd")
     intervention = get_object_for(request.user, queryset, pk, action=CHANGE)
     require_open(intervention.household)
@@ -142,7 +144,7 @@ def intervention_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _already_closed(request: HttpRequest, intervention: Intervention) -> HttpResponse:
+def _already_closed(request: AuthenticatedHttpRequest, intervention: Intervention) -> HttpResponse:
     """A delivered or cancelled intervention moves no further. A status sent from a form opened before someone
     else closed it is not saved: say so, who closed it and when, and what the user had typed."""
     status = intervention.get_status_display().lower()
@@ -178,7 +180,7 @@ def _already_closed(request: HttpRequest, intervention: Intervention) -> HttpRes
 
 @role_required(_may_record)
 @require_http_methods(["GET", "POST"])
-def intervention_bulk(request: HttpRequest) -> HttpResponse:
+def intervention_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One programme for many persons at once, chosen from a filtered list."""
     if response := repeated(request):
         return response
@@ -221,13 +223,13 @@ def intervention_bulk(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(permissions.is_admin)
-def program_list(request: HttpRequest) -> HttpResponse:
+def program_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "interventions/program_list.html", {"programs": selectors.program_list()})
 
 
 @role_required(permissions.is_admin)
 @require_http_methods(["GET", "POST"])
-def program_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def program_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     program = get_object_for(request.user, Program, pk, action=CHANGE) if pk else None
     form = ProgramForm(request.POST or None, instance=Program.objects.get(pk=pk) if pk else None)
     if request.method == "POST" and form.is_valid():
@@ -244,7 +246,7 @@ def program_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @signed_in
 @require_GET
-def intervention_list(request: HttpRequest) -> HttpResponse:
+def intervention_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every OPD's interventions, filterable; what each office has planned and delivered."""
     filterset = selectors.intervention_filter(request.GET)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
@@ -254,7 +256,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @require_GET
-def intervention_export(request: HttpRequest) -> HttpResponse:
+def intervention_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     filterset = InterventionFilter(request.GET, queryset=Intervention.objects.all())
     if not filterset.is_valid():  # the list shows what is wrong
         return redirect(f"{reverse('interventions:list')}?{request.GET.urlencode()}")
