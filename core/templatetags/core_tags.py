@@ -107,6 +107,12 @@ def change_source(entry) -> str:
     return "" if entry.source == typed_in_app else entry.source
 
 
+@register.filter
+def has_value_in(form, names: str) -> bool:
+    """`{% if form|has_value_in:"status opd" %}`: is any of these fields filled (to open a folded section)?"""
+    return any(form[name].value() for name in names.split())
+
+
 @register.simple_tag
 def fields_to_correct(form, formset=None) -> list[dict]:
     """The visible fields a refused submit marked, in page order, with the id to jump to."""
