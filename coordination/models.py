@@ -182,6 +182,16 @@ class Referral(CaseRecord):
     def is_overdue(self) -> bool:
         return self.is_open and self.due_on < timezone.localdate()
 
+    @property
+    def awaits_acceptance(self) -> bool:
+        """Sent and not yet accepted or declined by the OPD."""
+        return self.status == self.Status.SENT
+
+    @property
+    def is_declined(self) -> bool:
+        """Declined by the OPD: Dinsos may send it to another OPD."""
+        return self.status == self.Status.DECLINED
+
 
 class ReferralEvent(models.Model):
     """Every step of a referral: who moved it, when, and why."""

@@ -8,6 +8,7 @@ from typing import TypedDict, cast
 from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd, User
 from coordination.filters import ReferralFilter
@@ -95,6 +96,20 @@ class Cell:
 
     state: str  # "overdue" or a referral status
     count: int
+
+    @property
+    def label(self) -> str:
+        """The state in the matrix's words (shorter than the statuses' own: "Dirujuk" for sent)."""
+        return str(CELL_LABELS.get(self.state, CELL_LABELS[Referral.Status.FULFILLED]))
+
+
+CELL_LABELS = {
+    "overdue": _("Terlambat"),
+    Referral.Status.SENT: _("Dirujuk"),
+    Referral.Status.ACCEPTED: _("Diterima"),
+    Referral.Status.DECLINED: _("Ditolak"),
+    Referral.Status.FULFILLED: _("Terpenuhi"),
+}
 
 
 MatrixRow = tuple[Household, list[tuple[Need, Cell | None]]]  # a household and, for each need, its cell

@@ -333,6 +333,11 @@ class Household(CaseRecord):
     def has_coordinates(self) -> bool:
         return self.latitude is not None and self.longitude is not None
 
+    @property
+    def is_follow_up_overdue(self) -> bool:
+        """The follow-up the latest visit planned is past (the stored summary, as the registry shows it)."""
+        return self.next_follow_up_on is not None and self.next_follow_up_on < timezone.localdate()
+
     def clean(self) -> None:
         # On the empty one of the pair, so the message sits where the user types (and is not repeated).
         if (self.latitude is None) != (self.longitude is None):
@@ -526,6 +531,15 @@ class Person(CaseRecord):
     @property
     def is_head(self) -> bool:
         return self.relation == Relation.HEAD
+
+    @property
+    def is_active(self) -> bool:
+        """Still a member of the household (not moved out or deceased); case work is recorded for these."""
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def has_disability(self) -> bool:
+        return self.disability != Disability.NONE
 
     def clean(self) -> None:
         errors: dict[str, str | list[str]] = {}

@@ -36,9 +36,31 @@ def masked(value: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def can(context: template.Context, action: str, target: models.Model | type[models.Model]) -> bool:
-    """`{% can "change" household as may_edit %}`: the permission module, from a template."""
-    return permissions.has_perm(context["request"].user, action, target)
+def can(context: template.context.RequestContext, action: str, target: models.Model | type[models.Model]) -> bool:
+    """`{% can "change" household as may_edit %}`: the permission module, from a template.
+
+    Reads the request from the template context object, so it works in an `{% include … only %}` too.
+    """
+    return permissions.has_perm(context.request.user, action, target)
+
+
+# The classes of a record's status badge (`_status_badge.html`), by model and then for an overdue record.
+# The colours live in static/css/app.css (and Bootstrap's own), each with AA contrast for its text.
+STATUS_CLASSES = {
+    "households.household": ("badge status-{status}", None),
+    "households.person": ("badge bg-secondary", None),
+    "interventions.intervention": ("badge iv-{status}", None),
+    "coordination.referral": ("cell-state state-{status}", "cell-state state-overdue"),
+}
+
+
+@register.filter
+def status_class(record: Any) -> str:
+    """`<span class="{{ intervention|status_class }}">`: the badge classes for this record's status."""
+    normal, overdue = STATUS_CLASSES[record._meta.label_lower]
+    if overdue and record.is_overdue:
+        return overdue
+    return normal.format(status=record.status)
 
 
 @register.filter
@@ -84,6 +106,25 @@ def change_rows(entry: ChangeLog) -> list[tuple[StrOrPromise, object, object]]:
             old, new = mask(old or ""), mask(new or "")
         rows.append((label, old, new))
     return rows
+
+
+@register.filter
+def folds_changes(entry: Any) -> bool:
+    """A record created with more than three fields filled in: the case file folds its rows ("12 kolom diisi")."""
+    return entry.action == entry.Action.CREATE and len(entry.changes or {}) > 3
+
+
+@register.filter
+def change_source(entry: Any) -> str:
+    """Where a change came from when not typed into the app ("admin", "impor #12: …"); empty for the app."""
+    typed_in_app = type(entry)._meta.get_field("source").default
+    return "" if entry.source == typed_in_app else entry.source
+
+
+@register.filter
+def has_value_in(form: forms.Form, names: str) -> bool:
+    """`{% if form|has_value_in:"status opd" %}`: is any of these fields filled (to open a folded section)?"""
+    return any(form[name].value() for name in names.split())
 
 
 @register.simple_tag
