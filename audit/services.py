@@ -25,12 +25,17 @@ M = TypeVar("M", bound=models.Model)
 # Bookkeeping columns that change on every save and say nothing to a reader. Non-editable
 # fields (versions, timestamps, derived summaries and search columns) are skipped as well.
 IGNORED_FIELDS = {"id", "status_changed_at"}
+# Secrets never reach the change log, not even hashed: a change is noted, the value is not.
+SECRET_FIELDS = {"password"}
+HIDDEN = "••••••"
 
 
 def _display(instance: models.Model, field: models.Field[Any, Any]) -> Any:
     value = getattr(instance, field.attname)
     if value is None or value == "":
         return None
+    if field.name in SECRET_FIELDS:
+        return HIDDEN
     if field.is_relation:
         return str(getattr(instance, field.name))
     return display_value(field, value)
