@@ -84,7 +84,9 @@ def _export(
         def rows():
             yield header
             for entry in queryset.iterator(chunk_size=2000):
-                changes_text = "; ".join(f"{label}: {old} → {new}" for label, old, new in change_rows(entry))
+                changes_text = "; ".join(
+                    f"{label}: {_dash(old)} → {_dash(new)}" for label, old, new in change_rows(entry)
+                )
                 yield [
                     timezone.localtime(entry.at).strftime("%d/%m/%Y %H:%M:%S"),
                     entry.actor.username if entry.actor else "",
@@ -126,3 +128,7 @@ def _export(
             ]
 
     return csv_response(access_rows(), f"jejak-akses-{stamp}.csv")
+
+
+def _dash(value: object) -> object:
+    return "—" if value is None else value

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -7,6 +8,8 @@ from django import forms, template
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core import permissions
 from core.identity import mask
@@ -104,8 +107,31 @@ def change_rows(entry: ChangeLog) -> list[tuple[StrOrPromise, object, object]]:
             label = field.verbose_name
         if name in MASKED_FIELDS:
             old, new = mask(old or ""), mask(new or "")
-        rows.append((label, old, new))
+        rows.append((label, logged_value(field, old), logged_value(field, new)))
     return rows
+
+
+def logged_value(field: object, value: object) -> object:
+    """A value as the change log stored it, in the app's words: dates dd/mm/yyyy (times in Jakarta time),
+    yes/no for a tick box; None for nothing (the page shows a dash)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return _("Ya") if value else _("Tidak")
+    if isinstance(value, str) and isinstance(field, models.DateTimeField):
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return moment.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, str) and isinstance(field, models.DateField):
+        try:
+            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return value
 
 
 @register.filter

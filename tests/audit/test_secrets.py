@@ -56,3 +56,29 @@ def test_the_migration_hides_a_hash_logged_before(cast):
     before.refresh_from_db()
     assert logged.changes == {"password": [None, "••••••"], "username": [None, account.username]}
     assert before.changes == {"password": ["••••••", "••••••"]}
+
+
+def test_logged_dates_times_and_tick_boxes_read_as_the_app_writes_them(cast):
+    from core.templatetags.core_tags import change_rows
+    from households.models import Household, Person
+
+    entry = ChangeLog(
+        content_type=ContentType.objects.get_for_model(Household),
+        object_id=1,
+        action=ChangeLog.Action.UPDATE,
+        changes={
+            "archived_at": [None, "2026-11-29T10:04:59.087907+00:00"],
+            "expenditure_measured_on": ["2025-02-03", "2026-11-28"],
+        },
+    )
+    assert [(str(label), old, new) for label, old, new in change_rows(entry)] == [
+        ("diarsipkan", None, "29/11/2026 17:04"),  # Jakarta time
+        ("tanggal pengukuran pengeluaran", "03/02/2025", "28/11/2026"),
+    ]
+    ticked = ChangeLog(
+        content_type=ContentType.objects.get_for_model(Person),
+        object_id=1,
+        action=ChangeLog.Action.UPDATE,
+        changes={"is_extreme_poor": [True, False]},
+    )
+    assert [(str(old), str(new)) for _label, old, new in change_rows(ticked)] == [("Ya", "Tidak")]
