@@ -1,20 +1,23 @@
 """The fixed cast of users every permission test uses, the demo city, and test-wide settings."""
 
-import warnings
+import io
 
 import pytest
+from django.core.management import call_command
+from django.test.utils import override_settings
 from django.utils import translation
 
 from accounts.models import Role
-from tests.demo_db import DemoRows, seed_demo
 from tests.factories import UserFactory, opd
+from tests.recorded import once, recorded
 
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ROLES = ["anonymous", "dinsos_caseworker", "disnaker_caseworker", "supervisor", "admin"]
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHER
 
 
 @pytest.fixture(autouse=True)
@@ -24,50 +27,48 @@ def _indonesian():
         yield
 
 
-@pytest.fixture(scope="session")
-def _demo_rows(django_db_setup, django_db_blocker) -> DemoRows:
-    """seed_demo, run once per test database (each xdist worker has its own) and rolled back at once."""
-    with django_db_blocker.unblock(), translation.override("id"):
-        return DemoRows.record()
+def seed_demo() -> None:
+    """The real command, as users run it (DEBUG on), with the tests' password hasher."""
+    with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHER):
+        call_command("seed_demo", stdout=io.StringIO())
 
 
 @pytest.fixture(autouse=True)
 def _demo_before_other_data(request):
-    """A test that uses the demo gets it before any other fixture writes rows, on the fresh database the
-    recorded rows were taken from (their keys are free, nothing the seed reads has changed)."""
+    """A test that uses the demo gets it first, on the fresh database: the same state every time, so the demo
+    is seeded once per test database and put back in the later tests (tests/recorded.py)."""
     if "demo" in request.fixturenames:
         request.getfixturevalue("demo")
 
 
 @pytest.fixture
-def demo(db, _demo_rows):
-    """The demo city exactly as `seed_demo` writes it (accounts with the demo password, 69 extreme-poor
-    persons, casework, referrals, baseline), put back from the session's one run; the test's changes are
-    rolled back (or flushed, for transactional tests) as usual. Tests that do not ask for it see none of it."""
-    if _demo_rows.fits():
-        _demo_rows.restore()
-    else:  # not a fresh database (some earlier test left rows): seed for real, slowly but correctly
-        warnings.warn("demo: the database was not fresh, so seed_demo ran in full", stacklevel=1)
-        with translation.override("id"):
-            seed_demo()
+def demo(db):
+    """The demo city exactly as `seed_demo` writes it: accounts with the demo password, 69 extreme-poor
+    persons, casework, referrals, the baseline. Tests that do not ask for it see none of it."""
+    with translation.override("id"):
+        once("demo", seed_demo)
 
 
 @pytest.fixture
+@recorded
 def dinsos_caseworker(db):
     return UserFactory(username="cw_dinsos", opd=opd("Dinsos"), role=Role.CASEWORKER)
 
 
 @pytest.fixture
+@recorded
 def disnaker_caseworker(db):
     return UserFactory(username="cw_disnaker", opd=opd("Disnaker"), role=Role.CASEWORKER)
 
 
 @pytest.fixture
+@recorded
 def supervisor(db):
     return UserFactory(username="sv_dinsos", opd=opd("Dinsos"), role=Role.SUPERVISOR)
 
 
 @pytest.fixture
+@recorded
 def city_admin(db):
     return UserFactory(username="admin_kota", opd=opd("Diskominfo"), role=Role.ADMIN)
 
