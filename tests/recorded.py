@@ -129,7 +129,8 @@ def once(key: str, build: Callable[[], T], using: str = DEFAULT_DB_ALIAS) -> T:
     if len(recorded) >= MAX_RECORDINGS_PER_KEY:
         return build()
     recording, value = Recording.take(build, using)
-    recorded[before] = recording
+    if not any(model._meta.auto_created for model in [*recording.inserted, *recording.changed, *recording.deleted]):
+        recorded[before] = recording  # (many-to-many keys are not part of the state: such rows are not put back)
     return value
 
 
