@@ -12,7 +12,16 @@ from tests.factories import UserFactory, opd
 from tests.recorded import once, recorded
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+USES_DB = {"db", "transactional_db", "live_server"}
 ROLES = ["anonymous", "dinsos_caseworker", "disnaker_caseworker", "supervisor", "admin"]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests that use no database run first (pytest-django puts them last, after the transactional ones): the
+    longest of them (a server in its own process, files read in child processes) then no longer end a
+    pytest-xdist run on one worker while the other waits. The database tests keep pytest-django's order."""
+    items.sort(key=lambda item: bool(item.get_closest_marker("django_db") or USES_DB & set(item.fixturenames)))
 
 
 @pytest.fixture(autouse=True)
