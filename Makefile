@@ -20,9 +20,12 @@ run: setup
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver $(HOST)
 
-## make test: install (with Debian's Chromium for the browser tests) and run the whole suite
+## make test: install (with Debian's Chromium for the browser tests) and run the whole suite, one pytest-xdist
+## worker per core (TEST_WORKERS=0 runs it in one process). `--dist load` hands each worker its tests in
+## collection order, so the transactional (browser) tests pytest-django puts last still run after the others.
+TEST_WORKERS ?= auto
 test: setup browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load
 
 ## Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own.
 browser:

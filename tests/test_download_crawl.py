@@ -5,14 +5,12 @@ demo city plus a household named like formulas and an import with rows to fix. E
 must give a file of the type it promises that opens in a spreadsheet program and runs no formula; a download the
 role is not shown must be refused to it, and nothing but a marked link may answer with a file."""
 
-import io
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
@@ -111,11 +109,8 @@ def may_download(role: str, user, url: str) -> bool:
 
 
 @pytest.fixture
-def city(settings, supervisor):
+def city(demo, supervisor):
     """The demo city, a household named like formulas with a referral, and an import with rows to fix."""
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
     household = household_register(
         actor=supervisor,
         kelurahan=kelurahan("Kameloh Baru"),

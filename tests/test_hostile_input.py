@@ -36,6 +36,7 @@ from households.services import person_update
 from interventions.filters import InterventionFilter, PersonFilter
 from interventions.services import intervention_record, intervention_transition
 from tests.factories import PersonFactory, ProgramFactory, VisitFactory, kelurahan, opd
+from tests.recorded import recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +156,7 @@ def body(response) -> bytes:
 
 
 @pytest.fixture
+@recorded
 def case_data(cast):
     """A little of everything the lists show: a household with a member, a visit, an intervention delivered
     and one planned, a referral, a change and a reveal in the audit trail."""

@@ -11,6 +11,7 @@ from core.permissions import ADD, CHANGE, CHANGE_STATUS, VIEW, get_object_for, h
 from households.models import Household, Kelurahan, Person, Visit
 from interventions.models import Intervention, Program
 from tests.factories import InterventionFactory, PersonFactory, ProgramFactory, UserFactory, VisitFactory, opd
+from tests.recorded import recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +20,7 @@ EVERY_ROLE = {DC, NC, S, AD}
 
 
 @pytest.fixture
+@recorded
 def objects(cast):
     """One record of each kind; the Disnaker intervention and the Dinsos caseworker's visit."""
     person = PersonFactory()

@@ -12,13 +12,7 @@ from interventions.models import Intervention
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-
-
-def test_demo_matches_the_citys_last_count(seeded):
+def test_demo_matches_the_citys_last_count(demo):
     extreme_poor = Person.objects.extreme_poor()
     assert extreme_poor.count() == 69
     in_kameloh_baru = extreme_poor.filter(household__kelurahan__name="Kameloh Baru").count()
@@ -32,7 +26,7 @@ def test_demo_matches_the_citys_last_count(seeded):
     ) == {"Rakumpit"}
 
 
-def test_demo_accounts_have_their_roles_and_the_documented_password(seeded):
+def test_demo_accounts_have_their_roles_and_the_documented_password(demo):
     expected = {
         "admin": Role.ADMIN,
         "supervisor": Role.SUPERVISOR,
@@ -47,7 +41,7 @@ def test_demo_accounts_have_their_roles_and_the_documented_password(seeded):
     assert User.objects.get(username="disnaker").opd.short_name == "Disnaker"
 
 
-def test_every_demo_nik_agrees_with_birth_date_and_sex(seeded):
+def test_every_demo_nik_agrees_with_birth_date_and_sex(demo):
     people = Person.objects.exclude(nik="")
     assert people.count() > 60
     for person in people:
@@ -55,7 +49,7 @@ def test_every_demo_nik_agrees_with_birth_date_and_sex(seeded):
     assert Person.objects.filter(nik="").exists()  # some have no NIK yet
 
 
-def test_demo_has_visits_and_interventions_by_several_opds(seeded):
+def test_demo_has_visits_and_interventions_by_several_opds(demo):
     assert Visit.objects.count() >= 10
     assert Intervention.objects.values("opd").distinct().count() >= 4
     assert Intervention.objects.filter(status=Intervention.Status.DELIVERED).exists()
@@ -65,7 +59,8 @@ def test_demo_has_visits_and_interventions_by_several_opds(seeded):
     assert ChangeLog.objects.filter(source="seed_demo").count() > 100
 
 
-def test_running_twice_creates_nothing_new(seeded):
+def test_running_twice_creates_nothing_new(demo, settings):
+    settings.DEBUG = True
     counts = [m.objects.count() for m in (User, Household, Person, Visit, Intervention, ChangeLog)]
     call_command("seed_demo", stdout=io.StringIO())
     assert [m.objects.count() for m in (User, Household, Person, Visit, Intervention, ChangeLog)] == counts

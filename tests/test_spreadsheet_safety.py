@@ -23,6 +23,7 @@ from interventions.services import intervention_record, intervention_transition,
 from tests.downloads import download
 from tests.factories import kelurahan
 from tests.imports.helpers import csv_bytes, row
+from tests.recorded import recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ def neutralised(text: str, kind: str = "csv") -> str:
 
 
 @pytest.fixture
+@recorded
 def hostile(supervisor) -> Household:
     """A household whose members are named like formulas, registered through the services."""
     members = [

@@ -8,6 +8,7 @@ from coordination.services import assessment_record
 from households.models import PovertyLine
 from imports.models import ImportBatch
 from tests.factories import InterventionFactory, PersonFactory, VisitFactory, opd
+from tests.recorded import recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +109,7 @@ URLS = [
 
 
 @pytest.fixture
+@recorded
 def objects(cast):
     person = PersonFactory()
     return {

@@ -12,6 +12,7 @@ from households.models import Household, Person
 from households.services import household_update, person_update
 from tests.factories import InterventionFactory, PersonFactory, UserFactory, VisitFactory
 from tests.pageforms import find_form, submit
+from tests.recorded import recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +32,13 @@ def masked(number: str) -> str:
 
 
 @pytest.fixture
+@recorded
 def superuser(db):
     return UserFactory(is_superuser=True, is_staff=True, role="admin", username="super")
 
 
 @pytest.fixture
+@recorded
 def cases(superuser):
     """Three households with members, a visit, an intervention, and history that holds old and new numbers."""
     head = PersonFactory(full_name="Rudi Hartono")

@@ -4,7 +4,6 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,13 +16,6 @@ from tests.factories import PersonFactory
 pytestmark = pytest.mark.django_db
 
 SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
 
 
 def caseworker_pages(household: Household) -> list[str]:

@@ -1,23 +1,13 @@
 """Issue walk-through in a real browser: an admin creates Dinas Kesehatan with one caseworker, who must
 change the password and sees masked NIKs; a supervisor reveals one NIK and finds it in the audit trail."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from audit.models import AccessLog
 from households.models import Household
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
 
 
 def test_admin_creates_dinkes_and_a_caseworker_who_changes_password_and_sees_masked_niks(demo, new_page):

@@ -1,23 +1,13 @@
 """The main journey, in a real browser: a Disnaker caseworker finds a Kameloh Baru household,
 records job training for one member, logs a visit, and sees both on the case file."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from households.models import Household
 from interventions.models import Intervention
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])

@@ -1,20 +1,10 @@
 """A Dinsos supervisor reads the dashboard at a desk and on a phone, and drills from a number to its list."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
 
 
 @pytest.mark.parametrize(("viewport", "name"), [(DESKTOP, "desktop"), (PHONE, "phone")])

@@ -1,20 +1,10 @@
 """A caseworker on a 360 px phone and a supervisor at a desk sign in and see where the city stands."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
 
 
 def test_caseworker_on_a_phone_sees_their_opd_role_and_the_city_count(demo, new_page):

@@ -9,11 +9,13 @@ from interventions.models import Program
 from interventions.services import intervention_record
 from tests.factories import PersonFactory
 from tests.pageforms import links
+from tests.recorded import recorded
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+@recorded
 def archived(supervisor):
     """A family that moved away, with a visit and an open intervention recorded before it left."""
     person = PersonFactory()

@@ -1,9 +1,7 @@
 import datetime
-import io
 from urllib.parse import urlencode
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -195,9 +193,7 @@ def test_archived_households_are_hidden_unless_asked_for(client, supervisor):
         {"priority": "true"},
     ],
 )
-def test_totals_from_the_tallies_equal_the_listed_rows(client, settings, params):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
+def test_totals_from_the_tallies_equal_the_listed_rows(client, demo, params):
     if "kelurahan" in params:
         params["kelurahan"] = kelurahan(params["kelurahan"]).pk
     if "kecamatan" in params:

@@ -15,6 +15,7 @@ from households.models import Household
 from households.services import household_update
 from tests.factories import HouseholdFactory, PersonFactory, opd
 from tests.pageforms import page_form
+from tests.recorded import recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,7 @@ TODAY = timezone.localdate()
 
 
 @pytest.fixture
+@recorded
 def family():
     household = HouseholdFactory()
     return household, PersonFactory(household=household)

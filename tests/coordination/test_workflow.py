@@ -24,11 +24,13 @@ from households.models import Household, HouseholdStatusChange
 from households.services import household_change_status, household_update
 from interventions.models import Intervention, Program
 from tests.factories import HouseholdFactory, PersonFactory, opd
+from tests.recorded import recorded
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+@recorded
 def family():
     household = HouseholdFactory()
     head = PersonFactory(household=household)

@@ -22,13 +22,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("dashboard:index")
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
-
-
 def registry_numbers(client, link: str) -> tuple[int, int, int]:
     """What the linked list holds, counted from its rows; the totals the page prints must agree."""
     page = client.get(link)

@@ -20,6 +20,7 @@ from interventions.models import Intervention
 from tests import oracle
 from tests.factories import HouseholdFactory, InterventionFactory, PersonFactory, UserFactory, kelurahan, opd
 from tests.pageforms import page_form
+from tests.recorded import recorded
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -57,6 +58,7 @@ def admin_client(client):
 
 
 @pytest.fixture
+@recorded
 def city(supervisor, disnaker_caseworker):
     """Two extreme-poor families, each member reached by a delivery, one visited."""
     people = [PersonFactory(household=HouseholdFactory(kelurahan=kelurahan("Kameloh Baru"))) for _ in range(2)]
