@@ -19,7 +19,12 @@ pytestmark = pytest.mark.django_db
 CASES = [
     ("interventions:program_edit", lambda: Program.objects.get(name="Pelatihan kerja"), "description", ("A", "B")),
     ("accounts:opd_edit", lambda: opd("PUPR"), "name", ("Dinas PUPR Kota", "Dinas PU dan PR")),
-    ("accounts:user_edit", lambda: UserFactory(username="petugas"), "first_name", ("Ani", "Budi")),
+    (
+        "accounts:user_edit",
+        lambda: UserFactory(username="petugas", first_name="Petugas"),
+        "first_name",
+        ("Ani", "Budi"),
+    ),
     ("households:poverty_line_edit", lambda: PovertyLine.objects.first(), "source", ("BPS 2024", "BPS 2025")),
     ("coordination:rule_edit", lambda: ResponsibilityRule.objects.get(need="no_work"), "due_days", ("21", "45")),
 ]
