@@ -1,5 +1,6 @@
 """Playwright driving Debian's Chromium (/usr/bin/chromium). No browser is ever downloaded."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -21,22 +22,39 @@ PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1366, "height": 900}
 
 
-@pytest.fixture
-def browser(live_server, monkeypatch):
-    """One Chromium per test, started after the database is ready and stopped before it is flushed.
+@pytest.fixture(scope="session")
+def chromium(django_db_setup):
+    """One Chromium per test process (each pytest-xdist worker), started by its first browser test.
 
-    Playwright's sync API runs an event loop in the test thread while it is open; the ORM calls the
-    test makes meanwhile are still synchronous, so Django is told to allow them for that time only.
+    Starting Playwright's driver and Chromium took most of a second per test. Each test still gets fresh
+    browser contexts (own cookies, storage and cache: `new_page`), closed when it ends. Browser tests run last
+    (pytest-django orders them after the others), so what follows runs with Playwright open:
+
+    - its sync API runs an event loop in this thread; the ORM calls tests make meanwhile are still
+      synchronous, so Django is told to allow them;
+    - it switches the thread's context variables, where Django keeps its database connections (asgiref
+      `Local`): the test database's connections are handed over, or the tests would get fresh ones without
+      the serialized contents that `serialized_rollback` puts back.
     """
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: run `make test` (it installs it) or `apt-get install chromium`.")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    test_databases = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        for alias, connection in test_databases.items():
+            connections[alias] = connection
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser(chromium, live_server):
+    """The process's Chromium, once the live server (and its database) is ready."""
+    return chromium
 
 
 @pytest.fixture
