@@ -1,0 +1,111 @@
+"""Every page each role reaches, at 360 px and 1280 px: no serious or critical axe-core violation (WCAG 2.2 AA
+rules), and nothing scrolls sideways on the phone.
+
+Each role signs in and follows, from the home page, every link of its menu, then every link those pages show
+(a case file, its forms, a referral, a programme...): each kind of page once (by URL name; a kind the role's
+page already showed at the same viewport is not checked again). axe-core comes from the npm registry
+(tests/vendor/axe-core-*, for tests only; the app never serves it).
+"""
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import Resolver404, resolve
+
+from tests.browser.conftest import DESKTOP, PHONE, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+AXE = next((Path(__file__).resolve().parents[1] / "vendor").glob("axe-core-*/axe.min.js"))
+ROLES = {"admin": "admin", "supervisor": "supervisor", "dinsos": "dinsos", "disnaker": "disnaker"}
+# Pages not checked: signing out, downloads, the language switch, Django's own admin, one-off reveals.
+SKIP_NAMES = {"logout", "set_language", "reveal_nik", "reveal_kk", "registry_export", "export", "template"}
+SKIP_PREFIXES = ("/admin/", "/static/", "/media/")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+LINKS = """() => [...document.querySelectorAll('a[href]')]
+  .filter(a => !a.hasAttribute('download') && !a.closest('[data-download]') && !a.hasAttribute('data-download'))
+  .map(a => a.getAttribute('href'))"""
+
+
+def page_kind(url: str) -> str | None:
+    """The URL's name (`cases:detail`), or None for a page this check leaves out."""
+    parts = urlsplit(url)
+    if parts.netloc or parts.scheme or not parts.path.startswith("/") or parts.path.startswith(SKIP_PREFIXES):
+        return None
+    if "format=" in parts.query or "print=" in parts.query:
+        return None
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    if match.url_name in SKIP_NAMES:
+        return None
+    return match.view_name
+
+
+def axe_problems(page) -> list[str]:
+    """Serious and critical violations on the page as it stands, one line each."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_TAGS
+    )
+    problems = []
+    for violation in result["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            targets = [json.dumps(node["target"]) for node in violation["nodes"][:3]]
+            problems.append(
+                f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])}×): {', '.join(targets)}"
+            )
+    return problems
+
+
+def check(page) -> list[str]:
+    """The page as loaded at 1280 px, then narrowed to 360 px (the same page: one load for both)."""
+    problems = [f"1280 px: {problem}" for problem in axe_problems(page)]
+    page.set_viewport_size(PHONE)
+    problems += [f"360 px: {problem}" for problem in axe_problems(page)]
+    if (overflow := page.evaluate("document.documentElement.scrollWidth - window.innerWidth")) > 0:
+        problems.append(f"360 px: the page scrolls sideways by {overflow} px")
+    page.set_viewport_size(DESKTOP)
+    return problems
+
+
+def crawl(page, limit: int = 60) -> dict[str, list[str]]:
+    """Each kind of page the signed-in user reaches within two clicks of the home page -> its problems."""
+    found: dict[str, list[str]] = {}
+    queue, depth, seen_kinds = ["/"], {"/": 0}, set()
+    while queue and len(found) < limit:
+        url = queue.pop(0)
+        kind = "home" if url == "/" else page_kind(url)
+        if kind is None or kind in seen_kinds:
+            continue
+        seen_kinds.add(kind)
+        response = page.goto(url)
+        if response is None or response.status != 200 or "html" not in response.headers.get("content-type", ""):
+            continue
+        found[f"{kind} {url}"] = check(page)
+        if depth[url] < 2:
+            for href in page.evaluate(LINKS):
+                target = urlsplit(href)._replace(fragment="").geturl()
+                if target and target not in depth and page_kind(target) not in seen_kinds | {None}:
+                    depth[target] = depth[url] + 1
+                    queue.append(target)
+    return found
+
+
+@pytest.mark.parametrize("username", list(ROLES))
+def test_every_page_a_role_reaches_passes_axe_and_fits_a_phone(demo, browser, live_server, username):
+    # The check injects axe-core, so its context lets it past the app's Content-Security-Policy.
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="id-ID", bypass_csp=True)
+    try:
+        page = context.new_page()
+        sign_in(page, username, "demo-palangka")
+        found = crawl(page)
+    finally:
+        context.close()
+    failures = [f"{where}: {problem}" for where, problems in found.items() for problem in problems]
+    assert len(found) >= 8, f"only {len(found)} pages were reached: {list(found)}"
+    assert failures == [], "\n".join(failures)
