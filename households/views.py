@@ -287,7 +287,10 @@ def household_reveal_kk(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 def _revealed(request: AuthenticatedHttpRequest, number: str, label: str, household_id: int) -> HttpResponse:
     context = {"number": number, "label": label, "household_id": household_id}
-    template = "households/_revealed.html" if request.headers.get("HX-Request") else "households/revealed.html"
+    # The case file's reveal button asks for the number alone (static/js/app.js); without JavaScript, a page.
+    template = (
+        "households/_revealed.html" if request.headers.get("X-Reveal") == "inline" else "households/revealed.html"
+    )
     response = render(request, template, context)
     response["Cache-Control"] = "no-store"
     return response

@@ -78,6 +78,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files with far-future caching and their pre-compressed .gz copies (made by collectstatic).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed for phones on weak signal (Django adds random padding against BREACH; CSRF tokens
+    # are masked per response).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "poverty.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -177,6 +182,13 @@ FORMAT_MODULE_PATH = ["poverty.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # collectstatic writes each file under a name with its content hash (cached for a year) plus a gzip copy.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Served from the app folders while developing (`make run`, DEBUG on), where collectstatic has not run.
+WHITENOISE_USE_FINDERS = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -30,6 +30,16 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _plain_static(settings):
+    """Static files under their own names: production's hashed names need `collectstatic` first (its
+    compressed copies are measured in tests/test_page_weight.py)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _indonesian():
     """Each test starts in the default language (a request in English must not leak into the next test)."""
     with translation.override("id"):

@@ -58,7 +58,7 @@
       row.hidden = true;
     });
   }
-  // Filter forms apply as soon as a choice changes (with hx-boost, without reloading the page).
+  // Filter forms apply as soon as a choice changes.
   document.addEventListener("change", function (event) {
     var form = event.target.form;
     if (form && form.hasAttribute("data-autosubmit") && event.target.type !== "search") {
@@ -95,14 +95,28 @@
     refused.focus({ preventScroll: true });
   }
 
-  // Set up what the page (or content htmx just swapped in) contains.
-  function init(root) {
-    root.querySelectorAll("[data-formset-prefix]").forEach(setUpFormset);
-    root.querySelectorAll("[data-transition-form]").forEach(setUpTransition);
-  }
-  if (window.htmx) {
-    window.htmx.onLoad(init);
-  } else {
-    init(document);
-  }
+  // "tampilkan" beside a masked NIK or No. KK: the number (logged by the server) replaces the mask in place.
+  // If the request fails, the form is sent as usual and the number shows on a page of its own.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-reveal")) return;
+    event.preventDefault();
+    fetch(form.action, {
+      method: "POST", body: new FormData(form), headers: { "X-Reveal": "inline" }, credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.text();
+    }).then(function (html) {
+      var number = document.createElement("template");
+      number.innerHTML = html.trim();
+      var masked = form.previousElementSibling;
+      if (masked && masked.classList.contains("masked-number")) masked.replaceWith(number.content);
+      form.remove();
+    }).catch(function () {
+      HTMLFormElement.prototype.submit.call(form);
+    });
+  });
+
+  document.querySelectorAll("[data-formset-prefix]").forEach(setUpFormset);
+  document.querySelectorAll("[data-transition-form]").forEach(setUpTransition);
 })();

@@ -95,7 +95,7 @@ def test_a_reveal_shows_the_number_and_writes_exactly_one_access_row(client_as, 
     page = client.get(reverse("cases:detail", args=[person.household_id]))
     assert person.nik not in page.text and f"{person.nik[:4]}••••••••{person.nik[-4:]}" in page.text
     response = client.post(
-        reverse("households:reveal_nik", args=[person.pk]), HTTP_HX_REQUEST="true", REMOTE_ADDR="10.1.2.3"
+        reverse("households:reveal_nik", args=[person.pk]), HTTP_X_REVEAL="inline", REMOTE_ADDR="10.1.2.3"
     )
     assert response.status_code == 200
     assert person.nik in response.text and "<html" not in response.text
