@@ -10,6 +10,7 @@ from django.utils import timezone
 from coordination.models import Referral
 from households.models import Relation
 from tests.browser.conftest import PHONE, screenshot, sign_in
+from tests.browser.test_accessibility import axe_problems
 from tests.factories import HouseholdFactory, PersonFactory, UserFactory, opd
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -41,6 +42,7 @@ def test_assessment_on_a_phone_offers_each_member_their_needs_and_opens_notes_wh
     assert page.get_by_role("checkbox", name="Risiko stunting").count() == 1  # only the baby
     assert page.get_by_role("checkbox", name="Rumah tidak layak huni (RTLH)").count() == 1  # once, for the household
 
+    assert axe_problems(page) == []
     # With JavaScript, no note box shows until its need is ticked.
     assert page.locator("[data-need-note]:visible").count() == 0
     # Each tick box's label row is a touch target of at least 44 × 44 px.
@@ -56,6 +58,7 @@ def test_assessment_on_a_phone_offers_each_member_their_needs_and_opens_notes_wh
     assert note.is_visible()
     note.fill("Buruh lepas, tidak ada order")
     screenshot(page, "assessment-household-phone")
+    assert axe_problems(page) == []
 
     # A refused submit (a date in the future) keeps the tick and shows its note with what was typed.
     page.locator("#id_assessed_on").fill((timezone.localdate() + datetime.timedelta(days=3)).isoformat())
