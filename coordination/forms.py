@@ -1,12 +1,14 @@
+import datetime
 from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
 from audit.forms import EditedFromMixin
-from coordination.models import PERSON_NEEDS, GraduationProposal, Need, ResponsibilityRule
+from coordination.models import HOUSEHOLD_NEEDS, GraduationProposal, ResponsibilityRule, need_refusal, needs_for
 from core.dates import happened, planned
 from core.forms import DateInput, form_helper
 from core.submissions import SubmitOnceMixin
@@ -18,9 +20,11 @@ if TYPE_CHECKING:
 
 
 class AssessmentForm(SubmitOnceMixin, forms.Form):
-    """A checklist: household needs once, member needs per active member, each with a short note.
+    """A checklist: household needs once, then per active member only the needs that apply to them
+    (`NEED_SCOPE`, by their age on the assessment date), each with a short note.
 
     Field names: `need_<code>` / `note_<code>` for the household, `need_<code>_<person id>` for members.
+    A ticked need the page did not offer (a hand-edited request) is refused, not silently dropped.
     """
 
     assessed_on = forms.DateField(label=_("Tanggal asesmen"), widget=DateInput(), initial=timezone.localdate)
@@ -28,32 +32,44 @@ class AssessmentForm(SubmitOnceMixin, forms.Form):
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
         happened(self.fields["assessed_on"])
+        self.on = self._ages_counted_on()
         self.members = list(household.members.filter(status="active").order_by("id"))
-        self.household_needs = [need for need in Need if need not in PERSON_NEEDS]
-        self.person_needs = [need for need in Need if need in PERSON_NEEDS]
+        self.household_needs = HOUSEHOLD_NEEDS
+        self.member_needs = [(person, needs_for(person, self.on)) for person in self.members]
         for need in self.household_needs:
             self.fields[f"need_{need.value}"] = forms.BooleanField(label=need.label, required=False)
             self.fields[f"note_{need.value}"] = forms.CharField(label=_("Catatan"), required=False, max_length=300)
-        for person in self.members:
-            for need in self.person_needs:
+        for person, needs in self.member_needs:
+            for need in needs:
                 self.fields[f"need_{need.value}_{person.pk}"] = forms.BooleanField(label=need.label, required=False)
                 self.fields[f"note_{need.value}_{person.pk}"] = forms.CharField(
                     label=_("Catatan"), required=False, max_length=300
                 )
 
+    def _ages_counted_on(self) -> datetime.date:
+        """The day members' ages are counted on: the posted assessment date if it is valid, else today."""
+        if self.is_bound:
+            try:
+                return self.fields["assessed_on"].clean(self.data.get(self.add_prefix("assessed_on")))
+            except forms.ValidationError:
+                pass
+        return timezone.localdate()
+
     def household_rows(self):
         return [(need, self[f"need_{need.value}"], self[f"note_{need.value}"]) for need in self.household_needs]
 
     def member_rows(self):
+        """Per active member: the member, their age on the assessment date, and the rows of their needs."""
         return [
             (
                 person,
+                person.age_on(self.on),
                 [
                     (need, self[f"need_{need.value}_{person.pk}"], self[f"note_{need.value}_{person.pk}"])
-                    for need in self.person_needs
+                    for need in needs
                 ],
             )
-            for person in self.members
+            for person, needs in self.member_needs
         ]
 
     def ticked(self) -> list[tuple[str, Person | None, str]]:
@@ -61,15 +77,30 @@ class AssessmentForm(SubmitOnceMixin, forms.Form):
         ticked: list[tuple[str, Person | None, str]] = [
             (n.value, None, data[f"note_{n.value}"]) for n in self.household_needs if data.get(f"need_{n.value}")
         ]
-        for person in self.members:
-            for need in self.person_needs:
+        for person, needs in self.member_needs:
+            for need in needs:
                 if data.get(f"need_{need.value}_{person.pk}"):
                     ticked.append((need.value, person, data[f"note_{need.value}_{person.pk}"]))
         return ticked
 
+    def _not_offered(self, key: str) -> str:
+        """Why a ticked `need_…` box that the page did not offer is refused."""
+        code, _sep, pk = key.removeprefix("need_").rpartition("_")
+        person = next((p for p in self.members if str(p.pk) == pk), None)
+        if person is not None:
+            refusal = need_refusal(code, person, self.on)
+        elif pk.isdigit():
+            refusal = gettext("Anggota bukan bagian dari rumah tangga ini atau sudah tidak aktif.")
+        else:
+            refusal = need_refusal(key.removeprefix("need_"), None, self.on)
+        return refusal or gettext("Kebutuhan tidak dikenal.")
+
     def clean(self):
         super().clean()
         data = self.cleaned_data
+        for key in self.data:
+            if key.startswith("need_") and key not in self.fields:
+                self.add_error(None, self._not_offered(key))
         if not self.errors and not self.ticked():
             raise forms.ValidationError(_("Centang paling sedikit satu kebutuhan."))
         return data

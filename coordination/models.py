@@ -1,18 +1,24 @@
 """Needs, who is responsible for them, referrals to each OPD, and graduation decided by Dinsos."""
 
-from typing import ClassVar
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
 from audit.casework import CaseQuerySet, CaseRecord
 from core.dates import validate_happened
-from households.models import Household, Person, Visit
+from households.models import Household, Person, Sex, Visit
 from interventions.models import Intervention, Program
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Need(models.TextChoices):
@@ -31,15 +37,82 @@ class Need(models.TextChoices):
     STUNTING_RISK = "stunting_risk", _("Risiko stunting")
 
 
-# Needs that belong to one member; the others belong to the whole household.
-PERSON_NEEDS = {
-    Need.NO_DOCUMENTS,
-    Need.NO_HEALTH_INSURANCE,
-    Need.CHILD_OUT_OF_SCHOOL,
-    Need.NO_WORK,
-    Need.DISABILITY_UNSUPPORTED,
-    Need.STUNTING_RISK,
+@dataclass(frozen=True)
+class NeedScope:
+    """To whom one need applies: the household as a whole, or members of an age range (and sex).
+
+    Ages are whole years, both ends included; `None` leaves that end open. `sexes` empty means either sex.
+    A member whose birth date (or sex) is not recorded is offered every member need: a need is never hidden
+    because data is missing. No need in `NEED_SCOPE` is narrowed by sex yet: stunting risk would apply to
+    pregnant women too, but pregnancy is not recorded on a member, so it is offered to under-fives only.
+    """
+
+    who: "StrOrPromise"  # says to whom it applies, for the page and for a refusal ("anak usia 7–18 tahun")
+    household: bool = False  # offered once for the household, never per member
+    min_age: int | None = None
+    max_age: int | None = None
+    sexes: frozenset[str] = frozenset()
+
+    def fits(self, *, age: int | None, sex: str) -> bool:
+        """Whether a member of this age and sex may have the need (always False for a household need)."""
+        if self.household:
+            return False
+        if self.sexes and sex in Sex.values and sex not in self.sexes:
+            return False
+        if age is None:
+            return True
+        return (self.min_age is None or age >= self.min_age) and (self.max_age is None or age <= self.max_age)
+
+
+# To whom each need applies: the one table the assessment form, its page and `assessment_record` read.
+# - Stunting risk: under-fives. Pregnant women are at risk too, but pregnancy is not recorded on a member,
+#   so they are not offered it; record pregnancy on Person first, then add the women here.
+# - Out of school: 7–18, the ages of compulsory (wajib belajar 12 tahun) schooling, as the label says.
+# - No work: working age 15–64 (BPS); there is no separate need for the elderly (60+) in the catalogue.
+# - Documents, health insurance, disability or chronic illness: any age — a baby needs an akta kelahiran and
+#   JKN. Disability is not narrowed to members recorded with one: the assessment is where it is found.
+NEED_SCOPE: dict[Need, NeedScope] = {
+    Need.NO_DOCUMENTS: NeedScope(who=_("semua umur")),
+    Need.NO_HEALTH_INSURANCE: NeedScope(who=_("semua umur")),
+    Need.CHILD_OUT_OF_SCHOOL: NeedScope(who=_("anak usia 7–18 tahun"), min_age=7, max_age=18),
+    Need.NO_WORK: NeedScope(who=_("usia kerja 15–64 tahun"), min_age=15, max_age=64),
+    Need.NO_FOOD_AID: NeedScope(who=_("rumah tangga"), household=True),
+    Need.UNINHABITABLE_HOUSE: NeedScope(who=_("rumah tangga"), household=True),
+    Need.NO_CLEAN_WATER: NeedScope(who=_("rumah tangga"), household=True),
+    Need.NO_TOILET: NeedScope(who=_("rumah tangga"), household=True),
+    Need.NO_ELECTRICITY: NeedScope(who=_("rumah tangga"), household=True),
+    Need.DISABILITY_UNSUPPORTED: NeedScope(who=_("semua umur")),
+    Need.STUNTING_RISK: NeedScope(who=_("anak di bawah 5 tahun"), max_age=4),
 }
+
+HOUSEHOLD_NEEDS = [need for need in Need if NEED_SCOPE[need].household]
+# Needs that belong to one member; the others belong to the whole household.
+PERSON_NEEDS = [need for need in Need if not NEED_SCOPE[need].household]
+
+
+def needs_for(person: Person, on: datetime.date) -> list[Need]:
+    """The member needs that apply to `person` on the day `on` (their age that day), in catalogue order."""
+    age = person.age_on(on)
+    return [need for need in PERSON_NEEDS if NEED_SCOPE[need].fits(age=age, sex=person.sex)]
+
+
+def need_refusal(need: str, person: Person | None, on: datetime.date) -> str | None:
+    """Why `need` cannot be recorded for `person` (None: for the household) on `on`, or None if it can."""
+    if need not in Need.values:
+        return gettext("Kebutuhan tidak dikenal.")
+    label, scope = Need(need).label, NEED_SCOPE[Need(need)]
+    if person is None:
+        if scope.household:
+            return None
+        return gettext("Kebutuhan “%(need)s” dicatat untuk anggota, bukan untuk rumah tangga.") % {"need": label}
+    if scope.household:
+        return gettext("Kebutuhan “%(need)s” dicatat untuk rumah tangga, bukan untuk anggota.") % {"need": label}
+    age = person.age_on(on)
+    if scope.fits(age=age, sex=person.sex):
+        return None
+    return gettext(
+        "Kebutuhan “%(need)s” tidak berlaku untuk %(name)s (%(age)s tahun pada %(date)s): hanya untuk %(who)s."
+    ) % {"need": label, "name": person.full_name, "age": age, "date": on.strftime("%d/%m/%Y"), "who": scope.who}
 
 
 class ResponsibilityRule(models.Model):

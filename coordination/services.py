@@ -14,13 +14,13 @@ from audit.casework import case_write
 from audit.models import ChangeLog
 from audit.services import log_change, snapshot
 from coordination.models import (
-    PERSON_NEEDS,
     Assessment,
     GraduationProposal,
     Need,
     Referral,
     ReferralEvent,
     ResponsibilityRule,
+    need_refusal,
 )
 from core.errors import DomainError
 from households.models import Household, Person, PovertyLine, Visit
@@ -55,15 +55,11 @@ def assessment_record(
     created: list[Referral] = []
     skipped: list[tuple[str, Person | None]] = []
     for need, person, note in needs:
-        if need not in Need.values:
-            raise DomainError(_("Kebutuhan tidak dikenal."))
-        if (need in PERSON_NEEDS) != (person is not None):
-            raise DomainError(
-                _("Kebutuhan %(need)s dicatat untuk anggota, bukan untuk rumah tangga (atau sebaliknya).")
-                % {"need": Need(need).label}
-            )
         if person is not None and person.household_id != household.pk:
             raise DomainError(_("Anggota bukan bagian dari rumah tangga ini."))
+        # Whether the need applies to the member (their age on the assessment date) or to the household.
+        if refusal := need_refusal(need, person, assessment.assessed_on):
+            raise DomainError(refusal)
         open_referrals = Referral.objects.open().filter(household=household, need=need, person=person)
         if open_referrals.exists():
             skipped.append((need, person))

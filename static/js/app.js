@@ -88,6 +88,20 @@
     update();
   }
 
+  // Needs assessment: a need's note box shows only while its need is ticked (without JavaScript, all show).
+  function setUpNeedNotes(form) {
+    function update(row) {
+      var box = row.querySelector("[data-need-box]");
+      var note = row.querySelector("[data-need-note]");
+      if (box && note) note.hidden = !box.checked;
+    }
+    form.querySelectorAll("[data-need-row]").forEach(update);
+    form.addEventListener("change", function (event) {
+      var row = event.target.closest("[data-need-row]");
+      if (row) update(row);
+    });
+  }
+
   // A refused submit: bring the reasons into view (on a phone they would be screens away) and read them out.
   var refused = document.querySelector("[data-form-errors]");
   if (refused) {
@@ -119,4 +133,5 @@
 
   document.querySelectorAll("[data-formset-prefix]").forEach(setUpFormset);
   document.querySelectorAll("[data-transition-form]").forEach(setUpTransition);
+  document.querySelectorAll("[data-need-notes]").forEach(setUpNeedNotes);
 })();
