@@ -26,7 +26,7 @@ from tests.factories import HouseholdFactory, PersonFactory
 from tests.pageforms import Control, page_form
 
 ON = datetime.date(2026, 6, 15)
-EVERYONE = {Need.NO_DOCUMENTS, Need.NO_HEALTH_INSURANCE, Need.DISABILITY_UNSUPPORTED}
+EVERYONE = [Need.NO_DOCUMENTS, Need.NO_HEALTH_INSURANCE, Need.DISABILITY_UNSUPPORTED]
 
 
 def born(age: int, on: datetime.date = ON) -> datetime.date:
