@@ -58,7 +58,8 @@ def nik_birth_info(nik: str) -> tuple[int, int, int, str]:
 
 
 def validate_nik(value: str, *, birth_date: datetime.date | None = None, sex: str | None = None) -> None:
-    """Raise ValidationError with an Indonesian message when `value` cannot be this person's NIK."""
+    """Raise ValidationError with an Indonesian message when `value` cannot be this person's NIK. A NIK that
+    disagrees with both the birth date and the sex typed gets both messages at once."""
     label = "NIK"
     _require_16_digits(value, label)
     _require_region(value, label)
@@ -81,24 +82,33 @@ def validate_nik(value: str, *, birth_date: datetime.date | None = None, sex: st
         ) from None
     if value[12:] == "0000":
         raise ValidationError(_("Nomor urut NIK (4 digit terakhir) tidak boleh 0000."), code="serial")
+    disagreements = []
     if birth_date is not None and (birth_date.day, birth_date.month, birth_date.year % 100) != (day, month, year):
-        raise ValidationError(
-            _(
-                "Tanggal lahir dalam NIK (%(encoded)s) tidak sama dengan tanggal lahir yang diisi "
-                "(%(given)s). Periksa NIK atau tanggal lahir."
-            ),
-            code="birth_date_mismatch",
-            params={"encoded": f"{day:02d}/{month:02d}/{year:02d}", "given": birth_date.strftime("%d/%m/%Y")},
+        disagreements.append(
+            ValidationError(
+                _(
+                    "Tanggal lahir dalam NIK (%(encoded)s) tidak sama dengan tanggal lahir yang diisi "
+                    "(%(given)s). Periksa NIK atau tanggal lahir."
+                ),
+                code="birth_date_mismatch",
+                params={"encoded": f"{day:02d}/{month:02d}/{year:02d}", "given": birth_date.strftime("%d/%m/%Y")},
+            )
         )
     if sex in (MALE, FEMALE) and sex != encoded_sex:
-        raise ValidationError(
-            _(
-                "Jenis kelamin dalam NIK (%(encoded)s) tidak sama dengan yang diisi. Pada NIK perempuan, "
-                "tanggal lahir ditambah 40."
-            ),
-            code="sex_mismatch",
-            params={"encoded": _("perempuan") if encoded_sex == FEMALE else _("laki-laki")},
+        disagreements.append(
+            ValidationError(
+                _(
+                    "Jenis kelamin dalam NIK (%(encoded)s) tidak sama dengan yang diisi. Pada NIK perempuan, "
+                    "tanggal lahir ditambah 40."
+                ),
+                code="sex_mismatch",
+                params={"encoded": _("perempuan") if encoded_sex == FEMALE else _("laki-laki")},
+            )
         )
+    if len(disagreements) == 1:
+        raise disagreements[0]
+    if disagreements:
+        raise ValidationError(disagreements)
 
 
 def validate_no_kk(value: str) -> None:

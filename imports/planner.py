@@ -240,7 +240,7 @@ def _read_row(plan: Plan, number: int, cells: list[Any], mapping, regions: Regio
         try:
             validate_nik(nik, birth_date=clean.get("birth_date"), sex=clean.get("sex"))
         except ValidationError as error:
-            problems.append(("nik", error.messages[0]))
+            problems.append(("nik", " ".join(error.messages)))
         else:
             if nik in seen_niks:
                 problems.append(("nik", _("NIK yang sama sudah ada di baris %(row)d.") % {"row": seen_niks[nik]}))

@@ -55,6 +55,13 @@ def test_nik_of_a_man_recorded_as_woman_is_refused():
     assert error_code("6271041203850001", birth_date=BORN, sex="P") == "sex_mismatch"
 
 
+def test_a_nik_that_disagrees_with_both_birth_date_and_sex_says_both_at_once():
+    with pytest.raises(ValidationError) as caught:
+        validate_nik("6271041303850001", birth_date=BORN, sex="P")
+    assert [error.code for error in caught.value.error_list] == ["birth_date_mismatch", "sex_mismatch"]
+    assert "13/03/85" in caught.value.messages[0] and "Jenis kelamin" in caught.value.messages[1]
+
+
 def test_nik_of_a_woman_recorded_as_man_is_refused():
     assert error_code("6271045203850001", birth_date=BORN, sex="L") == "sex_mismatch"
 

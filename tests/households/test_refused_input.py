@@ -292,3 +292,17 @@ def test_a_wrong_nik_is_explained_once(client_as):
     response = form.submit(client)
     assert field_errors(response, "nik") == ["NIK harus 16 digit; yang diisi 3 digit."]
     assert text(response).count("NIK harus 16 digit") == 1
+
+
+def test_a_nik_that_disagrees_with_the_birth_date_and_the_sex_gets_both_messages_in_one_pass(client_as):
+    household = HouseholdFactory()
+    client = client_as("dinsos_caseworker")
+    form = page_form(client.get(reverse("households:member_add", args=[household.pk])))
+    # The NIK says a man born 02/01/80; the form says a woman born 03/01/1980.
+    for name, value in member(nik="6271040201800001", sex="P", birth_date="1980-01-03", relation="anak").items():
+        form[name] = value
+    response = form.submit(client)
+    errors = field_errors(response, "nik")
+    assert len(errors) == 2
+    assert "Tanggal lahir dalam NIK (02/01/80)" in errors[0] and "Jenis kelamin dalam NIK (laki-laki)" in errors[1]
+    assert not household.members.exists()
