@@ -135,7 +135,7 @@ class CaseFile:
         self.waiting_count = 0 if household_delivered else sum(1 for row in active if not row.delivered)
 
 
-HISTORY_ROWS = 100
+HISTORY_ROWS = 30
 
 
 def case_file(household: Household, user: User) -> CaseFile:
