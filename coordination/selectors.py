@@ -126,11 +126,22 @@ def default_kelurahan() -> Kelurahan | None:
     return Kelurahan.objects.filter(name="Kameloh Baru").first() or Kelurahan.objects.first()
 
 
-def consolidation_households(kelurahan: Kelurahan | None) -> QuerySet[Household]:
-    """The active households of a kelurahan, by head's name (none without a kelurahan)."""
+def consolidation_households(kelurahan: Kelurahan | None, opd: Opd | None = None) -> QuerySet[Household]:
+    """The active households of a kelurahan (none without one), what needs attention first: those with overdue
+    referrals (to the OPD, or to any), then those with open ones, then by head's name."""
     if kelurahan is None:
         return Household.objects.none()
-    return Household.objects.active().filter(kelurahan=kelurahan).order_by("head_name", "id")
+    to_opd = Q() if opd is None else Q(referrals__opd=opd)
+    open_referral = to_opd & Q(referrals__status__in=OPEN_STATUSES)
+    return (
+        Household.objects.active()
+        .filter(kelurahan=kelurahan)
+        .annotate(
+            overdue_referrals=Count("referrals", filter=open_referral & Q(referrals__due_on__lt=timezone.localdate())),
+            open_referrals=Count("referrals", filter=open_referral),
+        )
+        .order_by("-overdue_referrals", "-open_referrals", "head_name", "id")
+    )
 
 
 def consolidation_cells(households: list[Household], opd: Opd | None) -> dict[int, dict[str, Cell]]:
@@ -159,7 +170,7 @@ def consolidation_matrix(households: list[Household], opd: Opd | None) -> list[M
 
 def consolidation(*, kelurahan: Kelurahan | None, opd: Opd | None, page_number: str | None = None) -> Consolidation:
     """One page of a kelurahan's households × needs (referrals to one OPD, or to any): three queries."""
-    page = Paginator(consolidation_households(kelurahan), CONSOLIDATION_PAGE_SIZE).get_page(page_number)
+    page = Paginator(consolidation_households(kelurahan, opd), CONSOLIDATION_PAGE_SIZE).get_page(page_number)
     return Consolidation(page=page, matrix=consolidation_matrix(list(page), opd))
 
 

@@ -318,7 +318,7 @@ def consolidation(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 
 def _consolidation_workbook(kelurahan: Kelurahan, opd: Opd | None) -> FileResponse:
     """The whole kelurahan's matrix, a row per household and a column per need."""
-    matrix = selectors.consolidation_matrix(list(selectors.consolidation_households(kelurahan)), opd)
+    matrix = selectors.consolidation_matrix(list(selectors.consolidation_households(kelurahan, opd)), opd)
     labels = dict(Referral.Status.choices) | {"overdue": _("Terlambat")}
     rows: list[list[object]] = [
         [_("No. rumah tangga"), _("Kepala keluarga"), _("Status"), *[str(n.label) for n in Need]]

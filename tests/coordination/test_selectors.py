@@ -156,3 +156,12 @@ def test_graduation_queue_is_two_queries(cast, django_assert_num_queries):
     assert [p.status for p in pending] == ["pending", "pending"]
     assert [p.status for p in decided] == ["rejected"]
     assert pending[0].household.kelurahan.name == "Kameloh Baru"  # fetched with the proposal
+
+
+def test_consolidation_lists_what_needs_attention_first(cast):
+    overdue, *_open = refer(3, cast["dinsos_caseworker"])[::2]  # each household's no_work referral
+    quiet = PersonFactory(full_name="Aaa Tanpa Rujukan", household__kelurahan=kelurahan("Kameloh Baru")).household
+    found = selectors.consolidation(kelurahan=kelurahan("Kameloh Baru"), opd=None)
+    order = [household.pk for household, _cells in found.matrix]
+    assert order[0] == overdue.household_id and order[-1] == quiet.pk
+    assert len(order) == 4
