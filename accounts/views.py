@@ -65,7 +65,8 @@ def opd_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpRe
 
         if response := submit(request, form, save, success=_("OPD disimpan.")):
             return response
-    return render(request, "accounts/opd_form.html", {"form": form, "opd": opd})
+    has_programs = opd is not None and opd.programs.filter(is_active=True).exists()  # else: told to add one
+    return render(request, "accounts/opd_form.html", {"form": form, "opd": opd, "has_programs": has_programs})
 
 
 @admin_only

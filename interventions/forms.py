@@ -36,6 +36,7 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
         label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
     )
     confirm_duplicate = forms.BooleanField(label=_("Ya, catat walaupun sudah ada pada periode ini"), required=False)
+    day_field = "planned_on"  # the day the programme's period is counted from
 
     def __init__(self, *args, household: Household, programs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,7 +52,8 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
             *[(pk, person.full_name) for pk, person in self.members.items()],
         ]
         self.fields["amount"].widget.attrs["inputmode"] = "numeric"
-        planned(self.fields["planned_on"])
+        if "planned_on" in self.fields:
+            planned(self.fields["planned_on"])
         self.helper = form_helper()
 
     def clean(self) -> dict:
@@ -69,7 +71,7 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
         existing = list(
             same_period_interventions(
                 program=program,
-                on=data.get("planned_on") or timezone.localdate(),
+                on=data.get(self.day_field) or timezone.localdate(),
                 person=data["person"],
                 household=self.household,
             ).select_related("program")[:1]
@@ -78,6 +80,20 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
             self.needs_confirmation = True
             raise ValidationError(_duplicate_warning(existing), code="duplicate")
         return data
+
+
+class DeliveredInterventionForm(InterventionForm):
+    """A programme already handed over, recorded in one step: the delivery day instead of a planned one."""
+
+    planned_on = None  # type: ignore[assignment]  # removes the parent's field
+    delivered_on = forms.DateField(label=_("Tanggal tersalurkan"), widget=DateInput(), initial=timezone.localdate)
+    amount = forms.IntegerField(label=_("Nilai tersalurkan (Rp)"), min_value=0, required=False)
+    day_field = "delivered_on"
+    field_order = ["program", "recipient", "delivered_on", "amount", "quantity", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        happened(self.fields["delivered_on"])
 
 
 class InterventionEditForm(MergesAfterStaleMixin, forms.ModelForm):
