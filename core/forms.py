@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.widgets import ChoiceWidget
 from django.http import QueryDict
+from django.utils.choices import CallableChoiceIterator
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -159,7 +160,50 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple | set) else [value]
 
 
-class MergesAfterStaleMixin(forms.Form):
+# What an empty choice means, said the same way everywhere instead of Django's "---------": in a list's filters
+# it means "all" (core.filters.StrictFilterSet), in a form "nothing chosen yet" (EmptyChoiceLabelsMixin).
+DJANGO_EMPTY_LABEL = "---------"
+ALL = _("Semua")
+CHOOSE = _("— Pilih —")
+NONE_CHOSEN = _("— Tidak ada —")
+
+
+def label_empty_choices(fields: dict[str, forms.Field], label: Any, own: dict[str, Any] | None = None) -> None:
+    """Give every select's empty choice `label` (or the field's own wording in `own`) where Django or
+    django-filter would show "---------"."""
+    own = own or {}
+    for name, field in fields.items():
+        wanted = own.get(name, label)
+        if hasattr(field, "empty_label"):  # model choices and django-filter's: the label is read when listed
+            if field.empty_label == DJANGO_EMPTY_LABEL:
+                field.empty_label = wanted
+                # A copied form's widget may still list through the class's field: point it at this one.
+                field.widget.choices = field.choices  # type: ignore[attr-defined]
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field.choices, CallableChoiceIterator):
+            choices = list(field.choices)  # a model field's choices with its blank one first
+            if ("", DJANGO_EMPTY_LABEL) in choices:
+                field.choices = [("", wanted) if choice == ("", DJANGO_EMPTY_LABEL) else choice for choice in choices]
+
+
+class EmptyChoiceLabelsMixin(forms.Form):
+    """A data-entry form: an empty choice reads "— Pilih —", or the field's own words given in
+    `empty_choice_labels` (an optional field: "— Tidak ada —")."""
+
+    empty_choice_label: Any = CHOOSE
+    empty_choice_labels: dict[str, Any] = {}  # noqa: RUF012 - read only
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        label_empty_choices(self.fields, self.empty_choice_label, self.empty_choice_labels)
+
+
+class FilterForm(EmptyChoiceLabelsMixin):
+    """A list's filters that are not a FilterSet: an empty choice reads "Semua"."""
+
+    empty_choice_label = ALL
+
+
+class MergesAfterStaleMixin(EmptyChoiceLabelsMixin):
     """An edit form of a shared record that, when its save is refused because someone else saved first,
     shows the record as stored now with this user's own changes on top: nothing the other person saved is
     undone by saving again, nothing this user typed is lost, and a field both changed is marked.
