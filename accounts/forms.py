@@ -59,7 +59,7 @@ class NewPasswordForm(SetPasswordForm):
         self.fields["new_password2"].label = _("Ulangi kata sandi baru")
         self.fields["new_password2"].help_text = _("Ketik sekali lagi kata sandi baru yang sama.")
 
-    def validate_password_for_user(self, user, password_field_name="new_password2"):
+    def validate_password_for_user(self, user, password_field_name="new_password2"):  # noqa: S107 - a field name
         password = self.cleaned_data.get(password_field_name)
         if password:
             try:

@@ -155,7 +155,8 @@ def user_unlock_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return redirect("accounts:user_edit", pk=account.pk)
 
 
-FIRST_PASSWORD = "accounts.first_password"  # session key: the password just replaced was a temporary one
+# Session key: the password just replaced was a temporary one.
+FIRST_PASSWORD = "accounts.first_password"  # noqa: S105 - a key, not a password
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

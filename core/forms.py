@@ -3,7 +3,7 @@
 import datetime
 import decimal
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
@@ -180,7 +180,7 @@ def label_empty_choices(fields: dict[str, forms.Field], label: Any, own: dict[st
                 # A copied form's widget may still list through the class's field: point it at this one.
                 field.widget.choices = field.choices  # type: ignore[attr-defined]
         elif isinstance(field, forms.ChoiceField) and not isinstance(field.choices, CallableChoiceIterator):
-            choices = list(field.choices)  # a model field's choices with its blank one first
+            choices = list(cast(Iterable[Any], field.choices))  # a model field's, its blank one first
             if ("", DJANGO_EMPTY_LABEL) in choices:
                 field.choices = [("", wanted) if choice == ("", DJANGO_EMPTY_LABEL) else choice for choice in choices]
 

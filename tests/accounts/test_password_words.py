@@ -13,7 +13,15 @@ from tests.pageforms import page_form
 
 pytestmark = pytest.mark.django_db
 
-DJANGO_WORDS = ["Sandi lama", "Sandi baru", "Sandi anda", "sandi umum", "Konfirmasi sandi", "atau sedikit", "Dua bidang sandi"]
+DJANGO_WORDS = [
+    "Sandi lama",
+    "Sandi baru",
+    "Sandi anda",
+    "sandi umum",
+    "Konfirmasi sandi",
+    "atau sedikit",
+    "Dua bidang sandi",
+]
 
 
 def text_of(response) -> str:

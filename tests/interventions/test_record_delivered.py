@@ -1,4 +1,4 @@
-""""Catat sudah tersalurkan": something already handed over is recorded in one form, delivered on its day."""
+""" "Catat sudah tersalurkan": something already handed over is recorded in one form, delivered on its day."""
 
 import datetime
 
