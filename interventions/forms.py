@@ -156,7 +156,12 @@ class TransitionForm(forms.Form):
 
 class BulkInterventionForm(SubmitOnceMixin, forms.Form):
     program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.none())
-    planned_on = forms.DateField(label=_("Tanggal rencana"), widget=DateInput(), initial=timezone.localdate)
+    planned_on = forms.DateField(
+        label=_("Tanggal"),
+        widget=DateInput(),
+        initial=timezone.localdate,
+        help_text=_("Tanggal rencana; tanggal penyerahan bila sudah tersalurkan."),
+    )
     amount = forms.IntegerField(label=_("Nilai per penerima (Rp)"), min_value=0, required=False)
     notes = forms.CharField(label=_("Catatan"), required=False, max_length=4000)
     persons = forms.ModelMultipleChoiceField(
@@ -165,6 +170,11 @@ class BulkInterventionForm(SubmitOnceMixin, forms.Form):
         widget=forms.MultipleHiddenInput,
         required=True,
         error_messages={"required": _("Pilih paling sedikit satu penerima.")},
+    )
+    already_delivered = forms.BooleanField(
+        label=_("Sudah tersalurkan pada tanggal ini"),
+        required=False,
+        help_text=_("Centang bila bantuan sudah diserahkan: dicatat langsung sebagai tersalurkan."),
     )
     confirm_duplicate = forms.BooleanField(
         label=_("Ya, catat juga untuk yang sudah menerima pada periode ini"), required=False
@@ -184,6 +194,10 @@ class BulkInterventionForm(SubmitOnceMixin, forms.Form):
         super().clean()
         data = self.cleaned_data
         program, persons = data.get("program"), data.get("persons")
+        day = data.get("planned_on")
+        if data.get("already_delivered") and day and (refused := refusal(validate_happened, day)) is not None:
+            self.add_error("planned_on", refused)  # a delivery has happened: not in the future
+            return data
         if not program or not persons or data.get("confirm_duplicate"):
             return data
         on = data.get("planned_on") or timezone.localdate()

@@ -230,14 +230,15 @@ def intervention_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
 
         def save() -> str:
             for person in data["persons"]:
-                intervention_record(
-                    program=data["program"],
-                    person=person,
-                    planned_on=data["planned_on"],
-                    amount=data["amount"],
-                    notes=data["notes"],
-                    recorded_by=request.user,
-                )
+                common = {"program": data["program"], "person": person, "amount": data["amount"]}
+                if data["already_delivered"]:
+                    intervention_record_delivered(
+                        **common, delivered_on=data["planned_on"], notes=data["notes"], recorded_by=request.user
+                    )
+                else:
+                    intervention_record(
+                        **common, planned_on=data["planned_on"], notes=data["notes"], recorded_by=request.user
+                    )
             return request.get_full_path()
 
         if response := submit(

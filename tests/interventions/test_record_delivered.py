@@ -14,7 +14,7 @@ from interventions.models import Intervention, Program
 from interventions.services import intervention_record_delivered
 from tests import oracle
 from tests.factories import PersonFactory
-from tests.pageforms import links, page_form
+from tests.pageforms import links, page_form, page_forms
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -167,3 +167,42 @@ def test_the_plan_path_stays_for_planned_work(client_as):
     form["recipient"] = person.pk
     assert form.submit(client).status_code == 302
     assert Intervention.objects.get().status == "planned"
+
+
+def the_bulk_form(page):
+    return next(form for form in page_forms(page) if "persons" in form.names())
+
+
+def test_the_bulk_page_records_already_delivered_programmes_too(client_as):
+    people = [PersonFactory() for _ in range(2)]
+    client = client_as("disnaker_caseworker")
+    form = the_bulk_form(client.get(reverse("interventions:bulk")))
+    day = TODAY - datetime.timedelta(days=1)
+    form["persons"] = [p.pk for p in people]
+    form["program"] = training().pk
+    form["planned_on"] = day.isoformat()
+    form["amount"] = "100000"
+    form["already_delivered"] = True
+    assert form.submit(client).status_code == 302
+    delivered = Intervention.objects.order_by("person_id")
+    assert [(i.person, i.status, i.delivered_on, i.amount) for i in delivered] == [
+        (p, "delivered", day, 100_000) for p in sorted(people, key=lambda p: p.pk)
+    ]
+    assert oracle.differences() == []
+    assert derived.check().ok
+
+
+def test_the_bulk_page_refuses_a_delivery_in_the_future_and_records_nothing(client_as):
+    person = PersonFactory()
+    client = client_as("disnaker_caseworker")
+    form = the_bulk_form(client.get(reverse("interventions:bulk")))
+    form["persons"] = [person.pk]
+    form["program"] = training().pk
+    form["planned_on"] = (TODAY + datetime.timedelta(days=7)).isoformat()  # fine for a plan, not for a delivery
+    form["already_delivered"] = True
+    response = form.submit(client)
+    assert response.status_code == 200
+    assert "tidak boleh di masa depan" in response.text
+    assert not Intervention.objects.exists()
+    again = the_bulk_form(response)
+    assert again["already_delivered"] == "on" and again["persons"] == str(person.pk)
