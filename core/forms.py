@@ -165,15 +165,17 @@ def _as_list(value: Any) -> list[Any]:
 DJANGO_EMPTY_LABEL = "---------"
 ALL = _("Semua")
 CHOOSE = _("— Pilih —")
-NONE_CHOSEN = _("— Tidak ada —")
+NOT_FILLED = _("— Belum diisi —")  # an optional field of a form: nothing known or recorded yet
 
 
-def label_empty_choices(fields: dict[str, forms.Field], label: Any, own: dict[str, Any] | None = None) -> None:
-    """Give every select's empty choice `label` (or the field's own wording in `own`) where Django or
-    django-filter would show "---------"."""
+def label_empty_choices(
+    fields: dict[str, forms.Field], label: Any, own: dict[str, Any] | None = None, optional: Any = None
+) -> None:
+    """Give every select's empty choice `label` (`optional` for a field that may stay empty, or the field's
+    own wording in `own`) where Django or django-filter would show "---------"."""
     own = own or {}
     for name, field in fields.items():
-        wanted = own.get(name, label)
+        wanted = own.get(name, label if optional is None or field.required else optional)
         if hasattr(field, "empty_label"):  # model choices and django-filter's: the label is read when listed
             if field.empty_label == DJANGO_EMPTY_LABEL:
                 field.empty_label = wanted
@@ -186,21 +188,24 @@ def label_empty_choices(fields: dict[str, forms.Field], label: Any, own: dict[st
 
 
 class EmptyChoiceLabelsMixin(forms.Form):
-    """A data-entry form: an empty choice reads "— Pilih —", or the field's own words given in
-    `empty_choice_labels` (an optional field: "— Tidak ada —")."""
+    """A data-entry form: an empty choice reads "— Pilih —", "— Belum diisi —" in an optional field, or the
+    field's own words given in `empty_choice_labels`."""
 
     empty_choice_label: Any = CHOOSE
+    optional_choice_label: Any = NOT_FILLED
     empty_choice_labels: dict[str, Any] = {}  # noqa: RUF012 - read only
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        label_empty_choices(self.fields, self.empty_choice_label, self.empty_choice_labels)
+        label_empty_choices(
+            self.fields, self.empty_choice_label, self.empty_choice_labels, optional=self.optional_choice_label
+        )
 
 
 class FilterForm(EmptyChoiceLabelsMixin):
     """A list's filters that are not a FilterSet: an empty choice reads "Semua"."""
 
-    empty_choice_label = ALL
+    empty_choice_label = optional_choice_label = ALL
 
 
 class MergesAfterStaleMixin(EmptyChoiceLabelsMixin):

@@ -57,4 +57,8 @@ def test_filters_say_semua_and_forms_say_pilih(client_as, objects):  # noqa: F81
     assert kelurahan.options[0][0] == ""
     assert option_texts(registry.text).count("Semua") >= 3
     create = client.get(reverse("households:create"))
-    assert "— Pilih —" in option_texts(create.text)
+    assert "— Pilih —" in option_texts(create.text)  # the kelurahan, required
+    member = client.get(reverse("households:member_add", args=[objects["household"].pk]))
+    education = next(c for f in page_forms(member) for c in f.controls if c.name == "education")
+    assert education.options[0][0] == ""
+    assert "— Belum diisi —" in option_texts(member.text)  # education may stay empty

@@ -71,6 +71,19 @@ def test_the_login_and_new_account_pages_use_the_apps_words(client_as):
     assert "Paling banyak 150 karakter" in text_of(page)
 
 
+def test_the_reset_links_page_uses_the_apps_words(client, dinsos_caseworker):
+    from accounts.services import user_password_reset_path
+
+    page = client.get(user_password_reset_path(dinsos_caseworker), follow=True)
+    assert "Ulangi kata sandi baru" in text_of(page)
+    assert_app_words(page)
+    form = page_form(page)
+    form["new_password1"] = form["new_password2"] = "1234567890123"
+    refused = form.submit(client)
+    assert "Kata sandi tidak boleh hanya angka." in text_of(refused)
+    assert_app_words(refused)
+
+
 def test_after_a_forced_password_change_the_page_offers_the_next_step(client):
     UserFactory(username="nakes1", opd=opd("Dinsos"), role="caseworker", must_change_password=True)
     user = User.objects.get(username="nakes1")
