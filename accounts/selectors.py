@@ -16,11 +16,12 @@ USER_PAGE_SIZE = 50
 
 
 def opds() -> QuerySet[Opd]:
-    """Every OPD, active ones first, with its active users and its programmes counted: one query. Both counts are
-    distinct: the two joins multiply each other's rows."""
+    """Every OPD, active ones first, with its active users and its programmes (all, and active) counted: one
+    query. The counts are distinct: the two joins multiply each other's rows."""
     return Opd.objects.order_by("-is_active", "short_name").annotate(
         user_count=Count("users", filter=Q(users__is_active=True), distinct=True),
         program_count=Count("programs", distinct=True),
+        active_program_count=Count("programs", filter=Q(programs__is_active=True), distinct=True),
     )
 
 

@@ -1,5 +1,7 @@
 """Account administration for the admin role, and the signed-in user's own password screens."""
 
+from typing import Any
+
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
@@ -14,12 +16,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors
 from accounts.filters import UserFilter
-from accounts.forms import OpdForm, ThrottledPasswordResetForm, UserCreateForm, UserEditForm
+from accounts.forms import (
+    NewPasswordForm,
+    OpdForm,
+    OwnPasswordChangeForm,
+    ThrottledPasswordResetForm,
+    UserCreateForm,
+    UserEditForm,
+)
 from accounts.models import Opd, Role, User
 from accounts.services import opd_save, user_create, user_password_reset_path, user_unlock, user_update
 from audit.services import client_ip
 from core.http import AuthenticatedHttpRequest
-from core.permissions import get_object_for, is_admin, role_required
+from core.permissions import get_object_for, is_admin, is_caseworker, is_supervisor, role_required
 from core.submissions import repeated, submit
 
 admin_only = role_required(is_admin)
@@ -65,7 +74,8 @@ def opd_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpRe
 
         if response := submit(request, form, save, success=_("OPD disimpan.")):
             return response
-    return render(request, "accounts/opd_form.html", {"form": form, "opd": opd})
+    has_programs = opd is not None and opd.programs.filter(is_active=True).exists()  # else: told to add one
+    return render(request, "accounts/opd_form.html", {"form": form, "opd": opd, "has_programs": has_programs})
 
 
 @admin_only
@@ -145,9 +155,15 @@ def user_unlock_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return redirect("accounts:user_edit", pk=account.pk)
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's view; choosing one's own password also lifts the "change at first sign-in" demand."""
+# Session key: the password just replaced was a temporary one.
+FIRST_PASSWORD = "accounts.first_password"  # noqa: S105 - a key, not a password
 
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view in the app's words; choosing one's own password also lifts the "change at first sign-in"
+    demand."""
+
+    form_class = OwnPasswordChangeForm
     success_url = reverse_lazy("accounts:password_change_done")
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
@@ -155,7 +171,21 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         user = self.request.user
         if isinstance(user, User) and user.must_change_password:
             User.objects.filter(pk=user.pk).update(must_change_password=False)
+            self.request.session[FIRST_PASSWORD] = True
         return response
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    """Not a dead end: says what next, with a button to where the user's work starts."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        works = is_caseworker(user) or is_supervisor(user)
+        context["first_password"] = self.request.session.pop(FIRST_PASSWORD, False)
+        context["next_url"] = reverse("cases:my_work") if works else reverse("home")
+        context["next_label"] = _("Buka Pekerjaan saya") if works else _("Ke beranda")
+        return context
 
 
 @method_decorator(require_http_methods(["GET", "POST"]), name="dispatch")
@@ -172,6 +202,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form):

@@ -37,6 +37,9 @@ class HouseholdFilter(StrictFilterSet):
     no_delivery = django_filters.ChoiceFilter(
         label=_("Belum ada intervensi tersalurkan"), choices=YES_NO[1:], method="filter_no_delivery"
     )
+    served = django_filters.ChoiceFilter(
+        label=_("Sudah ada jiwa terlayani"), choices=YES_NO[1:], method="filter_served"
+    )
     not_visited = django_filters.ChoiceFilter(
         label=_("Belum dikunjungi 30 hari terakhir"), choices=YES_NO[1:], method="filter_not_visited"
     )
@@ -123,6 +126,10 @@ class HouseholdFilter(StrictFilterSet):
 
     def filter_no_delivery(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(delivered_count=0) if value else queryset
+
+    def filter_served(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Households with a member counted as served (the dashboard's "sudah menerima ≥1 intervensi")."""
+        return queryset.filter(served_count__gt=0) if value else queryset
 
     def filter_not_visited(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value:

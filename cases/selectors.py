@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from audit.models import ChangeLog
 from cases.filters import HouseholdFilter
 from coordination.models import GraduationProposal, Referral
+from core.permissions import is_caseworker
 from dashboard.models import Tally
 from dashboard.tallies import Measure
 from households.models import Household, HouseholdStatusChange, Person, Relation, Visit
@@ -125,6 +126,7 @@ class CaseFile:
     referrals: QuerySet[Referral]
     pending_proposal: GraduationProposal | None
     can_record: bool
+    lacks_programs: bool  # a caseworker whose OPD has no active programme: told why nothing can be recorded
     active_member_count: int = field(init=False)
     waiting_count: int = field(init=False)  # active members still waiting for their first delivery
 
@@ -156,6 +158,7 @@ def case_file(household: Household, user: User) -> CaseFile:
                 delivered=any(i.status == Intervention.Status.DELIVERED for i in received),
             )
         )
+    has_programs = programs_for(user).exists()
     return CaseFile(
         household=household,
         member_rows=member_rows,
@@ -166,7 +169,8 @@ def case_file(household: Household, user: User) -> CaseFile:
         referrals=household.referrals.select_related("opd", "person").order_by("status", "due_on"),
         pending_proposal=household.graduation_proposals.filter(status=GraduationProposal.Status.PENDING).first(),
         # An archived household is read-only: no case-work action is offered (its views refuse them too).
-        can_record=not household.is_archived and programs_for(user).exists(),
+        can_record=not household.is_archived and has_programs,
+        lacks_programs=not household.is_archived and is_caseworker(user) and not has_programs,
     )
 
 
@@ -177,6 +181,7 @@ class MyWork:
     follow_ups: QuerySet[Visit]
     open_interventions: QuerySet[Intervention]
     recent_visits: QuerySet[Visit]
+    has_programs: bool  # the bulk recording is offered; otherwise a caseworker is told why not
 
 
 def my_work(user: User, today: datetime.date) -> MyWork:
@@ -193,4 +198,5 @@ def my_work(user: User, today: datetime.date) -> MyWork:
         recent_visits=Visit.objects.filter(caseworker=user, visited_on__gte=today - datetime.timedelta(days=30))
         .select_related("household__kelurahan")
         .order_by("-visited_on", "-id")[:50],
+        has_programs=programs_for(user).exists(),
     )

@@ -10,7 +10,7 @@ from accounts.models import Opd
 from audit.forms import EditedFromMixin
 from coordination.models import HOUSEHOLD_NEEDS, GraduationProposal, ResponsibilityRule, need_refusal, needs_for
 from core.dates import happened, planned
-from core.forms import DateInput, form_helper
+from core.forms import DateInput, EmptyChoiceLabelsMixin, form_helper
 from core.submissions import SubmitOnceMixin
 from households.models import Kelurahan, Person
 from interventions.models import Program
@@ -124,7 +124,7 @@ class DeclineForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(EmptyChoiceLabelsMixin):
     assignee: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(label=_("Petugas"), queryset=None)
 
     def __init__(self, *args, opd, **kwargs):
@@ -155,7 +155,7 @@ class FulfilForm(SubmitOnceMixin, forms.Form):
         self.helper = form_helper()
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(EmptyChoiceLabelsMixin):
     opd: "forms.ModelChoiceField[Opd]" = forms.ModelChoiceField(label=_("OPD tujuan baru"), queryset=None)
     due_on = forms.DateField(label=_("Batas waktu baru"), widget=DateInput(), required=False)
 

@@ -10,7 +10,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
-from core.forms import PeriodDateField
+from core.forms import ALL, PeriodDateField, label_empty_choices
 
 BIGINT_MAX = 2**63 - 1  # the largest id PostgreSQL and SQLite store
 AGE_MAX = 130
@@ -18,7 +18,15 @@ AGE_MAX = 130
 
 # django-filter ships no type information: its classes are `Any` to mypy, hence the ignores on subclassing.
 class StrictFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    """No rows when a filter is invalid (django-filter would drop the bad filter and list everything)."""
+    """No rows when a filter is invalid (django-filter would drop the bad filter and list everything), and an
+    empty choice reads "Semua" (django-filter's own is "---------")."""
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            label_empty_choices(super().form.fields, ALL)
+        built: forms.Form = self._form
+        return built
 
     @property
     def qs(self) -> QuerySet[Any]:

@@ -3,7 +3,7 @@
 import datetime
 import decimal
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.widgets import ChoiceWidget
 from django.http import QueryDict
+from django.utils.choices import CallableChoiceIterator
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -159,7 +160,55 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple | set) else [value]
 
 
-class MergesAfterStaleMixin(forms.Form):
+# What an empty choice means, said the same way everywhere instead of Django's "---------": in a list's filters
+# it means "all" (core.filters.StrictFilterSet), in a form "nothing chosen yet" (EmptyChoiceLabelsMixin).
+DJANGO_EMPTY_LABEL = "---------"
+ALL = _("Semua")
+CHOOSE = _("— Pilih —")
+NOT_FILLED = _("— Belum diisi —")  # an optional field of a form: nothing known or recorded yet
+
+
+def label_empty_choices(
+    fields: dict[str, forms.Field], label: Any, own: dict[str, Any] | None = None, optional: Any = None
+) -> None:
+    """Give every select's empty choice `label` (`optional` for a field that may stay empty, or the field's
+    own wording in `own`) where Django or django-filter would show "---------"."""
+    own = own or {}
+    for name, field in fields.items():
+        wanted = own.get(name, label if optional is None or field.required else optional)
+        if hasattr(field, "empty_label"):  # model choices and django-filter's: the label is read when listed
+            if field.empty_label == DJANGO_EMPTY_LABEL:
+                field.empty_label = wanted
+                # A copied form's widget may still list through the class's field: point it at this one.
+                field.widget.choices = field.choices  # type: ignore[attr-defined]
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field.choices, CallableChoiceIterator):
+            choices = list(cast(Iterable[Any], field.choices))  # a model field's, its blank one first
+            if ("", DJANGO_EMPTY_LABEL) in choices:
+                field.choices = [("", wanted) if choice == ("", DJANGO_EMPTY_LABEL) else choice for choice in choices]
+
+
+class EmptyChoiceLabelsMixin(forms.Form):
+    """A data-entry form: an empty choice reads "— Pilih —", "— Belum diisi —" in an optional field, or the
+    field's own words given in `empty_choice_labels`."""
+
+    empty_choice_label: Any = CHOOSE
+    optional_choice_label: Any = NOT_FILLED
+    empty_choice_labels: dict[str, Any] = {}  # noqa: RUF012 - read only
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        label_empty_choices(
+            self.fields, self.empty_choice_label, self.empty_choice_labels, optional=self.optional_choice_label
+        )
+
+
+class FilterForm(EmptyChoiceLabelsMixin):
+    """A list's filters that are not a FilterSet: an empty choice reads "Semua"."""
+
+    empty_choice_label = optional_choice_label = ALL
+
+
+class MergesAfterStaleMixin(EmptyChoiceLabelsMixin):
     """An edit form of a shared record that, when its save is refused because someone else saved first,
     shows the record as stored now with this user's own changes on top: nothing the other person saved is
     undone by saving again, nothing this user typed is lost, and a field both changed is marked.

@@ -22,7 +22,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
-from core.forms import add_refusal
+from core.forms import EmptyChoiceLabelsMixin, add_refusal
 from core.models import FormSubmission
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-class SubmitOnceMixin(forms.Form):
+class SubmitOnceMixin(EmptyChoiceLabelsMixin):
     """Add to a create form; the view calls `claim()` once the form is valid."""
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)

@@ -2,11 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
-from core.forms import DateInput, PeriodDateField
+from core.forms import DateInput, FilterForm, PeriodDateField
 from households.models import Kecamatan, Kelurahan
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(FilterForm):
     # Bounded: the trend has a row per month of the period, so a far date would make a page of megabytes.
     period_from = PeriodDateField(label=_("Periode dari"), required=False, widget=DateInput())
     period_to = PeriodDateField(label=_("sampai"), required=False, widget=DateInput())

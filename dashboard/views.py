@@ -77,6 +77,7 @@ def _links(filters: selectors.Filters, data: selectors.Dashboard) -> dict[str, s
     place = filters.registry_query()
     links = {
         "ep": _link("cases:registry", status="extreme_poor", **place),
+        "served": _link("cases:registry", status="extreme_poor", served="1", **place),
         "graduated": _link("cases:registry", status="graduated", **place),
         "fell_back": _link("cases:registry", status="extreme_poor", fell_back="1", **place),
         "needs_fulfilled": _link("cases:registry", status="extreme_poor", needs="fulfilled", **place),
@@ -90,6 +91,7 @@ def _links(filters: selectors.Filters, data: selectors.Dashboard) -> dict[str, s
         kelurahan = place_row["kelurahan"].pk
         place_row["links"] = {
             "ep": _link("cases:registry", status="extreme_poor", kelurahan=kelurahan),
+            "served": _link("cases:registry", status="extreme_poor", served="1", kelurahan=kelurahan),
             "graduated": _link("cases:registry", status="graduated", kelurahan=kelurahan),
             "fell_back": _link("cases:registry", status="extreme_poor", fell_back="1", kelurahan=kelurahan),
             "needs_fulfilled": _link("cases:registry", status="extreme_poor", needs="fulfilled", kelurahan=kelurahan),

@@ -13,6 +13,7 @@ from core.dates import born, happened, planned
 from core.forms import (
     DateInput,
     DigitsField,
+    EmptyChoiceLabelsMixin,
     MergesAfterStaleMixin,
     VersionField,
     digits_only,
@@ -67,7 +68,7 @@ PERSON_FIELDS = [
 ]
 
 
-class HouseholdForm(forms.ModelForm):
+class HouseholdForm(EmptyChoiceLabelsMixin, forms.ModelForm):
     class Meta:
         model = Household
         fields = HOUSEHOLD_FIELDS
@@ -212,7 +213,7 @@ class HouseholdEditForm(MergesAfterStaleMixin, HouseholdForm):
         return super().clean_no_kk()
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(EmptyChoiceLabelsMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = PERSON_FIELDS
@@ -368,7 +369,7 @@ class StatusForm(SubmitOnceMixin, forms.Form):
         self.fields["status"].choices = statuses  # type: ignore[attr-defined]  # a ChoiceField (stubs: Field)
 
 
-class MoveForm(forms.Form):
+class MoveForm(EmptyChoiceLabelsMixin):
     target = forms.CharField(
         label=_("Rumah tangga tujuan"),
         help_text=_("Nomor rumah tangga (mis. 125) atau No. KK tujuan."),
@@ -407,7 +408,7 @@ class MoveForm(forms.Form):
         return household
 
 
-class VisitFields(forms.ModelForm):
+class VisitFields(EmptyChoiceLabelsMixin, forms.ModelForm):
     class Meta:
         model = Visit
         fields = ["visited_on", "purpose", "findings", "next_follow_up_on"]

@@ -36,6 +36,7 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
         label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
     )
     confirm_duplicate = forms.BooleanField(label=_("Ya, catat walaupun sudah ada pada periode ini"), required=False)
+    day_field = "planned_on"  # the day the programme's period is counted from
 
     def __init__(self, *args, household: Household, programs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,7 +52,8 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
             *[(pk, person.full_name) for pk, person in self.members.items()],
         ]
         self.fields["amount"].widget.attrs["inputmode"] = "numeric"
-        planned(self.fields["planned_on"])
+        if "planned_on" in self.fields:
+            planned(self.fields["planned_on"])
         self.helper = form_helper()
 
     def clean(self) -> dict:
@@ -69,7 +71,7 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
         existing = list(
             same_period_interventions(
                 program=program,
-                on=data.get("planned_on") or timezone.localdate(),
+                on=data.get(self.day_field) or timezone.localdate(),
                 person=data["person"],
                 household=self.household,
             ).select_related("program")[:1]
@@ -78,6 +80,20 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
             self.needs_confirmation = True
             raise ValidationError(_duplicate_warning(existing), code="duplicate")
         return data
+
+
+class DeliveredInterventionForm(InterventionForm):
+    """A programme already handed over, recorded in one step: the delivery day instead of a planned one."""
+
+    planned_on = None  # type: ignore[assignment]  # removes the parent's field
+    delivered_on = forms.DateField(label=_("Tanggal tersalurkan"), widget=DateInput(), initial=timezone.localdate)
+    amount = forms.IntegerField(label=_("Nilai tersalurkan (Rp)"), min_value=0, required=False)
+    day_field = "delivered_on"
+    field_order = ["program", "recipient", "delivered_on", "amount", "quantity", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        happened(self.fields["delivered_on"])
 
 
 class InterventionEditForm(MergesAfterStaleMixin, forms.ModelForm):
@@ -140,7 +156,12 @@ class TransitionForm(forms.Form):
 
 class BulkInterventionForm(SubmitOnceMixin, forms.Form):
     program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.none())
-    planned_on = forms.DateField(label=_("Tanggal rencana"), widget=DateInput(), initial=timezone.localdate)
+    planned_on = forms.DateField(
+        label=_("Tanggal"),
+        widget=DateInput(),
+        initial=timezone.localdate,
+        help_text=_("Tanggal rencana; tanggal penyerahan bila sudah tersalurkan."),
+    )
     amount = forms.IntegerField(label=_("Nilai per penerima (Rp)"), min_value=0, required=False)
     notes = forms.CharField(label=_("Catatan"), required=False, max_length=4000)
     persons = forms.ModelMultipleChoiceField(
@@ -149,6 +170,11 @@ class BulkInterventionForm(SubmitOnceMixin, forms.Form):
         widget=forms.MultipleHiddenInput,
         required=True,
         error_messages={"required": _("Pilih paling sedikit satu penerima.")},
+    )
+    already_delivered = forms.BooleanField(
+        label=_("Sudah tersalurkan pada tanggal ini"),
+        required=False,
+        help_text=_("Centang bila bantuan sudah diserahkan: dicatat langsung sebagai tersalurkan."),
     )
     confirm_duplicate = forms.BooleanField(
         label=_("Ya, catat juga untuk yang sudah menerima pada periode ini"), required=False
@@ -168,6 +194,10 @@ class BulkInterventionForm(SubmitOnceMixin, forms.Form):
         super().clean()
         data = self.cleaned_data
         program, persons = data.get("program"), data.get("persons")
+        day = data.get("planned_on")
+        if data.get("already_delivered") and day and (refused := refusal(validate_happened, day)) is not None:
+            self.add_error("planned_on", refused)  # a delivery has happened: not in the future
+            return data
         if not program or not persons or data.get("confirm_duplicate"):
             return data
         on = data.get("planned_on") or timezone.localdate()

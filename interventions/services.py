@@ -104,6 +104,41 @@ def intervention_transition(
     )
 
 
+@case_write
+def intervention_record_delivered(
+    *,
+    program: Program,
+    recorded_by: User,
+    delivered_on: datetime.date,
+    person: Person | None = None,
+    household: Household | None = None,
+    amount: int | None = None,
+    quantity: Decimal | None = None,
+    notes: str = "",
+    source: str = "web",
+) -> Intervention:
+    """Record a programme already handed over, in one step: recorded (planned on the delivery day, as the
+    period checks count it) and delivered in the same transaction, each step in the change log."""
+    intervention = intervention_record(
+        program=program,
+        recorded_by=recorded_by,
+        person=person,
+        household=household,
+        planned_on=delivered_on,
+        amount=amount,
+        quantity=quantity,
+        notes=notes,
+        source=source,
+    )
+    return intervention_transition(
+        intervention=intervention,
+        status=Intervention.Status.DELIVERED,
+        actor=recorded_by,
+        delivered_on=delivered_on,
+        source=source,
+    )
+
+
 def same_period_interventions(
     *, program: Program, on: datetime.date, person: Person | None = None, household: Household | None = None
 ) -> models.QuerySet[Intervention]:

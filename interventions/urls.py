@@ -6,6 +6,11 @@ app_name = "interventions"
 
 urlpatterns = [
     path("households/<int:pk>/interventions/new/", views.intervention_create, name="create"),
+    path(
+        "households/<int:pk>/interventions/delivered/",
+        views.intervention_create_delivered,
+        name="create_delivered",
+    ),
     path("interventions/<int:pk>/edit/", views.intervention_edit, name="edit"),
     path("interventions/<int:pk>/status/", views.intervention_status, name="status"),
     path("interventions/", views.intervention_list, name="list"),

@@ -26,6 +26,7 @@ from interventions.exports import intervention_rows
 from interventions.filters import InterventionFilter
 from interventions.forms import (
     BulkInterventionForm,
+    DeliveredInterventionForm,
     InterventionEditForm,
     InterventionForm,
     ProgramForm,
@@ -33,13 +34,26 @@ from interventions.forms import (
 )
 from interventions.models import Intervention, Program
 from interventions.rules import programs_for
-from interventions.services import intervention_record, intervention_transition, intervention_update, program_save
+from interventions.services import (
+    intervention_record,
+    intervention_record_delivered,
+    intervention_transition,
+    intervention_update,
+    program_save,
+)
 
 BULK_PAGE_SIZE = 50
 
 
 def _may_record(user) -> bool:
     return programs_for(user).exists()
+
+
+def _no_programs(request: AuthenticatedHttpRequest, household: Household | None = None) -> HttpResponse:
+    """Refused: nothing to record. A caseworker is told why (their OPD has no programme yet) and where to go."""
+    if not permissions.is_caseworker(request.user):
+        raise PermissionDenied
+    return render(request, "interventions/no_programs.html", {"household": household}, status=403)
 
 
 def _case_url(household_id: int) -> str:
@@ -49,36 +63,54 @@ def _case_url(household_id: int) -> str:
 @signed_in
 @require_http_methods(["GET", "POST"])
 def intervention_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record a programme as a plan; its status moves on later (`intervention_status`)."""
+    return _record(request, pk, delivered=False)
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def intervention_create_delivered(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record a programme already handed over, in one form."""
+    return _record(request, pk, delivered=True)
+
+
+def _record(request: AuthenticatedHttpRequest, pk: int, *, delivered: bool) -> HttpResponse:
     household = get_object_for(request.user, Household.objects.select_related("kelurahan"), pk)
     require_open(household)
     programs = programs_for(request.user)
     if not programs.exists():
-        raise PermissionDenied
+        return _no_programs(request, household)
     if response := repeated(request):
         return response
     initial = {"recipient": request.GET.get("person", "")}
-    form = InterventionForm(request.POST or None, household=household, programs=programs, initial=initial)
+    form_class = DeliveredInterventionForm if delivered else InterventionForm
+    form = form_class(request.POST or None, household=household, programs=programs, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not permissions.has_perm(request.user, ADD, Intervention, obj=data["program"]):
             raise PermissionDenied
+        common = {
+            "program": data["program"],
+            "person": data["person"],
+            "household": household,
+            "amount": data["amount"],
+            "quantity": data["quantity"],
+            "notes": data["notes"],
+            "recorded_by": request.user,
+        }
 
         def save() -> str:
-            intervention_record(
-                program=data["program"],
-                person=data["person"],
-                household=household,
-                planned_on=data["planned_on"],
-                amount=data["amount"],
-                quantity=data["quantity"],
-                notes=data["notes"],
-                recorded_by=request.user,
-            )
+            if delivered:
+                intervention_record_delivered(delivered_on=data["delivered_on"], **common)
+            else:
+                intervention_record(planned_on=data["planned_on"], **common)
             return _case_url(household.pk)
 
-        if response := submit(request, form, save, success=_("Intervensi dicatat."), fallback=_case_url(household.pk)):
+        success = _("Intervensi dicatat sebagai tersalurkan.") if delivered else _("Intervensi dicatat.")
+        if response := submit(request, form, save, success=success, fallback=_case_url(household.pk)):
             return response
-    return render(request, "interventions/intervention_form.html", {"form": form, "household": household})
+    context = {"form": form, "household": household, "delivered": delivered, "preset_person": initial["recipient"]}
+    return render(request, "interventions/intervention_form.html", context)
 
 
 @signed_in
@@ -178,10 +210,12 @@ def _already_closed(request: AuthenticatedHttpRequest, intervention: Interventio
     return redirect(_case_url(intervention.household_id))
 
 
-@role_required(_may_record)
+@signed_in
 @require_http_methods(["GET", "POST"])
 def intervention_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One programme for many persons at once, chosen from a filtered list."""
+    if not _may_record(request.user):
+        return _no_programs(request)
     if response := repeated(request):
         return response
     programs = programs_for(request.user)
@@ -196,14 +230,15 @@ def intervention_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
 
         def save() -> str:
             for person in data["persons"]:
-                intervention_record(
-                    program=data["program"],
-                    person=person,
-                    planned_on=data["planned_on"],
-                    amount=data["amount"],
-                    notes=data["notes"],
-                    recorded_by=request.user,
-                )
+                common = {"program": data["program"], "person": person, "amount": data["amount"]}
+                if data["already_delivered"]:
+                    intervention_record_delivered(
+                        **common, delivered_on=data["planned_on"], notes=data["notes"], recorded_by=request.user
+                    )
+                else:
+                    intervention_record(
+                        **common, planned_on=data["planned_on"], notes=data["notes"], recorded_by=request.user
+                    )
             return request.get_full_path()
 
         if response := submit(
@@ -231,7 +266,9 @@ def program_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def program_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     program = get_object_for(request.user, Program, pk, action=CHANGE) if pk else None
-    form = ProgramForm(request.POST or None, instance=Program.objects.get(pk=pk) if pk else None)
+    # "Tambah program" from an OPD without one comes with that OPD chosen.
+    initial = {} if pk else {"opd": request.GET.get("opd", "")}
+    form = ProgramForm(request.POST or None, instance=Program.objects.get(pk=pk) if pk else None, initial=initial)
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
@@ -250,7 +287,13 @@ def intervention_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every OPD's interventions, filterable; what each office has planned and delivered."""
     filterset = selectors.intervention_filter(request.GET)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    context = {"filter": filterset, "page_obj": page, "may_record": _may_record(request.user)}
+    may_record = _may_record(request.user)
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "may_record": may_record,
+        "lacks_programs": not may_record and permissions.is_caseworker(request.user),
+    }
     return render(request, "interventions/intervention_list.html", context)
 
 

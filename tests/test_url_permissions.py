@@ -42,6 +42,7 @@ URLS = [
     ("households:visit_add", "household", CASEWORK, CASEWORK),
     ("households:visit_edit", "visit", DINSOS_VISIT, DINSOS_VISIT),
     ("interventions:create", "household", CASEWORK, CASEWORK),
+    ("interventions:create_delivered", "household", CASEWORK, CASEWORK),
     ("interventions:edit", "intervention", DISNAKER_INTERVENTION, DISNAKER_INTERVENTION),
     ("interventions:status", "intervention", DISNAKER_INTERVENTION, DISNAKER_INTERVENTION),
     ("interventions:bulk", None, CASEWORK, CASEWORK),

@@ -107,4 +107,4 @@ def test_my_work_reads_in_a_fixed_number_of_queries(cast):
 # household members + their interventions (prefetch), household-level interventions, programmes the user may
 # record, pending graduation proposal; then visits, status changes, history, referrals (each one query).
 CASE_FILE_QUERIES = 9
-MY_WORK_QUERIES = 3  # follow-ups due, open interventions of my OPD, my recent visits
+MY_WORK_QUERIES = 4  # follow-ups due, open interventions of my OPD, my recent visits, has my OPD a programme
