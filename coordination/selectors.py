@@ -133,7 +133,7 @@ def consolidation_households(kelurahan: Kelurahan | None, opd: Opd | None = None
         return Household.objects.none()
     to_opd = Q() if opd is None else Q(referrals__opd=opd)
     open_referral = to_opd & Q(referrals__status__in=OPEN_STATUSES)
-    return (
+    households: QuerySet[Household] = (
         Household.objects.active()
         .filter(kelurahan=kelurahan)
         .annotate(
@@ -142,6 +142,7 @@ def consolidation_households(kelurahan: Kelurahan | None, opd: Opd | None = None
         )
         .order_by("-overdue_referrals", "-open_referrals", "head_name", "id")
     )
+    return households
 
 
 def consolidation_cells(households: list[Household], opd: Opd | None) -> dict[int, dict[str, Cell]]:
