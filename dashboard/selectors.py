@@ -235,7 +235,8 @@ def by_place(filters: Filters, places: dict[int, Kelurahan]) -> list[PlaceRow]:
                 overdue_follow_ups=row["overdue_follow_ups"],
             )
         )
-    result.sort(key=lambda r: (r["kecamatan"].code, r["kelurahan"].code))
+    # Where the extreme-poor live first (a kelurahan with none would otherwise open the table), then by code.
+    result.sort(key=lambda r: (-r["ep_persons"], -r["ep_households"], r["kecamatan"].code, r["kelurahan"].code))
     return result
 
 

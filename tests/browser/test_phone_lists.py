@@ -13,6 +13,7 @@ LISTS = [
     ("supervisor", "/referrals/?status=open", "referral-inbox"),
     ("supervisor", "/interventions/", "interventions"),
     ("supervisor", "/consolidation/", "consolidation"),
+    ("supervisor", "/dashboard/", "dashboard"),
 ]
 
 

@@ -181,3 +181,10 @@ def test_take_baseline_command(supervisor):
     out = io.StringIO()
     call_command("take_baseline", "--label", "Uji", "--user", supervisor.username, stdout=out)
     assert "2 jiwa, 2 rumah tangga" in out.getvalue()
+
+
+def test_the_kelurahan_table_opens_with_where_the_extreme_poor_live(client_as, demo):
+    places = client_as("supervisor").get(reverse("dashboard:index")).context["places"]
+    persons = [row["ep_persons"] for row in places]
+    assert persons == sorted(persons, reverse=True)
+    assert places[0]["kelurahan"].name == "Kameloh Baru" and persons[-1] == 0
