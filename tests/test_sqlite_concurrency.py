@@ -91,6 +91,7 @@ def file_server(tmp_path):
     """`manage.py runserver` (what `make run` serves) on a migrated SQLite file with caseworkers and one household."""
     env = {k: v for k, v in os.environ.items() if k not in {"HTTPS", "ALLOWED_HOSTS", "DEBUG", "TRUSTED_PROXIES"}}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    env["DEBUG"] = "1"  # as `make run` sets it (static files from the app folders, no collectstatic)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     setup = subprocess.run(
