@@ -60,11 +60,13 @@ def template_workbook():
     append_row(data, [column.key for column in COLUMNS])
     append_row(data, [EXAMPLE.get(column.key, "") for column in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
-        data.column_dimensions[get_column_letter(index)].width = max(14, len(column.key) + 2)
+        # Text format for the whole column (and the example row): Excel then keeps all 16 digits of a NIK typed
+        # or pasted into any row. (Formatting 1,000 rows cell by cell took 1.5 s per download.)
+        dimension = data.column_dimensions[get_column_letter(index)]
+        dimension.width = max(14, len(column.key) + 2)
+        dimension.number_format = "@"
         data.cell(row=1, column=index).font = Font(bold=True)
-        # Text format for every data cell: Excel then keeps all 16 digits of a NIK.
-        for row in range(2, 1002):
-            data.cell(row=row, column=index).number_format = "@"
+        data.cell(row=2, column=index).number_format = "@"
     guide = workbook.create_sheet(_("Petunjuk"))
     append_row(guide, [_("Kolom"), _("Isi"), _("Nilai yang boleh"), _("Wajib"), _("Nama lain yang dikenali")])
     for cell in guide[1]:

@@ -169,6 +169,8 @@ def test_the_template_explains_every_column(client_as):
     header = [c.value for c in workbook["Data"][1]]
     assert header[:4] == ["id_keluarga_p3ke", "no_kk", "nik", "nama"] and "fasilitas_bab" in header
     assert workbook["Data"]["C2"].number_format == "@"
+    # Every column is text for the rows the office types or pastes in (Excel keeps the 16 digits of a NIK).
+    assert {workbook["Data"].column_dimensions[letter].number_format for letter in ("A", "B", "C", "M")} == {"@"}
     explained = [r[0] for r in workbook["Petunjuk"].iter_rows(min_row=2, values_only=True) if r[0]]
     assert set(header) <= set(explained)
 
