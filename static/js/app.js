@@ -131,6 +131,25 @@
     });
   });
 
+  // A table wider than its box says so above it (the box scrolls sideways; on a phone, lists are cards).
+  function markWideTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      var note = box.previousElementSibling;
+      var hinted = note && note.classList.contains("scroll-hint");
+      if (wide && !hinted) {
+        note = document.createElement("p");
+        note.className = "small text-muted mb-1 scroll-hint";
+        note.textContent = document.body.dataset.scrollHint;
+        box.parentNode.insertBefore(note, box);
+      } else if (!wide && hinted) {
+        note.remove();
+      }
+    });
+  }
+  markWideTables();
+  window.addEventListener("resize", markWideTables);
+
   document.querySelectorAll("[data-formset-prefix]").forEach(setUpFormset);
   document.querySelectorAll("[data-transition-form]").forEach(setUpTransition);
   document.querySelectorAll("[data-need-notes]").forEach(setUpNeedNotes);

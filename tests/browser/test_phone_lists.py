@@ -14,6 +14,7 @@ LISTS = [
     ("supervisor", "/interventions/", "interventions"),
     ("supervisor", "/consolidation/", "consolidation"),
     ("supervisor", "/dashboard/", "dashboard"),
+    ("supervisor", "/audit/", "audit-trail"),
 ]
 
 
