@@ -170,3 +170,14 @@ def test_an_overdue_referral_shows_as_overdue_and_an_open_one_by_its_status():
     assert status_class(Referral(status=Referral.Status.FULFILLED, due_on=yesterday)) == "cell-state state-fulfilled"
     tomorrow = yesterday + datetime.timedelta(days=2)
     assert status_class(Referral(status=Referral.Status.SENT, due_on=tomorrow)) == "cell-state state-sent"
+
+
+def test_no_template_comment_spans_lines():
+    """`{# … #}` ends on its own line; one that spans lines is printed on the page as text."""
+    broken = [
+        f"{path.relative_to(TEMPLATES)}:{number}"
+        for path in TEMPLATES.rglob("*.html")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert broken == []
