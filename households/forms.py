@@ -94,6 +94,11 @@ class HouseholdForm(EmptyChoiceLabelsMixin, forms.ModelForm):
                 Div(Div("rt", css_class="col-6"), Div("rw", css_class="col-6"), css_class="row"),
             ),
             Fieldset(_("Identitas keluarga"), "no_kk", "p3ke_id", "desil"),
+        )
+        # Shown after the members (on a phone, eight house-condition selects came before the first member).
+        self.house_helper = form_helper()
+        self.house_helper.render_hidden_fields = False  # the first part carries them
+        self.house_helper.layout = Layout(
             Fieldset(
                 _("Kondisi rumah (P3KE)"),
                 Div(*[Div(name, css_class="col-sm-6") for name in HOUSE_INDICATOR_FIELDS], css_class="row"),

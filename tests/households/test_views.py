@@ -268,3 +268,13 @@ def test_two_people_editing_the_same_visit_second_save_is_refused(client_as, cas
     assert "Data ini sudah diubah oleh" in response.text
     visit.refresh_from_db()
     assert visit.findings == "Atap bocor, perlu RTLH" and visit.next_follow_up_on is None
+
+
+def test_registration_asks_for_the_members_before_the_house_condition(client_as):
+    from households.forms import HOUSE_INDICATOR_FIELDS
+
+    page = client_as("dinsos_caseworker").get(reverse("households:create")).content.decode()
+    members = page.index('id="members-heading"')
+    assert members < page.index("Kondisi rumah (P3KE)")
+    assert all(members < page.index(f'name="{name}"') for name in HOUSE_INDICATOR_FIELDS)
+    assert page.count('name="submission_token"') == 1  # the hidden fields once, with the first part
