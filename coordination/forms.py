@@ -10,7 +10,7 @@ from accounts.models import Opd
 from audit.forms import EditedFromMixin
 from coordination.models import HOUSEHOLD_NEEDS, GraduationProposal, ResponsibilityRule, need_refusal, needs_for
 from core.dates import happened, planned
-from core.forms import DateInput, EmptyChoiceLabelsMixin, form_helper
+from core.forms import DateInput, EmptyChoiceLabelsMixin, RupiahField, form_helper
 from core.submissions import SubmitOnceMixin
 from households.models import Kelurahan, Person
 from interventions.models import Program
@@ -140,7 +140,7 @@ class AssignForm(EmptyChoiceLabelsMixin):
 class FulfilForm(SubmitOnceMixin, forms.Form):
     program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.none())
     delivered_on = forms.DateField(label=_("Tanggal tersalurkan"), widget=DateInput(), initial=timezone.localdate)
-    amount = forms.IntegerField(label=_("Nilai (Rp)"), min_value=0, required=False)
+    amount = RupiahField(label=_("Nilai (Rp)"), min_value=0, required=False)
     notes = forms.CharField(label=_("Catatan"), required=False, max_length=2000)
 
     def __init__(self, *args, referral, **kwargs):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, SEARCH_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -22,8 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import search
+from core.forms import RupiahField
 from core.identity import NUMBER_IN_TEXT
 from core.permissions import may_open_case_admin
+
+# Model fields holding Rupiah amounts that people type in Django admin.
+RUPIAH_FIELDS = {"amount", "expenditure_per_capita"}
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
@@ -73,6 +77,12 @@ class CaseAdminMixin(_AdminBase):
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return SessionSearchChangeList
+
+    def formfield_for_dbfield(self, db_field: "Field[Any, Any]", request: HttpRequest, **kwargs: Any) -> Any:
+        """Rupiah amounts read as people write them ("150.000" is 150000, as in the app's own forms)."""
+        if db_field.name in RUPIAH_FIELDS:
+            kwargs["form_class"] = RupiahField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str

@@ -287,3 +287,33 @@ def _put(data: QueryDict, bound: forms.BoundField) -> None:
     else:
         shown = widget.format_value(value)
         data[key] = "" if shown is None else str(shown)
+
+
+class RupiahField(forms.IntegerField):
+    """An amount in whole Rupiah as people write it: 150000, 150.000, "Rp 150.000" or "150 000".
+
+    Django's IntegerField reads "150.000" as 150.0, so 150 (a thousand times too little, silently), and a
+    number input turns "2.500.000" into "2.500000". Here the dots group thousands, as the app shows amounts;
+    anything else (a decimal part, letters, an exponent) is refused with how to write it.
+    """
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _("Tulis nilai dalam rupiah utuh, tanpa sen: mis. 150000 atau 150.000."),
+    }
+    WRITTEN = re.compile(r"(?:rp\.?\s*)?([0-9]{1,3}(?:[. ][0-9]{3})+|[0-9]+)", re.IGNORECASE)
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        match = self.WRITTEN.fullmatch(str(value).strip())
+        if match is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(match.group(1).replace(".", "").replace(" ", ""))
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs: dict[str, Any] = super().widget_attrs(widget)
+        attrs.update(inputmode="numeric", autocomplete="off")
+        return attrs

@@ -15,6 +15,7 @@ from core.forms import (
     DigitsField,
     EmptyChoiceLabelsMixin,
     MergesAfterStaleMixin,
+    RupiahField,
     VersionField,
     digits_only,
     form_helper,
@@ -72,7 +73,7 @@ class HouseholdForm(EmptyChoiceLabelsMixin, forms.ModelForm):
     class Meta:
         model = Household
         fields = HOUSEHOLD_FIELDS
-        field_classes = {"no_kk": DigitsField}
+        field_classes = {"no_kk": DigitsField, "expenditure_per_capita": RupiahField}
         widgets = {"expenditure_measured_on": DateInput(), "address": forms.TextInput()}
 
     def __init__(self, *args, **kwargs):
@@ -443,6 +444,7 @@ class PovertyLineForm(EditedFromMixin, forms.ModelForm):
     class Meta:
         model = PovertyLine
         fields = ["valid_from", "amount", "source"]
+        field_classes = {"amount": RupiahField}
         widgets = {"valid_from": DateInput()}
 
     def __init__(self, *args, **kwargs):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.forms import EditedFromMixin
 from core.dates import happened, planned, refusal, validate_happened
-from core.forms import DateInput, MergesAfterStaleMixin, VersionField, form_helper
+from core.forms import DateInput, MergesAfterStaleMixin, RupiahField, VersionField, form_helper
 from core.submissions import SubmitOnceMixin
 from households.models import Household, Person
 from interventions.models import Intervention, Program, Target
@@ -30,7 +30,7 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
     program = forms.ModelChoiceField(label=_("Program"), queryset=Program.objects.none())
     recipient = forms.ChoiceField(label=_("Penerima"))
     planned_on = forms.DateField(label=_("Tanggal rencana"), widget=DateInput(), initial=timezone.localdate)
-    amount = forms.IntegerField(label=_("Nilai (Rp)"), min_value=0, required=False)
+    amount = RupiahField(label=_("Nilai (Rp)"), min_value=0, required=False)
     quantity = forms.DecimalField(label=_("Jumlah"), min_value=0, max_digits=12, decimal_places=2, required=False)
     notes = forms.CharField(
         label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
@@ -87,7 +87,7 @@ class DeliveredInterventionForm(InterventionForm):
 
     planned_on = None  # type: ignore[assignment]  # removes the parent's field
     delivered_on = forms.DateField(label=_("Tanggal tersalurkan"), widget=DateInput(), initial=timezone.localdate)
-    amount = forms.IntegerField(label=_("Nilai tersalurkan (Rp)"), min_value=0, required=False)
+    amount = RupiahField(label=_("Nilai tersalurkan (Rp)"), min_value=0, required=False)
     day_field = "delivered_on"
     field_order = ["program", "recipient", "delivered_on", "amount", "quantity", "notes"]
 
@@ -102,6 +102,7 @@ class InterventionEditForm(MergesAfterStaleMixin, forms.ModelForm):
     class Meta:
         model = Intervention
         fields = ["planned_on", "amount", "quantity", "notes"]
+        field_classes = {"amount": RupiahField}
         widgets = {"planned_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -115,7 +116,7 @@ class TransitionForm(forms.Form):
     delivered_on = forms.DateField(
         label=_("Tanggal tersalurkan"), widget=DateInput(), required=False, help_text=_("Wajib bila tersalurkan.")
     )
-    amount = forms.IntegerField(label=_("Nilai tersalurkan (Rp)"), min_value=0, required=False)
+    amount = RupiahField(label=_("Nilai tersalurkan (Rp)"), min_value=0, required=False)
     cancel_reason = forms.CharField(
         label=_("Alasan pembatalan"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -162,7 +163,7 @@ class BulkInterventionForm(SubmitOnceMixin, forms.Form):
         initial=timezone.localdate,
         help_text=_("Tanggal rencana; tanggal penyerahan bila sudah tersalurkan."),
     )
-    amount = forms.IntegerField(label=_("Nilai per penerima (Rp)"), min_value=0, required=False)
+    amount = RupiahField(label=_("Nilai per penerima (Rp)"), min_value=0, required=False)
     notes = forms.CharField(label=_("Catatan"), required=False, max_length=4000)
     persons = forms.ModelMultipleChoiceField(
         label=_("Penerima"),
