@@ -42,6 +42,7 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.household = household
         self.needs_confirmation = False
+        self.duplicates: list[Intervention] = []
         # django-stubs types `self.fields` as plain Fields; the choice fields' attributes need ignores.
         self.fields["program"].queryset = programs  # type: ignore[attr-defined]
         self.fields["program"].label_from_instance = lambda p: f"{p.name} ({p.opd.short_name})"  # type: ignore[attr-defined]
@@ -78,6 +79,7 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
         )
         if existing and not data.get("confirm_duplicate"):
             self.needs_confirmation = True
+            self.duplicates = existing  # the page links to them: updating one is often what was meant
             raise ValidationError(_duplicate_warning(existing), code="duplicate")
         return data
 

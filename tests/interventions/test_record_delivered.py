@@ -206,3 +206,16 @@ def test_the_bulk_page_refuses_a_delivery_in_the_future_and_records_nothing(clie
     assert not Intervention.objects.exists()
     again = the_bulk_form(response)
     assert again["already_delivered"] == "on" and again["persons"] == str(person.pk)
+
+
+def test_the_duplicate_warning_links_to_the_open_record_it_would_repeat(client_as, disnaker_caseworker):
+    from interventions.services import intervention_record
+
+    person = PersonFactory()
+    planned = intervention_record(program=training(), person=person, recorded_by=disnaker_caseworker)
+    client = client_as("disnaker_caseworker")
+    form = delivered_form(client, person.household, person)
+    form["program"] = training().pk
+    response = form.submit(client)
+    assert response.status_code == 200 and Intervention.objects.count() == 1
+    assert reverse("interventions:status", args=[planned.pk]) in response.content.decode()
