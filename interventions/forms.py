@@ -52,7 +52,6 @@ class InterventionForm(SubmitOnceMixin, forms.Form):
             (WHOLE_HOUSEHOLD, _("Seluruh rumah tangga")),
             *[(pk, person.full_name) for pk, person in self.members.items()],
         ]
-        self.fields["amount"].widget.attrs["inputmode"] = "numeric"
         if "planned_on" in self.fields:
             planned(self.fields["planned_on"])
         self.helper = form_helper()
