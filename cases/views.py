@@ -43,6 +43,8 @@ def registry(request: AuthenticatedHttpRequest) -> HttpResponse:
         "can_register": permissions.has_perm(request.user, ADD, Household),
         "search_text": filterset.data.get("q", "") if filterset.data else "",
         "today": timezone.localdate(),
+        # The dashboard's "served persons" opens this list: it then counts persons first and says who per row.
+        "served_view": bool(filterset.form.is_valid() and filterset.form.cleaned_data.get("served")),
     }
     return render(request, "cases/registry.html", context)
 

@@ -102,7 +102,7 @@ class HouseholdForm(EmptyChoiceLabelsMixin, forms.ModelForm):
         self.house_helper.layout = Layout(
             Fieldset(
                 _("Kondisi rumah (P3KE)"),
-                Div(*[Div(name, css_class="col-sm-6") for name in HOUSE_INDICATOR_FIELDS], css_class="row"),
+                Div(*[Div(name, css_class="col-6") for name in HOUSE_INDICATOR_FIELDS], css_class="row"),
             ),
             Fieldset(
                 _("Lokasi dan pengeluaran (bila ada)"),
@@ -114,6 +114,13 @@ class HouseholdForm(EmptyChoiceLabelsMixin, forms.ModelForm):
                 ),
             ),
         )
+
+    @property
+    def house_open(self) -> bool:
+        """The house part starts folded on a new registration (it can be filled in on a later visit); open
+        when anything in it is filled in or refused."""
+        names = (*HOUSE_INDICATOR_FIELDS, "latitude", "longitude", "expenditure_per_capita", "expenditure_measured_on")
+        return any(self[name].errors or self[name].value() not in (None, "") for name in names)
 
     def clean_no_kk(self) -> str:
         return _not_taken(
@@ -238,12 +245,12 @@ class PersonForm(EmptyChoiceLabelsMixin, forms.ModelForm):
                 Div("birth_date", css_class="col-6 col-md-3"),
                 Div("birth_place", css_class="col-md-6"),
                 Div("relation", css_class="col-md-6"),
-                Div("marital_status", css_class="col-md-6"),
-                Div("education", css_class="col-md-6"),
-                Div("occupation", css_class="col-md-6"),
-                Div("disability", css_class="col-md-6"),
-                Div("health_insurance", css_class="col-md-6"),
-                Div("chronic_illness", css_class="col-md-6"),
+                Div("marital_status", css_class="col-6"),
+                Div("education", css_class="col-6"),
+                Div("occupation", css_class="col-6"),
+                Div("disability", css_class="col-6"),
+                Div("health_insurance", css_class="col-6"),
+                Div("chronic_illness", css_class="col-6"),
                 Div(Field("is_extreme_poor"), css_class="col-md-6 align-self-end"),
                 css_class="row",
             )

@@ -253,3 +253,9 @@ def _select(field: forms.BoundField, attrs: dict[str, Any]) -> str:
         ),
     )
     return format_html('<select name="{}"{}>{}</select>', context["name"], flatatt(context["attrs"]), options)
+
+
+@register.filter
+def card_empty(value: object) -> str:
+    """' cell-empty' for a 0, None or empty value: a phone card leaves the cell out (`.table-cards`)."""
+    return "" if value else " cell-empty"

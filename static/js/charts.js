@@ -12,6 +12,12 @@
     return parseFloat((cell.textContent || "0").replace(/[^0-9,-]/g, "").replace(",", ".")) || 0;
   }
 
+  // A row's name without its badges ("lokus"): the cell's own text.
+  function label(row) {
+    var cell = row.cells[0];
+    return (cell.dataset.chartLabel || cell.textContent).trim();
+  }
+
   function draw(canvas) {
     if (!window.Chart || canvas.dataset.drawn) return;
     var table = document.getElementById(canvas.dataset.chartFor);
@@ -20,6 +26,9 @@
     var headers = table.tHead.rows[0].cells;
     var rows = Array.prototype.slice.call(table.tBodies[0].rows).filter(function (row) { return row.cells.length > 1; });
     var type = canvas.dataset.chartType || "bar";
+    // On a phone a bar chart lies on its side: the names stand whole on the left, one bar pair per line.
+    var sideways = type === "bar" && canvas.parentElement.clientWidth < 576;
+    if (sideways) canvas.parentElement.style.height = rows.length * 34 + 80 + "px";
     var datasets = columns.map(function (column, index) {
       var style = styles[index % styles.length];
       return {
@@ -34,8 +43,11 @@
     });
     new window.Chart(canvas, {
       type: type,
-      data: { labels: rows.map(function (row) { return row.cells[0].textContent.trim(); }), datasets: datasets },
-      options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { labels: { usePointStyle: true } } } },
+      data: { labels: rows.map(label), datasets: datasets },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false, indexAxis: sideways ? "y" : "x",
+        plugins: { legend: { labels: { usePointStyle: true } } },
+      },
     });
     canvas.dataset.drawn = "yes";
   }

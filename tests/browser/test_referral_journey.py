@@ -63,6 +63,8 @@ def test_referrals_from_assessment_to_fulfilment_and_graduation(new_page):
 
     # The caseworker records the measured expenditure on the household's edit form.
     dinsos.goto(f"/households/{household.pk}/edit/")
+    # Nothing of the house part is filled in yet, so it starts folded: the caseworker opens it.
+    dinsos.get_by_text("Kondisi rumah, lokasi dan pengeluaran").click()
     dinsos.locator("#id_expenditure_per_capita").fill("450000")
     dinsos.locator("#id_expenditure_measured_on").fill(timezone.localdate().isoformat())
     dinsos.get_by_role("button", name="Simpan perubahan").click()

@@ -60,3 +60,17 @@ def test_the_served_link_lists_the_households_of_the_served_persons_and_no_other
     all_ep = client.get(reverse("cases:registry") + "?status=extreme_poor").context["persons"]["extreme_poor"]
     assert shown < all_ep  # the demo has persons still waiting: the link must not open all of them
     assert listed.context["persons"]["served"] == shown
+
+
+def test_the_served_list_says_how_many_persons_and_which_in_each_household(client_as, demo):
+    """The link reads "33 served"; the list it opens holds households, so it leads with the 33 persons and
+    tells per household how many of its members are served (the walk-through saw "15 rumah tangga" only)."""
+    client = client_as("supervisor")
+    url, shown = headline_links(client.get(reverse("dashboard:index")).text)["headline-served"]
+    page = client.get(url).text
+    assert re.search(r'data-testid="registry-served">(\d+)<', page).group(1) == str(shown)
+    per_row = [int(n) for n in re.findall(r'data-testid="served-members">\s*(\d+) dari \d+ jiwa', page)]
+    assert len(per_row) == Household.objects.filter(served_count__gt=0, status="extreme_poor").count()
+    assert sum(per_row) == shown
+    plain = client.get(reverse("cases:registry")).text
+    assert 'data-testid="served-members"' not in plain and 'data-testid="registry-served"' not in plain

@@ -306,3 +306,25 @@ def test_a_nik_that_disagrees_with_the_birth_date_and_the_sex_gets_both_messages
     assert len(errors) == 2
     assert "Tanggal lahir dalam NIK (02/01/80)" in errors[0] and "Jenis kelamin dalam NIK (laki-laki)" in errors[1]
     assert not household.members.exists()
+
+
+# The house part of the registration folds on a phone (it can wait for a later visit), never over a refusal.
+
+
+def house_part(response) -> str:
+    return re.search(r'<details class="mt-3 house-part"[^>]*>', text(response)).group(0)
+
+
+def test_the_house_part_starts_folded_and_opens_on_a_refusal_inside_it(client_as):
+    client = client_as("dinsos_caseworker")
+    assert "open" not in house_part(client.get(reverse("households:create")))
+    refused = registration(client, member(), floor="", latitude="95").submit(client)
+    assert refused.status_code == 200 and Household.objects.count() == 0
+    assert " open" in house_part(refused)  # the message on the latitude is not hidden in a fold
+    assert 'value="95"' in text(refused)
+
+
+def test_the_house_part_is_open_on_the_edit_of_a_household_with_house_data(client_as):
+    household = HouseholdFactory(floor="tanah")
+    response = client_as("dinsos_caseworker").get(reverse("households:edit", args=[household.pk]))
+    assert " open" in house_part(response)
