@@ -53,6 +53,14 @@ def admin_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         (reverse("coordination:rules"), _("Aturan tanggung jawab"), _("Kebutuhan mana dijawab OPD mana.")),
         (reverse("audit:changes"), _("Jejak audit"), _("Semua perubahan data, pembukaan NIK dan ekspor.")),
     ]
+    if request.user.is_superuser:  # the same name as in the menu, so the two admin pages are not confused
+        links.append(
+            (
+                reverse("admin:index"),
+                _("Data mentah (Django admin)"),
+                _("Tabel data apa adanya, hanya untuk superuser. Pekerjaan sehari-hari lewat menu aplikasi."),
+            )
+        )
     return render(request, "accounts/admin_home.html", {"admin_links": links})
 
 

@@ -169,7 +169,7 @@ class Referral(CaseRecord):
     """A need of a household (or one member) addressed to an OPD, from sent to fulfilled."""
 
     class Status(models.TextChoices):
-        SENT = "sent", _("Dikirim")
+        SENT = "sent", _("Dirujuk")
         ACCEPTED = "accepted", _("Diterima")
         DECLINED = "declined", _("Ditolak")
         FULFILLED = "fulfilled", _("Terpenuhi")

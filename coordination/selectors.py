@@ -99,17 +99,11 @@ class Cell:
 
     @property
     def label(self) -> str:
-        """The state in the matrix's words (shorter than the statuses' own: "Dirujuk" for sent)."""
+        """The state in the statuses' own words (the inbox and referral pages use them too), or "Terlambat"."""
         return str(CELL_LABELS.get(self.state, CELL_LABELS[Referral.Status.FULFILLED]))
 
 
-CELL_LABELS = {
-    "overdue": _("Terlambat"),
-    Referral.Status.SENT: _("Dirujuk"),
-    Referral.Status.ACCEPTED: _("Diterima"),
-    Referral.Status.DECLINED: _("Ditolak"),
-    Referral.Status.FULFILLED: _("Terpenuhi"),
-}
+CELL_LABELS = {"overdue": _("Terlambat"), **dict(Referral.Status.choices)}
 
 
 MatrixRow = tuple[Household, list[tuple[Need, Cell | None]]]  # a household and, for each need, its cell

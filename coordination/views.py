@@ -319,13 +319,12 @@ def consolidation(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 def _consolidation_workbook(kelurahan: Kelurahan, opd: Opd | None) -> FileResponse:
     """The whole kelurahan's matrix, a row per household and a column per need."""
     matrix = selectors.consolidation_matrix(list(selectors.consolidation_households(kelurahan, opd)), opd)
-    labels = dict(Referral.Status.choices) | {"overdue": _("Terlambat")}
     rows: list[list[object]] = [
         [_("No. rumah tangga"), _("Kepala keluarga"), _("Status"), *[str(n.label) for n in Need]]
     ]
     for household, cells in matrix:
         row: list[object] = [household.pk, household.head_name, household.get_status_display()]
-        row += [f"{labels[cell.state]} ({cell.count})" if cell else "" for _need, cell in cells]
+        row += [f"{cell.label} ({cell.count})" if cell else "" for _need, cell in cells]
         rows.append(row)
     name = stamped(f"konsolidasi-{kelurahan.name.lower().replace(' ', '-')}", "xlsx")
     return xlsx_response(rows, name, "Konsolidasi")

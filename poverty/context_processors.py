@@ -14,9 +14,10 @@ if TYPE_CHECKING:
 
 
 def navigation(request: HttpRequest) -> dict:
-    """The navigation bar: only the pages the signed-in user's role may open."""
+    """The navigation bar: only the pages the signed-in user's role may open (none while a temporary password
+    must be changed: the middleware would send every one back to the password page)."""
     user = getattr(request, "user", None)
-    if user is None or not permissions.has_role(user):
+    if user is None or not permissions.has_role(user) or getattr(user, "must_change_password", False):
         return {"nav_items": []}
     items: list[tuple[StrOrPromise, str]] = [
         (_("Beranda"), reverse("home")),
@@ -40,5 +41,6 @@ def navigation(request: HttpRequest) -> dict:
     if permissions.is_admin(user):
         items.append((_("Administrasi"), reverse("accounts:admin_home")))
     if user.is_superuser:
-        items.append((_("Admin Django"), reverse("admin:index")))
+        # Django's own admin site, named for what it is next to the app's "Administrasi" (as on that page).
+        items.append((_("Data mentah (Django admin)"), reverse("admin:index")))
     return {"nav_items": items}

@@ -424,4 +424,4 @@ def test_consolidation_excel_lists_each_household_with_its_referrals(client_as, 
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(body(response))).active.iter_rows(values_only=True))
     assert "Usia kerja tanpa pekerjaan/penghasilan" in rows[0]
-    assert rows[1][0] == case_data.household_id and "Dikirim (1)" in rows[1]
+    assert rows[1][0] == case_data.household_id and "Dirujuk (1)" in rows[1]

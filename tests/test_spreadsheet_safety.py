@@ -195,7 +195,7 @@ def test_consolidation_workbook_downloads_with_formula_like_names_as_text(client
     assert table[0][:2] == ["No. rumah tangga", "Kepala keluarga"]
     assert "Usia kerja tanpa pekerjaan/penghasilan" in table[0]  # a lazy need label, as text
     assert table[1][:2] == [hostile.pk, neutralised(LINK)]
-    assert "Dikirim (1)" in table[1]
+    assert "Dirujuk (1)" in table[1]
 
 
 def test_dashboard_workbook_writes_a_formula_like_opd_name_as_text(client_as, hostile, supervisor, city_admin):
