@@ -14,10 +14,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 setup: $(VENV)/.installed
 
-## make run: install, migrate, load the demo and serve at http://127.0.0.1:8000 (SQLite by default)
+## make run: install, migrate, load the demo and serve at http://127.0.0.1:8000 (SQLite by default), with one
+## background worker (large exports, imports) that stops with the server.
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST)
 
 ## make test: install (with Debian's Chromium for the browser tests) and run the whole suite, one pytest-xdist

@@ -6,21 +6,21 @@ from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audit.exports import export_response
 from cases import selectors
-from cases.exports import registry_rows
 from cases.filters import HouseholdFilter
+from cases.jobs import REGISTRY_EXPORT
 from core import permissions, search
 from core.exports import filters_for_log
 from core.http import AuthenticatedHttpRequest
 from core.permissions import ADD, get_object_for, is_caseworker, role_required, signed_in
 from dashboard.selectors import overview
 from households.models import Household
+from jobs.exports import export_response
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -74,13 +74,12 @@ def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
 @signed_in
 @require_GET
 def registry_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    filterset = HouseholdFilter(search.filter_data(request), queryset=Household.objects.all())
-    if not filterset.is_valid():  # the list shows what is wrong
-        return redirect(f"{reverse('cases:registry')}?{request.GET.urlencode()}")
-    detail = {"list": "registry", "filters": filters_for_log(filterset), "search": bool(filterset.data.get("q"))}
-    return export_response(
-        request, registry_rows, filterset.qs.order_by(), "registri", "Registri", detail, full_numbers_of=Household
-    )
+    data = search.filter_data(request)
+    filterset = HouseholdFilter(data, queryset=Household.objects.none())
+    detail = {"list": "registry", "filters": filters_for_log(filterset), "search": bool(data.get("q"))}
+    # Invalid filters: back to the list, which says what is wrong.
+    back = f"{reverse('cases:registry')}?{request.GET.urlencode()}"
+    return export_response(request, REGISTRY_EXPORT, data, detail, back)
 
 
 @signed_in

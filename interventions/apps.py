@@ -7,4 +7,4 @@ class InterventionsConfig(AppConfig):
     verbose_name = _("Program dan intervensi")
 
     def ready(self) -> None:
-        from interventions import rules  # noqa: F401 - registers this app's permission rules
+        from interventions import jobs, rules  # noqa: F401 - registers this app's permission rules and jobs

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audit.exports import export_response
 from audit.models import ChangeLog
 from core import permissions
 from core.exports import filters_for_log
@@ -22,7 +21,6 @@ from core.submissions import repeated, submit
 from households.models import Household
 from households.rules import require_open
 from interventions import selectors
-from interventions.exports import intervention_rows
 from interventions.filters import InterventionFilter
 from interventions.forms import (
     BulkInterventionForm,
@@ -32,6 +30,7 @@ from interventions.forms import (
     ProgramForm,
     TransitionForm,
 )
+from interventions.jobs import INTERVENTION_EXPORT
 from interventions.models import Intervention, Program
 from interventions.rules import programs_for
 from interventions.services import (
@@ -41,6 +40,7 @@ from interventions.services import (
     intervention_update,
     program_save,
 )
+from jobs.exports import export_response
 
 BULK_PAGE_SIZE = 50
 
@@ -300,16 +300,7 @@ def intervention_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @signed_in
 @require_GET
 def intervention_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    filterset = InterventionFilter(request.GET, queryset=Intervention.objects.all())
-    if not filterset.is_valid():  # the list shows what is wrong
-        return redirect(f"{reverse('interventions:list')}?{request.GET.urlencode()}")
+    filterset = InterventionFilter(request.GET, queryset=Intervention.objects.none())
     detail = {"list": "interventions", "filters": filters_for_log(filterset)}
-    return export_response(
-        request,
-        intervention_rows,
-        filterset.qs.order_by(),
-        "intervensi",
-        "Intervensi",
-        detail,
-        full_numbers_of=Household,
-    )
+    back = f"{reverse('interventions:list')}?{request.GET.urlencode()}"  # invalid filters: the list says why
+    return export_response(request, INTERVENTION_EXPORT, request.GET, detail, back)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "poverty",
     "core",
     "audit",
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "imports",
     "coordination",
     "dashboard",
+    "jobs",
     "demo",
 ]
 
@@ -189,6 +192,16 @@ STORAGES = {
 }
 # Served from the app folders while developing (`make run`, DEBUG on), where collectstatic has not run.
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Long work (large exports, imports, recounts, reminders) runs on django-tasks' database backend: the queue is a
+# table in the app's own database, so `make run` needs no other service and production adds worker processes
+# (`manage.py db_worker`) on any machine that reaches the database. See README "Background work".
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Finished files: outside any public URL (only `jobs:download` serves them), kept this many days.
+JOBS_ROOT = Path(os.environ.get("JOBS_ROOT", BASE_DIR / "var" / "jobs"))
+JOBS_KEEP_DAYS = int(os.environ.get("JOBS_KEEP_DAYS", "7"))
+# A running job writes its progress at most this often (seconds).
+JOBS_PROGRESS_EVERY = 0.5
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

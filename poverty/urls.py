@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("imports.urls")),
     path("", include("coordination.urls")),
     path("", include("dashboard.urls")),
+    path("", include("jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

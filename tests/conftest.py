@@ -40,6 +40,13 @@ def _plain_static(settings):
 
 
 @pytest.fixture(autouse=True)
+def _jobs_root(settings, tmp_path_factory):
+    """Background jobs' files go to the test session's folder, never into the project's var/ (one folder for
+    the session: tests/recorded.py puts back jobs recorded by an earlier test, with their files)."""
+    settings.JOBS_ROOT = tmp_path_factory.getbasetemp() / "jobs"
+
+
+@pytest.fixture(autouse=True)
 def _indonesian():
     """Each test starts in the default language (a request in English must not leak into the next test)."""
     with translation.override("id"):

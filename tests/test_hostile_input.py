@@ -40,7 +40,9 @@ from tests.recorded import recorded
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "cases", "households", "interventions", "audit", "imports", "coordination", "dashboard"}
+OUR_APPS = {
+    "accounts", "cases", "households", "interventions", "audit", "imports", "coordination", "dashboard", "jobs",
+}  # fmt: skip
 ANSWERS = {200, 302, 400, 403, 404, 405}
 CORPUS = [
     "abc",

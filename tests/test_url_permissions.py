@@ -7,6 +7,9 @@ from coordination.models import GraduationProposal, ResponsibilityRule
 from coordination.services import assessment_record
 from households.models import PovertyLine
 from imports.models import ImportBatch
+from jobs import files
+from jobs.models import Job
+from jobs.services import job_publish
 from tests.factories import InterventionFactory, PersonFactory, VisitFactory, opd
 from tests.recorded import recorded
 
@@ -26,6 +29,7 @@ CASEWORK_REVEAL = {"dinsos_caseworker": 200, "disnaker_caseworker": 200, "superv
 SUPERVISOR_ONLY = {"dinsos_caseworker": 403, "disnaker_caseworker": 403, "supervisor": 200, "admin": 403}
 ADDRESSED = {"dinsos_caseworker": 403, "disnaker_caseworker": 200, "supervisor": 200, "admin": 403}
 POST_ONLY = {"dinsos_caseworker": 405, "disnaker_caseworker": 405, "supervisor": 405, "admin": 405}
+OWNER_JOB = {"dinsos_caseworker": 404, "disnaker_caseworker": 200, "supervisor": 200, "admin": 404}
 ADMIN_POST_ONLY = {**POST_ONLY, "dinsos_caseworker": 403, "disnaker_caseworker": 403, "supervisor": 403}
 
 # (url name, which object's pk, expected for GET, expected for POST with an empty form)
@@ -106,6 +110,12 @@ URLS = [
     ("coordination:rule_edit", "rule", ADMIN_ONLY, ADMIN_POST),
     ("interventions:list", None, EVERYONE, GET_ONLY),
     ("interventions:export", None, EVERYONE, GET_ONLY),
+    # Background jobs: the job is Disnaker's caseworker's; supervisors oversee; nobody else sees it at all.
+    ("jobs:list", None, EVERYONE, GET_ONLY),
+    ("jobs:detail", "job", OWNER_JOB, GET_ONLY),
+    ("jobs:status", "job", OWNER_JOB, GET_ONLY),
+    ("jobs:download", "job", OWNER_JOB, GET_ONLY),
+    ("jobs:retry", "job", POST_ONLY, {**OWNER_JOB, "disnaker_caseworker": 302, "supervisor": 302}),
 ]
 
 
@@ -130,7 +140,18 @@ def objects(cast):
             household=person.household, basis="expenditure", proposed_by=cast["dinsos_caseworker"]
         ),
         "rule": ResponsibilityRule.objects.get(need="no_work"),
+        "job": finished_job(cast["disnaker_caseworker"]),
     }
+
+
+def finished_job(owner) -> Job:
+    """A finished export with its file, as the worker leaves it."""
+    job = Job.objects.create(owner=owner, kind="export_registry", title="Registri (CSV)", status=Job.Status.DONE)
+    with files.publishing(job, "csv") as (path, written):
+        path.write_text("id_rumah_tangga\n1\n")
+        written.rows = 1
+    job_publish(job, written, "registri.csv")
+    return job
 
 
 def url_for(name: str, target: str | None, objects) -> str:

@@ -150,6 +150,34 @@
   markWideTables();
   window.addEventListener("resize", markWideTables);
 
+  // A background job's page: its progress bar follows the job until it ends, then the page shows the result.
+  function followJob(box) {
+    var bar = box.querySelector("[data-job-bar]");
+    var percent = box.querySelector("[data-job-percent]");
+    var text = box.querySelector("[data-job-text]");
+    var label = box.querySelector("[data-job-label]");
+    function poll() {
+      fetch(box.dataset.jobStatus, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+        .then(function (job) {
+          if (!job.active) { window.location.reload(); return; }
+          if (bar) bar.value = job.percent;
+          if (percent) percent.textContent = job.percent + "%";
+          if (label) label.textContent = job.label;
+          if (text && job.total !== null) {
+            var line = box.dataset.textProgress.replace("{done}", job.done.toLocaleString("id-ID"))
+              .replace("{total}", job.total.toLocaleString("id-ID"));
+            if (job.seconds_left !== null) line += " · " + box.dataset.textLeft.replace("{n}", job.seconds_left);
+            text.textContent = line;
+          }
+          window.setTimeout(poll, 1500);
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });  // weak signal: try again a little later
+    }
+    window.setTimeout(poll, 1000);
+  }
+  document.querySelectorAll("[data-job-status][data-job-active]").forEach(followJob);
+
   document.querySelectorAll("[data-formset-prefix]").forEach(setUpFormset);
   document.querySelectorAll("[data-transition-form]").forEach(setUpTransition);
   document.querySelectorAll("[data-need-notes]").forEach(setUpNeedNotes);
