@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from core.exports import labels
 from core.identity import mask
-from households.models import Household, Person
+from households.models import HOUSE_INDICATOR_FIELDS, Household, Person
 
 REGISTRY_HEADER = [
     "id_rumah_tangga", "id_keluarga_p3ke", "no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "tempat_lahir",
@@ -24,46 +25,40 @@ def _date(value) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+PERSON_CHOICES = ("relation", "education", "disability", "health_insurance")
+HOUSEHOLD_CHOICES = ("status", *HOUSE_INDICATOR_FIELDS)
+COLUMNS = (
+    "household_id", "household__p3ke_id", "household__no_kk", "nik", "full_name", "sex", "birth_date", "birth_place",
+    "relation", "household__kelurahan__kecamatan__name", "household__kelurahan__name", "household__address",
+    "household__rt", "household__rw", "household__desil", "household__status", "is_extreme_poor", "occupation",
+    "education", "disability", "health_insurance", *(f"household__{name}" for name in HOUSE_INDICATOR_FIELDS),
+    "household__delivered_count", "household__last_visit_on",
+)  # fmt: skip
+
+
 def registry_rows(households: QuerySet[Household], *, full_numbers: bool) -> Iterator[list]:
+    """One row per member of the households, in household order: plain values from one joined query (no model
+    instances), choice labels from dictionaries built once."""
     show = (lambda number: number) if full_numbers else mask
-    persons = (
+    person = {name: labels(Person, name) for name in PERSON_CHOICES}
+    house = [labels(Household, name) for name in HOUSE_INDICATOR_FIELDS]
+    status = labels(Household, "status")
+    relation, education, disability, insurance = (person[name] for name in PERSON_CHOICES)
+    yes, no = _("Ya"), _("Tidak")
+    rows = (
         Person.objects.filter(household__in=households.values("pk"))
-        .select_related("household__kelurahan__kecamatan")
         .order_by("household_id", "id")
+        .values_list(*COLUMNS)
     )
     yield REGISTRY_HEADER
-    for person in persons.iterator(chunk_size=CHUNK):
-        household = person.household
+    for row in rows.iterator(chunk_size=CHUNK):
+        (household, p3ke, kk, nik, name, sex, born, place, rel, kecamatan, kelurahan, address, rt, rw, desil, state,
+         extreme_poor, occupation, edu, dis, jkn) = row[:21]  # fmt: skip
+        delivered, visited = row[-2:]
         yield [
-            household.pk,
-            household.p3ke_id,
-            show(household.no_kk),
-            show(person.nik),
-            person.full_name,
-            person.sex,
-            _date(person.birth_date),
-            person.birth_place,
-            person.get_relation_display(),
-            household.kelurahan.kecamatan.name,
-            household.kelurahan.name,
-            household.address,
-            household.rt,
-            household.rw,
-            household.desil or "",
-            household.get_status_display(),
-            _("Ya") if person.is_extreme_poor else _("Tidak"),
-            person.occupation,
-            person.get_education_display(),
-            person.get_disability_display(),
-            person.get_health_insurance_display(),
-            household.get_ownership_display(),
-            household.get_floor_display(),
-            household.get_wall_display(),
-            household.get_roof_display(),
-            household.get_lighting_display(),
-            household.get_cooking_fuel_display(),
-            household.get_drinking_water_display(),
-            household.get_toilet_display(),
-            household.delivered_count,
-            _date(household.last_visit_on),
-        ]
+            household, p3ke, show(kk), show(nik), name, sex, _date(born), place, relation.get(rel, rel), kecamatan,
+            kelurahan, address, rt, rw, desil or "", status.get(state, state), yes if extreme_poor else no,
+            occupation, education.get(edu, edu), disability.get(dis, dis), insurance.get(jkn, jkn),
+            *(choices.get(value, value) for choices, value in zip(house, row[21:-2], strict=True)),
+            delivered, _date(visited),
+        ]  # fmt: skip

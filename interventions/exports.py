@@ -5,8 +5,9 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from core.exports import labels
 from core.identity import mask
-from interventions.models import Intervention
+from interventions.models import Intervention, Program
 
 CHUNK = 2000
 
@@ -22,30 +23,25 @@ INTERVENTION_HEADER = [
 ]  # fmt: skip
 
 
+COLUMNS = (
+    "id", "opd__short_name", "program__name", "program__strategy", "status", "planned_on", "delivered_on", "amount",
+    "quantity", "program__unit", "household_id", "household__kelurahan__name", "household__kelurahan__kecamatan__name",
+    "person_id", "person__full_name", "person__nik", "cancel_reason", "notes", "recorded_by__username",
+)  # fmt: skip
+
+
 def intervention_rows(interventions: QuerySet[Intervention], *, full_numbers: bool) -> Iterator[list]:
+    """Plain values from one joined query, choice labels looked up once (see cases.exports.labels)."""
     show = (lambda number: number) if full_numbers else mask
+    strategies, statuses = labels(Program, "strategy"), labels(Intervention, "status")
+    whole_household = _("Seluruh rumah tangga")
     yield INTERVENTION_HEADER
-    rows = interventions.select_related(
-        "opd", "program", "person", "household__kelurahan__kecamatan", "recorded_by"
-    ).order_by("id")
-    for item in rows.iterator(chunk_size=CHUNK):
+    for row in interventions.order_by("id").values_list(*COLUMNS).iterator(chunk_size=CHUNK):
+        (pk, opd, program, strategy, status, planned, delivered, amount, quantity, unit, household, kelurahan,
+         kecamatan, person, name, nik, cancel_reason, notes, recorded_by) = row  # fmt: skip
         yield [
-            item.pk,
-            item.opd.short_name,
-            item.program.name,
-            item.program.get_strategy_display(),
-            item.get_status_display(),
-            _date(item.planned_on),
-            _date(item.delivered_on),
-            item.amount if item.amount is not None else "",
-            float(item.quantity) if item.quantity is not None else "",
-            item.program.unit,
-            item.household_id,
-            item.household.kelurahan.name,
-            item.household.kelurahan.kecamatan.name,
-            item.person.full_name if item.person else _("Seluruh rumah tangga"),
-            show(item.person.nik) if item.person else "",
-            item.cancel_reason,
-            item.notes,
-            item.recorded_by.username,
-        ]
+            pk, opd, program, strategies.get(strategy, strategy), statuses.get(status, status), _date(planned),
+            _date(delivered), amount if amount is not None else "", float(quantity) if quantity is not None else "",
+            unit, household, kelurahan, kecamatan, name if person else whole_household, show(nik) if person else "",
+            cancel_reason, notes, recorded_by,
+        ]  # fmt: skip

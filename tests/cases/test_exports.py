@@ -40,12 +40,14 @@ def test_registry_export_follows_the_filters_one_row_per_person_and_masks_number
     assert not any(head.nik in cell for r in rows for cell in r)
     assert budi[6] == head.birth_date.strftime("%d/%m/%Y")
     entry = AccessLog.objects.get()
+    # "rows": the data rows of the file as sent (one per person: Budi and Siti), not the households.
     assert (entry.kind, entry.detail["list"], entry.detail["rows"], entry.detail["full_numbers"]) == (
         "export",
         "registry",
-        1,
+        len(rows) - 1,
         False,
     )
+    assert len(rows) - 1 == 2
 
 
 def test_registry_export_as_xlsx(client_as):
