@@ -88,12 +88,15 @@ def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpR
 
 
 def xlsx_response(rows: Iterable[Iterable[Any]], filename: str, sheet_title: str = "Data") -> FileResponse:
-    """Rows are streamed to a temporary file by openpyxl's write-only mode, then the file is sent."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title[:31])
-    for row in rows:
-        append_row(sheet, row)
-    return workbook_response(workbook, filename)
+    """A list as a one-sheet workbook (core.xlsxstream), written to a temporary file, then sent."""
+    from core import xlsxstream  # it builds on this module's safe_cell
+
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    xlsxstream.write(handle, rows, sheet_title)
+    handle.seek(0)
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def workbook_response(workbook: Workbook, filename: str) -> FileResponse:

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from openpyxl import Workbook
 
-from core.exports import append_row, safe_cell
+from core import xlsxstream
+from core.exports import safe_cell
 from jobs.models import Job
 
 
@@ -78,16 +78,4 @@ def write_csv(path: Path, rows: Iterable[Iterable[Any]], written: Written, step:
 
 
 def write_xlsx(path: Path, rows: Iterable[Iterable[Any]], written: Written, step: Any, title: str) -> None:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    iterator = iter(rows)
-    append_row(sheet, next(iterator))
-    count = 0
-    for row in iterator:
-        append_row(sheet, row)
-        count += 1
-        if count % 1000 == 0:
-            step(1000)
-    step(count % 1000)
-    workbook.save(path)
-    written.rows = count
+    written.rows = xlsxstream.write(path, rows, title, step)

@@ -201,7 +201,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 JOBS_ROOT = Path(os.environ.get("JOBS_ROOT", BASE_DIR / "var" / "jobs"))
 JOBS_KEEP_DAYS = int(os.environ.get("JOBS_KEEP_DAYS", "7"))
 # A running job writes its progress at most this often (seconds).
-JOBS_PROGRESS_EVERY = 0.5
+JOBS_PROGRESS_EVERY = float(os.environ.get("JOBS_PROGRESS_EVERY", "0.5"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
