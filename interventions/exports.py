@@ -13,7 +13,7 @@ CHUNK = 2000
 
 
 def _date(value) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}" if value else ""  # strftime is 4x slower
 
 
 INTERVENTION_HEADER = [

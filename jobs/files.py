@@ -66,10 +66,10 @@ def write_csv(path: Path, rows: Iterable[Iterable[Any]], written: Written, step:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         iterator = iter(rows)
-        writer.writerow([safe_cell(value) for value in next(iterator)])  # the header
+        writer.writerow(map(safe_cell, next(iterator)))  # the header
         count = 0
         for row in iterator:
-            writer.writerow([safe_cell(value) for value in row])
+            writer.writerow(map(safe_cell, row))
             count += 1
             if count % 1000 == 0:
                 step(1000)
