@@ -7,4 +7,4 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Impor data P3KE/DTKS")
 
     def ready(self) -> None:
-        from imports import rules  # noqa: F401 - registers this app's permission rules
+        from imports import jobs, rules  # noqa: F401 - registers this app's permission rules and jobs

@@ -13,7 +13,7 @@ from audit.services import log_access
 from core.errors import DomainError
 from core.http import AuthenticatedHttpRequest
 from core.permissions import ADD, VIEW, get_object_for, permission_required
-from imports import selectors
+from imports import jobs, selectors
 from imports.forms import UploadForm
 from imports.models import ImportBatch
 from imports.reports import error_workbook, identity_numbers_in, template_workbook
@@ -35,6 +35,11 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if upload.size > jobs.INLINE_BYTES:  # a big file is checked in the background, with a progress page
+            job = jobs.preview_start(
+                owner=request.user, file_name=upload.name, data=upload.read(), source=form.cleaned_data["source"]
+            )
+            return redirect("jobs:detail", job.pk)
         batch = import_preview(
             file_name=upload.name, data=upload.read(), source=form.cleaned_data["source"], user=request.user
         )
@@ -55,6 +60,8 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = get_object_for(request.user, ImportBatch, pk)
+    if batch.status == ImportBatch.Status.PREVIEW and (batch.summary.get("rows") or 0) > jobs.INLINE_ROWS:
+        return redirect("jobs:detail", jobs.apply_start(owner=request.user, batch=batch).pk)
     try:
         batch = import_apply(batch=batch, actor=request.user)
     except DomainError as error:

@@ -161,7 +161,7 @@
         .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
         .then(function (job) {
           if (!job.active) { window.location.reload(); return; }
-          if (bar) bar.value = job.percent;
+          if (bar && job.total !== null) bar.value = job.percent;
           if (percent) percent.textContent = job.percent + "%";
           if (label) label.textContent = job.label;
           if (text && job.total !== null) {

@@ -1,0 +1,67 @@
+"""Large imports run in the background (jobs app): the dry run of a big file, and applying it. Small files
+stay in the request, where the answer comes at once."""
+
+import secrets
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from imports.models import ImportBatch
+from imports.services import import_apply, import_preview
+from jobs import files
+from jobs.models import Job
+from jobs.progress import Progress
+from jobs.registry import register
+from jobs.services import JobRefused, job_start
+
+# Files up to this size are checked in the request (about 2,000 rows of a P3KE sheet); larger ones, and the
+# apply of a batch with more rows than INLINE_ROWS, in the background.
+INLINE_BYTES = 256 * 1024
+INLINE_ROWS = 2_000
+
+
+def preview_start(*, owner: User, file_name: str, data: bytes, source: str) -> Job:
+    """Keep the upload under JOBS_ROOT (never a public URL) and check it in the background."""
+    upload = f"upload-{secrets.token_urlsafe(12)}"
+    (files.root() / "tmp" / upload).write_bytes(data)
+    title = _("Pratinjau impor: %(name)s") % {"name": file_name}
+    return job_start(
+        owner=owner,
+        kind="import_preview",
+        title=title,
+        params={"upload": upload, "file_name": file_name, "source": source},
+    )
+
+
+def preview_run(job: Job, progress: Progress) -> None:
+    upload = files.root() / "tmp" / job.params["upload"]
+    if not upload.is_file():
+        raise JobRefused(_("Berkas unggahan sudah tidak ada. Unggah lagi."))
+    batch = import_preview(
+        file_name=job.params["file_name"], data=upload.read_bytes(), source=job.params["source"], user=job.owner
+    )
+    upload.unlink()
+    if batch.status == ImportBatch.Status.REJECTED:
+        raise JobRefused(batch.message)
+    _result(job, batch)
+
+
+def apply_start(*, owner: User, batch: ImportBatch) -> Job:
+    title = _("Impor: %(name)s") % {"name": batch.file_name}
+    return job_start(owner=owner, kind="import_apply", title=title, params={"batch": batch.pk})
+
+
+def apply_run(job: Job, progress: Progress) -> None:
+    """All or nothing, as in the request: a job killed half-way has changed nothing and can be run again."""
+    batch = ImportBatch.objects.get(pk=job.params["batch"])
+    _result(job, import_apply(batch=batch, actor=job.owner))
+
+
+def _result(job: Job, batch: ImportBatch) -> None:
+    job.result = {"url": reverse("imports:detail", args=[batch.pk]), "label": _("Buka hasil impor")}
+    job.save(update_fields=["result"])
+
+
+register("import_preview", preview_run)
+register("import_apply", apply_run)
