@@ -72,6 +72,14 @@ class Job(models.Model):
         return self.status in (self.Status.QUEUED, self.Status.RUNNING) and not self.is_stalled
 
     @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
     def may_retry(self) -> bool:
         return self.status == self.Status.FAILED or self.is_stalled
 

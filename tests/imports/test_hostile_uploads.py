@@ -32,6 +32,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
 from households.models import Household, Person
+from imports import jobs as import_jobs
 from imports import reader
 from imports.models import ImportBatch
 from tests.imports.helpers import HEADER, row, spouse, xlsx
@@ -234,6 +235,13 @@ def capped_memory():
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@pytest.fixture(autouse=True)
+def _checked_in_the_request(monkeypatch):
+    """These files are checked in the request, where the page answers at once; files over INLINE_BYTES go
+    through the same reader in a background job (tests/jobs/test_import_jobs.py sends a bomb that way)."""
+    monkeypatch.setattr(import_jobs, "INLINE_BYTES", 10**9)
 
 
 def upload_through_page(client, name: str, data: bytes):

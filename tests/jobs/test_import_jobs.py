@@ -38,7 +38,7 @@ def test_a_big_file_is_checked_then_applied_in_the_background(client_as, everyth
     preview.refresh_from_db()
     batch = ImportBatch.objects.get()
     assert preview.status == Job.Status.DONE and preview.result["url"] == reverse("imports:detail", args=[batch.pk])
-    assert not list((files.root() / "tmp").glob("upload-*"))  # the upload is kept only until it is read
+    assert not (files.root() / "tmp" / preview.params["upload"]).exists()  # kept only until it is read
     assert reverse("imports:detail", args=[batch.pk]) in client.get(sent.url).text
     assert (Household.objects.count(), Person.objects.count()) == (0, 0)  # a dry run
 
@@ -60,3 +60,14 @@ def test_an_unreadable_big_file_fails_with_the_readers_message(client_as, everyt
     assert job.status == Job.Status.FAILED and job.error and "kesalahan tak terduga" not in job.error
     assert not ImportBatch.objects.exists()
     assert job.error in client.get(reverse("jobs:detail", args=[job.pk])).text
+
+
+def test_a_bomb_sent_to_the_background_is_refused_with_the_readers_message(client_as, everything_in_background):
+    from tests.imports.test_hostile_uploads import cell_bomb
+
+    client = client_as("supervisor")
+    client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("p3ke.xlsx", cell_bomb(megabytes=50))})
+    run_worker()
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED and "kali saat dibuka" in job.error
+    assert not ImportBatch.objects.exists() and not Person.objects.exists()
