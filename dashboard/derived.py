@@ -17,7 +17,7 @@ everything again and reports each stored value that differs, layer by layer.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -362,7 +362,7 @@ class Report:
             examples.append(example)
 
 
-def check() -> Report:
+def check(progress: Callable[[int, int], None] | None = None) -> Report:
     """Derive every household again from its rows and compare each stored layer with it — summary
     columns, served flags, ledgers, and the tallies with the sum of the freshly derived ledgers (not of
     the stored ones, so a wrong ledger and a wrong tally cannot hide each other). Changes nothing."""
@@ -370,7 +370,9 @@ def check() -> Report:
     expected: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     ids = _all_ids()
     report.households = len(ids)
-    for chunk in batched(ids, CHUNK):
+    for done, chunk in enumerate(batched(ids, CHUNK)):
+        if progress is not None:
+            progress(done * CHUNK, len(ids))
         stored = dict(Contribution.objects.filter(household_id__in=chunk).values_list("household_id", "tallies"))
         for pk, item in derive(chunk).items():
             for name, value in item.summary.items():

@@ -7,4 +7,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="index"),
     path("dashboard/cohort/", views.cohort, name="cohort"),
+    path("dashboard/check/", views.check, name="check"),
 ]

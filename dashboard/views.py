@@ -5,17 +5,19 @@ from urllib.parse import urlencode
 from django.db import transaction
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from core import permissions
 from core.exports import stamped, workbook_response
 from core.http import AuthenticatedHttpRequest
-from core.permissions import signed_in
+from core.permissions import is_supervisor, role_required, signed_in
 from dashboard import selectors
 from dashboard.exports import dashboard_workbook
 from dashboard.forms import DashboardFilterForm
+from jobs.services import job_start
 
 
 def _filters(request: AuthenticatedHttpRequest) -> tuple[DashboardFilterForm, selectors.Filters | None]:
@@ -136,3 +138,11 @@ def cohort(request: AuthenticatedHttpRequest) -> HttpResponse:
         "baseline": report.baseline,
     }
     return render(request, "dashboard/cohort.html", context)
+
+
+@role_required(is_supervisor)
+@require_POST
+def check(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Start the recount check in the background (it reads every household: never in a request)."""
+    job = job_start(owner=request.user, kind="dashboard_check", title=_("Pemeriksaan angka dasbor"), params={})
+    return redirect("jobs:detail", job.pk)

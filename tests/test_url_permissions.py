@@ -107,6 +107,7 @@ URLS = [
     ("coordination:rules", None, ADMIN_ONLY, ADMIN_ONLY),
     ("dashboard:index", None, EVERYONE, GET_ONLY),
     ("dashboard:cohort", None, EVERYONE, GET_ONLY),
+    ("dashboard:check", None, {**SUPERVISOR_ONLY, "supervisor": 405}, {**SUPERVISOR_ONLY, "supervisor": 302}),
     ("coordination:rule_edit", "rule", ADMIN_ONLY, ADMIN_POST),
     ("interventions:list", None, EVERYONE, GET_ONLY),
     ("interventions:export", None, EVERYONE, GET_ONLY),
