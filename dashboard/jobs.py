@@ -23,8 +23,8 @@ def check_run(job: Job, progress: Progress) -> None:
         }
     else:
         message = _(
-            "%(n)s angka turunan TIDAK cocok dengan data kasus. Admin menjalankan `manage.py recount_dashboard` "
-            "untuk menghitung ulang; rinciannya ada di hasil pemeriksaan."
+            "%(n)s angka turunan TIDAK cocok dengan data kasus. Minta admin menjalankan `manage.py "
+            "recount_dashboard --check` untuk rinciannya, lalu tanpa --check untuk menghitung ulang."
         ) % {"n": sum(report.counts.values())}
     job.result = {"ok": report.ok, "message": message, "counts": report.counts, "households": report.households}
     job.save(update_fields=["result"])
