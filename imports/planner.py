@@ -14,7 +14,7 @@ import tempfile
 import weakref
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
@@ -162,11 +162,14 @@ class Plan:
         return not self.groups and not self.errors
 
 
-def build_plan(file_name: str, data: bytes, *, max_rows: int | None = None) -> Plan:
+def build_plan(
+    file_name: str, data: bytes, *, max_rows: int | None = None, on_rows: Callable[[int], None] | None = None
+) -> Plan:
+    """Read and check the file, then match it with the database. `on_rows(n)` hears of every 1,000 rows read."""
     plan = Plan()
     max_rows = max_rows or settings.IMPORT_MAX_ROWS
     try:
-        _read(plan, read_rows(file_name, data, Limits.from_settings(rows=max_rows)), max_rows)
+        _read(plan, read_rows(file_name, data, Limits.from_settings(rows=max_rows)), max_rows, on_rows)
     except FileError as error:
         plan.fatal = str(error)
     if plan.fatal:
@@ -176,7 +179,9 @@ def build_plan(file_name: str, data: bytes, *, max_rows: int | None = None) -> P
     return plan
 
 
-def _read(plan: Plan, rows: Iterable[tuple[int, list[Any]]], max_rows: int) -> None:
+def _read(
+    plan: Plan, rows: Iterable[tuple[int, list[Any]]], max_rows: int, on_rows: Callable[[int], None] | None = None
+) -> None:
     regions = RegionIndex()
     mapping: dict[int, str] | None = None
     seen_niks: dict[str, int] = {}
@@ -192,6 +197,8 @@ def _read(plan: Plan, rows: Iterable[tuple[int, list[Any]]], max_rows: int) -> N
         if all(cleaning.is_blank(cell) for cell in cells):
             continue
         plan.rows_read += 1
+        if on_rows is not None and plan.rows_read % 1000 == 0:
+            on_rows(1000)
         if plan.rows_read > max_rows:
             plan.fatal = _("Berkas berisi lebih dari %(n)s baris data; bagi menjadi beberapa berkas.") % {
                 "n": thousands(max_rows)

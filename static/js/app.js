@@ -169,6 +169,8 @@
               .replace("{total}", job.total.toLocaleString("id-ID"));
             if (job.seconds_left !== null) line += " · " + box.dataset.textLeft.replace("{n}", job.seconds_left);
             text.textContent = line;
+          } else if (text && job.done) {
+            text.textContent = box.dataset.textRead.replace("{done}", job.done.toLocaleString("id-ID"));
           }
           window.setTimeout(poll, 1500);
         })

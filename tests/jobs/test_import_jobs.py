@@ -71,3 +71,13 @@ def test_a_bomb_sent_to_the_background_is_refused_with_the_readers_message(clien
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED and "kali saat dibuka" in job.error
     assert not ImportBatch.objects.exists() and not Person.objects.exists()
+
+
+def test_the_dry_run_of_a_big_file_tells_how_many_rows_it_has_read(client_as, everything_in_background, settings):
+    settings.JOBS_PROGRESS_EVERY = 0
+    client = client_as("supervisor")
+    client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("p3ke.xlsx", xlsx([row()] * 2500))})
+    run_worker()
+    job = Job.objects.get()
+    assert job.status == Job.Status.DONE and job.done == 2000 and job.total is None  # told every 1,000 rows
+    assert ImportBatch.objects.get().summary["rows"] == 2500
