@@ -5,8 +5,9 @@ import io
 import pytest
 from django.core.management import call_command
 from django.test.utils import override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 
+from accounts.middleware import SessionRefreshMiddleware
 from accounts.models import Role
 from tests.factories import UserFactory, opd
 from tests.recorded import once, recorded
@@ -104,6 +105,14 @@ def cast(db, dinsos_caseworker, disnaker_caseworker, supervisor, city_admin):
     }
 
 
+def signed_in_now(client) -> None:
+    """Stamp a forced sign-in's session as the sign-in page's response does (SessionRefreshMiddleware), so
+    the pages that follow within the minute do not write the session, as after a real sign-in."""
+    session = client.session
+    session[SessionRefreshMiddleware.KEY] = int(timezone.now().timestamp())
+    session.save()
+
+
 @pytest.fixture
 def client_as(client, cast):
     """`client_as("supervisor")` returns the test client signed in as that member of the cast."""
@@ -112,6 +121,7 @@ def client_as(client, cast):
         user = cast[role]
         if user is not None:
             client.force_login(user)
+            signed_in_now(client)
         return client
 
     return sign_in
