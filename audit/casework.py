@@ -34,13 +34,16 @@ class CaseWriteOutsideScope(RuntimeError):
 
 
 @contextmanager
-def case_scope() -> Iterator[None]:
-    """A transaction that refreshes what is derived from every household changed in it, before it commits."""
+def case_scope(*, durable: bool = False) -> Iterator[None]:
+    """A transaction that refreshes what is derived from every household changed in it, before it commits.
+
+    `durable`: it must be the outermost transaction, so it commits when it ends (Django refuses it inside
+    another one) — for work committed in steps, each step holding the tally rows only for a moment."""
     outermost = getattr(_state, "cases", None) is None
     if outermost:
         _state.cases = set()
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=durable):
             yield
             if outermost:
                 settle()

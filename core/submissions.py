@@ -85,6 +85,21 @@ def complete(submission: FormSubmission | None, redirect_to: str) -> None:
         submission.save(update_fields=["redirect_to"])
 
 
+def claim_ahead(user: User, token: uuid.UUID | None, redirect_to: str) -> FormSubmission | None:
+    """Claim `token` in a transaction of its own, before a save that commits in several transactions (the
+    bulk record): a repeat of the form is refused from the first step on, and sent to `redirect_to`. Give
+    the token back with `release` when nothing was saved, so the corrected form can be sent again."""
+    with transaction.atomic(durable=True):
+        submission = claim(user, token)
+        complete(submission, redirect_to)
+    return submission
+
+
+def release(submission: FormSubmission | None) -> None:
+    if submission is not None:
+        submission.delete()
+
+
 def run_once(user: User, token: uuid.UUID | None, save: Callable[[], str]) -> str:
     """Run `save` (which returns the URL to go to next) at most once per token.
 

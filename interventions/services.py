@@ -1,15 +1,20 @@
-"""Writes to interventions. Each function is one transaction and leaves a history row."""
+"""Writes to interventions. Each function is one transaction (the bulk record: one per chunk of recipients)
+and leaves a history row."""
 
 import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from audit.casework import case_write
+from audit.casework import case_scope, case_write
 from audit.locking import claim_version
 from audit.models import ChangeLog
 from audit.services import log_change, save_with_log
@@ -17,6 +22,8 @@ from core.errors import DomainError
 from households.models import Household, Person
 from households.services import ensure_open
 from interventions.models import Intervention, Period, Program, Target
+
+logger = logging.getLogger(__name__)
 
 
 @case_write
@@ -137,6 +144,83 @@ def intervention_record_delivered(
         delivered_on=delivered_on,
         source=source,
     )
+
+
+# Recipients recorded per transaction by `intervention_record_many`.
+BULK_CHUNK = 25
+
+
+@dataclass
+class BulkRecord:
+    """What `intervention_record_many` recorded, and what it did not and why."""
+
+    recorded: list[Intervention] = field(default_factory=list)
+    not_recorded: list[Person] = field(default_factory=list)
+    refusal: DomainError | ValidationError | None = None  # why `not_recorded` were not recorded
+
+    @property
+    def reason(self) -> str:
+        if isinstance(self.refusal, ValidationError):
+            return " ".join(self.refusal.messages)
+        return "" if self.refusal is None else str(self.refusal)
+
+
+def intervention_record_many(
+    *,
+    program: Program,
+    persons: Iterable[Person],
+    recorded_by: User,
+    planned_on: datetime.date,
+    delivered: bool = False,
+    amount: int | None = None,
+    notes: str = "",
+    source: str = "web",
+) -> BulkRecord:
+    """Record a programme for many persons (planned on `planned_on`, or delivered that day), BULK_CHUNK
+    persons per transaction. Each transaction is whole — the interventions, their change log, the derived
+    numbers and tallies, refreshed once at its end — and commits on its own, so the tally rows of the
+    kelurahan and OPD are held for a moment per chunk, not for the whole list, by a write others wait on.
+
+    The first chunk refused (or failing in the database) is rolled back whole and ends the work: the result
+    names the persons recorded and those not. Call it outside any transaction (a chunk is `durable`)."""
+    people = sorted(persons, key=lambda person: (person.household_id, person.pk))
+    result = BulkRecord()
+    for start in range(0, len(people), BULK_CHUNK):
+        chunk = people[start : start + BULK_CHUNK]
+        try:
+            with case_scope(durable=True):
+                done = [
+                    intervention_record_delivered(
+                        program=program,
+                        person=person,
+                        delivered_on=planned_on,
+                        amount=amount,
+                        notes=notes,
+                        recorded_by=recorded_by,
+                        source=source,
+                    )
+                    if delivered
+                    else intervention_record(
+                        program=program,
+                        person=person,
+                        planned_on=planned_on,
+                        amount=amount,
+                        notes=notes,
+                        recorded_by=recorded_by,
+                        source=source,
+                    )
+                    for person in chunk
+                ]
+        except (DomainError, ValidationError) as refusal:
+            result.refusal = refusal
+        except DatabaseError:
+            logger.exception("Bulk record of %s stopped after %d persons", program, len(result.recorded))
+            result.refusal = DomainError(_("Penyimpanan gagal karena gangguan pada basis data. Coba simpan lagi."))
+        if result.refusal is not None:
+            result.not_recorded = people[start:]
+            break
+        result.recorded += done
+    return result
 
 
 def same_period_interventions(

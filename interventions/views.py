@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -15,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import ChangeLog
 from core import permissions
 from core.exports import filters_for_log
+from core.forms import add_refusal
 from core.http import AuthenticatedHttpRequest
 from core.permissions import ADD, CHANGE, get_object_for, role_required, signed_in
-from core.submissions import repeated, submit
+from core.submissions import DUPLICATE_MESSAGE, AlreadySubmitted, claim_ahead, release, repeated, submit
 from households.models import Household
 from households.rules import require_open
 from interventions import selectors
@@ -34,8 +36,10 @@ from interventions.jobs import INTERVENTION_EXPORT
 from interventions.models import Intervention, Program
 from interventions.rules import programs_for
 from interventions.services import (
+    BulkRecord,
     intervention_record,
     intervention_record_delivered,
+    intervention_record_many,
     intervention_transition,
     intervention_update,
     program_save,
@@ -210,6 +214,7 @@ def _already_closed(request: AuthenticatedHttpRequest, intervention: Interventio
     return redirect(_case_url(intervention.household_id))
 
 
+@transaction.non_atomic_requests  # each chunk of recipients commits on its own (intervention_record_many)
 @signed_in
 @require_http_methods(["GET", "POST"])
 def intervention_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -223,37 +228,45 @@ def intervention_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(filterset.qs, BULK_PAGE_SIZE).get_page(request.GET.get("page"))
     form = BulkInterventionForm(request.POST or None, programs=programs)
     selected = {str(pk) for pk in request.POST.getlist("persons")}
+    partial: BulkRecord | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not permissions.has_perm(request.user, ADD, Intervention, obj=data["program"]):
             raise PermissionDenied
-
-        def save() -> str:
-            for person in data["persons"]:
-                common = {"program": data["program"], "person": person, "amount": data["amount"]}
-                if data["already_delivered"]:
-                    intervention_record_delivered(
-                        **common, delivered_on=data["planned_on"], notes=data["notes"], recorded_by=request.user
-                    )
-                else:
-                    intervention_record(
-                        **common, planned_on=data["planned_on"], notes=data["notes"], recorded_by=request.user
-                    )
-            return request.get_full_path()
-
-        if response := submit(
-            request,
-            form,
-            save,
-            success=_("%(count)d intervensi %(program)s dicatat.")
-            % {"count": len(data["persons"]), "program": data["program"].name},
-            fallback="interventions:bulk",
-        ):
-            return response
+        try:
+            submission = claim_ahead(request.user, data.get("submission_token"), request.get_full_path())
+        except AlreadySubmitted as done:
+            messages.info(request, DUPLICATE_MESSAGE)
+            return redirect(done.redirect_to or "interventions:bulk")
+        result = intervention_record_many(
+            program=data["program"],
+            persons=data["persons"],
+            recorded_by=request.user,
+            planned_on=data["planned_on"],
+            delivered=data["already_delivered"],
+            amount=data["amount"],
+            notes=data["notes"],
+        )
+        if result.refusal is None:
+            messages.success(
+                request,
+                _("%(count)d intervensi %(program)s dicatat.")
+                % {"count": len(result.recorded), "program": data["program"].name},
+            )
+            return redirect(request.get_full_path())
+        if not result.recorded:
+            release(submission)  # nothing saved: the same form, corrected, may be sent again
+            add_refusal(form, result.refusal)
+        else:
+            # Part saved: say who is recorded and who is not, with a fresh form for the rest.
+            partial = result
+            fields = ("program", "planned_on", "amount", "notes", "already_delivered")
+            form = BulkInterventionForm(programs=programs, initial={name: data[name] for name in fields})
+            selected = set()
     return render(
         request,
         "interventions/bulk.html",
-        {"filter": filterset, "page_obj": page, "form": form, "selected": selected},
+        {"filter": filterset, "page_obj": page, "form": form, "selected": selected, "partial": partial},
     )
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import ChangeLog
-from coordination.models import Referral
+from coordination.selectors import open_referral_count
 from core import permissions
 from imports.models import ImportBatch
 
@@ -26,10 +26,7 @@ def navigation(request: HttpRequest) -> dict:
     ]
     if permissions.is_caseworker(user) or permissions.is_supervisor(user):
         items.append((_("Pekerjaan saya"), reverse("cases:my_work")))
-        open_referrals = Referral.objects.open()
-        if permissions.is_caseworker(user):
-            open_referrals = open_referrals.filter(opd_id=user.opd_id)
-        count = open_referrals.count()
+        count = open_referral_count(opd_id=user.opd_id if permissions.is_caseworker(user) else None)
         items.append((_("Rujukan (%(n)d)") % {"n": count} if count else _("Rujukan"), reverse("coordination:inbox")))
     items.append((_("Intervensi"), reverse("interventions:list")))
     if permissions.is_supervisor(user):

@@ -3,10 +3,12 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test.utils import override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 
+from accounts.middleware import SessionRefreshMiddleware
 from accounts.models import Role
 from tests.factories import UserFactory, opd
 from tests.recorded import once, recorded
@@ -51,6 +53,22 @@ def _indonesian():
     """Each test starts in the default language (a request in English must not leak into the next test)."""
     with translation.override("id"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _nothing_cached(settings):
+    """Nothing is cached unless a test asks for the cache (`cached` below): each page load then does all its
+    work, so the pinned query counts are those of a cold cache (the menu's open-referral count)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@pytest.fixture
+def cached(settings):
+    """The cache as deployed (local memory unless CACHES says otherwise), empty at the start of the test."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    cache.clear()
+    yield cache
+    cache.clear()
 
 
 def seed_demo() -> None:
@@ -111,6 +129,14 @@ def cast(db, dinsos_caseworker, disnaker_caseworker, supervisor, city_admin):
     }
 
 
+def signed_in_now(client) -> None:
+    """Stamp a forced sign-in's session as the sign-in page's response does (SessionRefreshMiddleware), so
+    the pages that follow within the minute do not write the session, as after a real sign-in."""
+    session = client.session
+    session[SessionRefreshMiddleware.KEY] = int(timezone.now().timestamp())
+    session.save()
+
+
 @pytest.fixture
 def client_as(client, cast):
     """`client_as("supervisor")` returns the test client signed in as that member of the cast."""
@@ -119,6 +145,7 @@ def client_as(client, cast):
         user = cast[role]
         if user is not None:
             client.force_login(user)
+            signed_in_now(client)
         return client
 
     return sign_in

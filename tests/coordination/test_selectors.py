@@ -41,9 +41,9 @@ def refer(count: int, actor) -> list[Referral]:
 @pytest.mark.parametrize(
     ("role", "params", "expected_queries", "listed"),
     [
-        ("supervisor", {}, 12, lambda n: 2 * n),
-        ("supervisor", {"status": "all", "overdue": "1"}, 12, lambda n: (n + 2) // 3),
-        ("disnaker_caseworker", {}, 11, lambda n: n),
+        ("supervisor", {}, 9, lambda n: 2 * n),
+        ("supervisor", {"status": "all", "overdue": "1"}, 9, lambda n: (n + 2) // 3),
+        ("disnaker_caseworker", {}, 8, lambda n: n),
     ],
 )
 def test_inbox_page_reads_in_a_fixed_number_of_queries(
@@ -95,7 +95,7 @@ def test_consolidation_page_reads_in_a_fixed_number_of_queries(client_as, cast, 
     params = {"kelurahan": kelurahan("Kameloh Baru").pk}
     for total, more in ((3, 3), (20, 17)):
         refer(more, cast["dinsos_caseworker"])
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(11):
             response = client.get(url, params)
         assert len(response.context["matrix"]) == total
 
@@ -142,7 +142,7 @@ def test_graduation_queue_reads_in_a_fixed_number_of_queries(client_as, cast, dj
     url = reverse("coordination:graduations")
     for total, more in ((3, 3), (20, 17)):
         propose(more, cast)
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(7):
             response = client.get(url)
         pending = len(response.context["pending"])
         assert pending + len(response.context["decided"]) == total and pending > 0

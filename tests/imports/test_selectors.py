@@ -30,7 +30,7 @@ def test_batch_list_reads_in_a_fixed_number_of_queries(client_as, supervisor, dj
     for total, more in ((3, 3), (20, 17)):
         for _ in range(more):
             preview(supervisor, families_with_a_bad_nik(1))
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(7):
             response = client.get(reverse("imports:list"))
         assert len(response.context["page_obj"]) == total
 
@@ -39,7 +39,7 @@ def test_batch_page_reads_in_a_fixed_number_of_queries(client_as, supervisor, dj
     client = client_as("supervisor")
     for total in (3, 20):
         batch = preview(supervisor, families_with_a_bad_nik(total))
-        with django_assert_num_queries(9):  # the batch comes with both users
+        with django_assert_num_queries(6):  # the batch comes with both users
             response = client.get(reverse("imports:detail", args=[batch.pk]))
         assert len(response.context["error_sample"]) == total
         assert WHOLE_NIK not in response.text
