@@ -69,7 +69,18 @@ def write_csv(path: Path, rows: Iterable[Iterable[Any]], written: Written, step:
         writer.writerow(map(safe_cell, next(iterator)))  # the header
         count = 0
         for row in iterator:
-            writer.writerow(map(safe_cell, row))
+            # safe_cell's own fast path, inlined: most cells are numbers, empty, or text starting with a
+            # letter or digit (a million-row export has 30 million cells).
+            writer.writerow(
+                [
+                    value
+                    if value is None
+                    or value.__class__ is int
+                    or (value.__class__ is str and (not value or value[:1].isalnum()))
+                    else safe_cell(value)
+                    for value in row
+                ]
+            )
             count += 1
             if count % 1000 == 0:
                 step(1000)
