@@ -11,12 +11,19 @@ from django.utils.translation import gettext_lazy as _
 from audit.casework import case_scope
 from audit.models import ChangeLog
 from audit.services import case_id_of, log_change, snapshot
-from core.case_admin import CaseAdminMixin
+from core.case_admin import CaseAdminMixin, IndexedSortChangeList
 from core.templatetags.core_tags import change_rows
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
-    """Django admin that writes the same change log as the app's services, and shows it as "History"."""
+    """Django admin that writes the same change log as the app's services, and shows it as "History".
+
+    At a million rows a changelist counts once (the filtered count), not also the whole table."""
+
+    show_full_result_count = False
+
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return IndexedSortChangeList
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
         content_type = ContentType.objects.get_for_model(self.model)
@@ -94,6 +101,9 @@ class ChangeLogAdmin(CaseAdminMixin, admin.ModelAdmin):
     search_help_text = _("Cari nama data, nama pengguna atau catatan.")
     date_hierarchy = "at"
     list_select_related = ["actor", "content_type"]
+    show_full_result_count = False
+    sortable_by = ["at"]  # indexed; a sort by another column reads the whole log (CaseAdminMixin's changelist)
+
     fields = [
         "at",
         "actor",
@@ -120,6 +130,15 @@ class ChangeLogAdmin(CaseAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ReferenceDataAdmin(AuditedModelAdmin):
+    """Reference data that case records point to (users, OPDs, places, programmes) is deactivated or corrected,
+    never deleted: the history and the case rows keep pointing to it (and the database protects it), and the
+    delete page would list every row that refers to it — minutes at province scale."""
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

@@ -608,6 +608,7 @@ class Visit(CaseRecord):
             models.Index(fields=["household", "visited_on"], name="households_visit_hh_idx"),
             models.Index(fields=["caseworker", "visited_on"], name="households_visit_cw_idx"),
             models.Index(fields=["next_follow_up_on"], name="households_visit_follow_idx"),
+            models.Index(fields=["-visited_on", "-id"], name="households_visit_recent_idx"),  # default order
         ]
 
     def __str__(self) -> str:
