@@ -225,7 +225,7 @@ def intervention_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
         return response
     programs = programs_for(request.user)
     filterset = selectors.bulk_candidates(request.GET)
-    page = Paginator(filterset.qs, BULK_PAGE_SIZE).get_page(request.GET.get("page"))
+    page, too_many = selectors.bulk_page(filterset, request.GET.get("page"), BULK_PAGE_SIZE)
     form = BulkInterventionForm(request.POST or None, programs=programs)
     selected = {str(pk) for pk in request.POST.getlist("persons")}
     partial: BulkRecord | None = None
@@ -266,7 +266,14 @@ def intervention_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "interventions/bulk.html",
-        {"filter": filterset, "page_obj": page, "form": form, "selected": selected, "partial": partial},
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "too_many": too_many,
+            "form": form,
+            "selected": selected,
+            "partial": partial,
+        },
     )
 
 
