@@ -18,7 +18,7 @@ class ProgramAdmin(ReferenceDataAdmin):
 @admin.register(Intervention)
 class InterventionAdmin(CaseAdminMixin, AuditedModelAdmin):
     list_display = ["program", "person", "household", "opd", "status", "planned_on", "delivered_on", "amount"]
-    list_filter = ["status", "opd", "program__strategy", "program"]
+    list_filter = ["status", "planned_on", "opd", "program__strategy", "program"]
     search_fields = ["program__name", "person__full_name"]
     search_help_text = _("Cari nama program atau nama penerima.")
     autocomplete_fields = ["program", "recorded_by"]
@@ -26,5 +26,6 @@ class InterventionAdmin(CaseAdminMixin, AuditedModelAdmin):
     raw_id_fields = ["person", "household"]
     list_select_related = ["program__opd", "person", "household", "opd"]
     readonly_fields = ["status_changed_at", "created_at", "updated_at"]
-    date_hierarchy = "planned_on"
+    # No date_hierarchy: its year links come from a DISTINCT over every row (443 ms at 2M interventions);
+    # the date filter's choices (today, past 7 days, this month, this year) cost nothing.
     sortable_by = ["planned_on", "delivered_on", "status"]  # the indexed columns (2M rows at province scale)
