@@ -134,6 +134,22 @@ def machine_note() -> str:
     return f"{os.cpu_count()} cores, load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1 / 5 / 15 min)"
 
 
+def cpu_mark():
+    import psutil
+
+    return psutil.cpu_times()
+
+
+def busy_since(mark) -> str:
+    """How busy the whole machine was since `mark` (everyone's work: this benchmark's and other sessions')."""
+    import psutil
+
+    now = psutil.cpu_times()
+    total = sum(now) - sum(mark)
+    idle = (now.idle + now.iowait) - (mark.idle + mark.iowait)
+    return f"CPU {100 * (1 - idle / total):.0f} % busy on average" if total > 0 else ""
+
+
 def write_section(doc: Path, title: str, intro: str, subsection: str, key: str) -> None:
     """Put `subsection` (starting "### <key> ...") into the `title` section of `doc`, replacing the subsection
     with the same key and keeping the others; the section is appended at the end when missing."""

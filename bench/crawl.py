@@ -30,6 +30,7 @@ import datetime
 import json
 import math
 import os
+import shlex
 import statistics
 import sys
 import time
@@ -311,7 +312,8 @@ def report(args, counts, timings: list[Timing], exports, problems, notes, elapse
         f"per URL after a warm-up (fewer once a URL has taken {args.budget:.0f} s), at most {args.per_pattern} URLs "
         f"per URL name found by following links, plus the explicit URLs below. Times are the whole response "
         f"(median / p95, ms); `q` is the SQL queries of one request counted in-process. Crawl took "
-        f"{elapsed / 60:.0f} min; machine: {notes['before']} before, {notes['after']} after.",
+        f"{elapsed / 60:.0f} min; machine (shared with other sessions): {notes['before']} before, {notes['after']} after, "
+        f"{notes['busy']} (both cores, everyone's work, this crawl's server included).",
         "",
         "```sh",
         notes["command"],
@@ -398,13 +400,14 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help=f"write the result into docs/BENCHMARKS.md, {SECTION}")
     args = parser.parse_args()
     (ROOT / "bench" / "out").mkdir(exist_ok=True)
-    command = "$ .venv/bin/python bench/crawl.py " + " ".join(sys.argv[1:])
+    command = "$ .venv/bin/python bench/crawl.py " + shlex.join(sys.argv[1:])
 
     benchserver.prepare(args.database, args.persons, reseed=args.reseed)
     setup_django(args.database)
     counts = scale()
     explicit = [] if args.no_explicit else explicit_urls()
     notes = {"before": benchserver.machine_note(), "command": command}
+    cpu = benchserver.cpu_mark()
     client_timeout = args.timeout + 15
     timings: list[Timing] = []
     problems: list[str] = []
@@ -440,6 +443,7 @@ def main() -> None:
                 exports.append((label, url, seconds, why))
                 print(f"  export {label}: {seconds} {why}", file=sys.stderr)
     notes["after"] = benchserver.machine_note()
+    notes["busy"] = benchserver.busy_since(cpu)
     elapsed = time.perf_counter() - started
     count_queries(timings)
     text = report(args, counts, timings, exports, problems, notes, elapsed)

@@ -18,6 +18,7 @@ import csv
 import datetime
 import os
 import re
+import shlex
 import subprocess
 import sys
 import threading
@@ -116,7 +117,7 @@ def main() -> None:
     args = parser.parse_args()
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
-    command = "$ .venv/bin/python bench/loadtest_run.py " + " ".join(sys.argv[1:])
+    command = "$ .venv/bin/python bench/loadtest_run.py " + shlex.join(sys.argv[1:])
 
     benchserver.prepare(args.database, args.persons, reseed=args.reseed)
     benchserver.psql("postgres", f"ALTER DATABASE {args.database} SET log_lock_waits = on")
@@ -145,12 +146,14 @@ def main() -> None:
         sampler.locust_pid = process.pid
         # Count CPU from the moment every user has signed in (when the locustfile resets the statistics).
         output, marks, marked_at = [], {}, started
+        machine = benchserver.cpu_mark()
         for line in process.stdout:
             output.append(line)
             if line.strip() == b"ALL SIGNED IN":
-                marks, marked_at = sampler.start_marks(), time.perf_counter()
+                marks, marked_at, machine = sampler.start_marks(), time.perf_counter(), benchserver.cpu_mark()
         process.wait()
         ended_at = time.perf_counter()
+        busy = benchserver.busy_since(machine)
         sampler.stop.set()
         sampler.join()
     after = benchserver.machine_note()
@@ -167,6 +170,7 @@ def main() -> None:
             lock_lines = [line.rstrip() for line in f if LOCK_LINES.search(line) and args.database in line]
     stats = read_stats(prefix)
     new_visits = int(benchserver.psql(args.database, "SELECT count(*) FROM households_visit")) - counts["visits"]
+    cpu["machine"] = busy
     text = report(args, counts, stats, cpu, lock_lines, new_visits, before, after, command, wall)
     print(text)
     if args.write:
@@ -185,7 +189,8 @@ def report(args, counts, stats, cpu, lock_lines, new_visits, before, after, comm
         f"{args.users} users, spawned {args.spawn_rate:g}/s, {args.time} from the start (statistics and CPU "
         f"from when the last had signed in: {wall:.0f} s), gunicorn {args.workers} sync workers, `{args.database}`. Machine: {before} before, "
         f"{after} after. CPU used during the measured part, in cores (of 2): gunicorn {cpu['gunicorn']:.2f}, "
-        f"PostgreSQL {cpu['postgres']:.2f}, locust {cpu['locust']:.2f}.",
+        f"PostgreSQL {cpu['postgres']:.2f}, locust {cpu['locust']:.2f}; the whole machine: {cpu['machine']} "
+        "(other sessions' work included).",
         "",
         "```sh",
         command,
