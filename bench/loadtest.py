@@ -108,7 +108,9 @@ class Caseworker(SignedIn):
 
         form = next(f for f in forms_in(page.text, self.host + links[0]) if "purpose" in f.names())
         form["purpose"] = random.choice(PURPOSES)
-        form["findings"] = "Kunjungan uji beban: kondisi rumah tangga dipantau."
+        # Findings differ per visit: the same visit sent twice (household, caseworker, day, purpose, findings)
+        # is refused as a resubmission, by design.
+        form["findings"] = f"Kunjungan uji beban {random.getrandbits(48):x}: kondisi rumah tangga dipantau."
         with self.client.post(
             links[0],
             data=urlencode(form.data()),
