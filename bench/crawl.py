@@ -381,6 +381,17 @@ INTRO = f"""{SECTION}
 reaches by following links from the home page, against gunicorn with DEBUG off on PostgreSQL. Targets: every
 page median <= 300 ms and p95 <= 600 ms; home, registry and case file median <= 150 ms. Each run below replaces
 the earlier one at the same number of persons (`--write`).
+
+```sh
+.venv/bin/pip install -r requirements-dev.txt                    # locust, and requests with it
+.venv/bin/python bench/crawl.py --persons 100000 --database poverty_bench_100k --write   # ~25 min
+.venv/bin/python bench/crawl.py --write          # 1,000,000 persons in poverty_bench_scale (seeded if missing)
+.venv/bin/python bench/explain_page.py /dashboard/cohort/ --user supervisor     # why one page is slow
+```
+
+The database is reused when it already holds about N persons, else seeded (`seed_scale --persons 1000000`
+took 38 min on this shared machine, 12 min on a quiet one) and vacuumed. `--per-pattern`, `--runs`,
+`--roles`, `--no-explicit`, `--no-exports` narrow a run; the raw timings go to `bench/out/crawl-N.json`.
 """
 
 

@@ -44,6 +44,11 @@ submit-once token included, then the case file again: about 10 % of all requests
 supervisor (dashboard → one of its drill-down links into the registry → that list's next page). Targets: p95
 <= 500 ms, no errors, no lock wait over 1 s, >= 82 requests/s.
 
+```sh
+.venv/bin/python bench/loadtest_run.py --persons 100000 --database poverty_bench_100k --write
+.venv/bin/python bench/loadtest_run.py --write                       # 1,000,000 persons
+```
+
 Lock waits: the runner sets `ALTER DATABASE <db> SET log_lock_waits = on` (PostgreSQL then logs every wait
 for a lock that lasts longer than `deadlock_timeout`, 1 s by default, and each deadlock) and reads the server
 log (`{PG_LOG}` on Debian) from where it stood before the run. By hand:
