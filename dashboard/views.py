@@ -62,7 +62,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     context = {
         "form": form,
         "filters": filters,
-        "links": _links(filters, data),
+        "links": _links(filters, data, may_open_inbox=permissions.casework(request.user)),  # as the inbox decides
         "kelurahan_map": kelurahan_map,
         "headline": data.headline,
         "places": data.places,
@@ -74,8 +74,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     return render(request, template, context)
 
 
-def _links(filters: selectors.Filters, data: selectors.Dashboard) -> dict[str, str]:
-    """Every number opens the list it counts: the headline's links, returned, and each table row's, added to it."""
+def _links(filters: selectors.Filters, data: selectors.Dashboard, *, may_open_inbox: bool) -> dict[str, str]:
+    """Every number opens the list it counts: the headline's links, returned, and each table row's, added to it.
+    Referral numbers link to the inbox only for who may open it (casework); others read the number."""
     place = filters.registry_query()
     links = {
         "ep": _link("cases:registry", status="extreme_poor", **place),
@@ -87,7 +88,9 @@ def _links(filters: selectors.Filters, data: selectors.Dashboard) -> dict[str, s
         "overdue_follow_ups": _link("cases:registry", overdue="1", **place),
         "overdue_referrals": _link(
             "coordination:inbox", status="open", overdue="1", opd=filters.opd.pk if filters.opd else None, **place
-        ),
+        )
+        if may_open_inbox
+        else "",
     }
     for place_row in data.places:
         kelurahan = place_row["kelurahan"].pk
@@ -115,9 +118,15 @@ def _links(filters: selectors.Filters, data: selectors.Dashboard) -> dict[str, s
             }
             | {
                 f"referral_{status}": _link("coordination:inbox", opd=opd, status=status, **place)
+                if may_open_inbox
+                else ""
                 for status in ("all", "accepted", "fulfilled", "declined")
             }
-            | {"referral_overdue": _link("coordination:inbox", opd=opd, status="open", overdue="1", **place)}
+            | {
+                "referral_overdue": _link("coordination:inbox", opd=opd, status="open", overdue="1", **place)
+                if may_open_inbox
+                else ""
+            }
         )
     return links
 

@@ -67,13 +67,19 @@ def household_statuses_for(user: Actor, household: Household) -> list[tuple[str,
     return [(value, label) for value, label in allowed if value != household.status]
 
 
+def status_changeable(user: Actor, household: Household | None = None) -> bool:
+    """Case work on an open household with a status this user may set (a caseworker has none on a graduated
+    household: graduation is the supervisors' decision), so no "Ubah status" leads to a refusal."""
+    return casework_open(user, household) and (household is None or bool(household_statuses_for(user, household)))
+
+
 register(
     Household,
     {
         VIEW: any_role,
         ADD: casework,
         CHANGE: casework_open,
-        CHANGE_STATUS: casework_open,  # which statuses: household_statuses_for()
+        CHANGE_STATUS: status_changeable,  # which statuses: household_statuses_for()
         # Caseworkers and supervisors work with identity documents; admins manage accounts and do not need them.
         REVEAL: casework,
         ARCHIVE: supervisor,

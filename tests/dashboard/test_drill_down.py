@@ -74,3 +74,16 @@ def test_the_served_list_says_how_many_persons_and_which_in_each_household(clien
     assert sum(per_row) == shown
     plain = client.get(reverse("cases:registry")).text
     assert 'data-testid="served-members"' not in plain and 'data-testid="registry-served"' not in plain
+
+
+@pytest.mark.parametrize("role", ["admin", "supervisor", "dinsos_caseworker"])
+def test_every_number_on_the_dashboard_opens_for_whoever_reads_it(client_as, demo, role):
+    """The crawl found the admin's referral numbers linking to the inbox, which answers 403 to an admin:
+    a number links only to a list its reader may open."""
+    client = client_as(role)
+    page = client.get(reverse("dashboard:index")).content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    links = {html.unescape(href) for href in re.findall(r'href="(/[^"]*)"', main)}
+    assert links
+    refused = [link for link in links if client.get(link).status_code != 200]
+    assert refused == []

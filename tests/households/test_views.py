@@ -278,3 +278,13 @@ def test_registration_asks_for_the_members_before_the_house_condition(client_as)
     assert members < page.index("Kondisi rumah (P3KE)")
     assert all(members < page.index(f'name="{name}"') for name in HOUSE_INDICATOR_FIELDS)
     assert page.count('name="submission_token"') == 1  # the hidden fields once, with the first part
+
+
+def test_a_caseworker_is_not_offered_a_status_change_on_a_graduated_household(client_as):
+    """Graduation is the supervisors' decision: on a graduated household a caseworker has no status to set, so
+    the case file offers no "Ubah status" (the crawl found it leading to a 403)."""
+    household = HouseholdFactory(status="graduated")
+    url = reverse("households:status", args=[household.pk])
+    assert url not in client_as("dinsos_caseworker").get(reverse("cases:detail", args=[household.pk])).content.decode()
+    assert client_as("dinsos_caseworker").get(url).status_code == 403
+    assert url in client_as("supervisor").get(reverse("cases:detail", args=[household.pk])).content.decode()
