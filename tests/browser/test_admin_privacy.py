@@ -44,7 +44,8 @@ def test_a_superuser_searches_case_records_in_django_admin_without_words_in_any_
     popup.locator("#searchbar").fill("Rudi")
     popup.locator("#changelist-search input[type=submit]").click()
     popup.wait_for_url("**cari=**")
-    popup.get_by_role("link", name="Rudi Hartono").click()
+    with popup.expect_event("close"):  # choosing closes the popup: do not wait on a page that is gone
+        popup.get_by_role("link", name="Rudi Hartono").click(no_wait_after=True)
     expect(page.locator("#id_person")).to_have_value(str(rudi.pk))
     page.get_by_role("button", name="Simpan", exact=True).click()
     page.wait_for_url("**/admin/interventions/intervention/")
