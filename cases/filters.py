@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
-from core.filters import StrictFilterSet
+from core.filters import StableOrderingFilter, StrictFilterSet
 from core.forms import digits_only
 from households.models import Household, Kecamatan, Kelurahan, Person, normalize_name
 from interventions.models import Intervention, Program
@@ -69,7 +69,7 @@ class HouseholdFilter(StrictFilterSet):
         empty_label=_("Tanpa arsip"),
         method="keep",  # applied in filter_queryset, so the default (no archive) holds without the field
     )
-    sort = django_filters.OrderingFilter(
+    sort = StableOrderingFilter(
         label=_("Urutkan"),
         fields=[
             ("id", "id"),

@@ -44,3 +44,15 @@ class PeriodDateFilter(django_filters.DateFilter):  # type: ignore[misc]
     """A date within the dates records may carry, 2015 to two years ahead (core.forms.PeriodDateField)."""
 
     field_class = PeriodDateField
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):  # type: ignore[misc]
+    """A list's sort with the record's id as the last key: rows with equal values (the same number of members,
+    the same kelurahan) keep one order, so paging neither repeats nor skips a row."""
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        qs = super().filter(qs, value)
+        ordering = [str(key) for key in qs.query.order_by]
+        if value and ordering and not any(key.lstrip("-") in ("id", "pk") for key in ordering):
+            qs = qs.order_by(*ordering, "-id" if ordering[-1].startswith("-") else "id")
+        return qs
