@@ -75,10 +75,14 @@ def inbox(*, user: User, filters: ReferralFilter, page_number: str | None = None
     overdue = Case(
         When(OPEN & Q(due_on__lt=today), then=Value(True)), default=Value(False), output_field=BooleanField()
     )
+    # Overdue first, then by due date. Within one status tab that is simply the due date (every overdue referral
+    # is due before every other open one), which the index (opd, status, due_on) serves; only "all" mixes
+    # closed referrals past their date with open ones and sorts by the computed flag.
+    order = ("-overdue", "due_on", "id") if tab == "all" else ("due_on", "id")
     listed = (
         listed.select_related("household__kelurahan", "person", "opd", "assigned_to")
         .annotate(overdue=overdue)
-        .order_by("-overdue", "due_on", "id")
+        .order_by(*order)
     )
     return Inbox(
         opd=filters.chosen("opd") if supervisor else user.opd,
