@@ -19,6 +19,7 @@ def test_caseworker_on_a_phone_sees_their_opd_role_and_the_city_count(demo, new_
     toggler = page.get_by_role("button", name="Buka menu")
     assert toggler.is_visible()
     toggler.click()
+    page.locator("#mainnav.collapse.show").wait_for()  # opened (its animation over), as a thumb would wait
     page.get_by_role("button", name="Petugas Disnaker · Disnaker").click()
     page.get_by_role("button", name="Keluar").wait_for(state="visible")
     screenshot(page, "home-caseworker-phone")

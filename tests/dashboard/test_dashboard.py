@@ -109,9 +109,14 @@ def test_filters_by_place_narrow_every_number(client_as, demo):
 
 def test_trend_is_computed_from_the_recorded_history(client_as, supervisor):
     household = PersonFactory().household
-    with case_scope():  # the family was registered three months ago
+    # The family was registered on the first day of the month three months back (in Jakarta): "90 days ago"
+    # fell in the month before that on some days (30 November 2026 → 1 September).
+    first = timezone.localdate().replace(day=1)
+    for _ in range(3):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    with case_scope():
         HouseholdStatusChange.objects.filter(household=household).update(
-            changed_at=timezone.now() - datetime.timedelta(days=90)
+            changed_at=timezone.make_aware(datetime.datetime.combine(first, datetime.time(12)))
         )
     household_change_status(household=household, status="graduated", reason="Mandiri", actor=supervisor)
     trend = client_as("supervisor").get(URL).context["trend"]
