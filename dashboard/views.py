@@ -1,5 +1,6 @@
 """The supervisor dashboard: where the city stands, by place, by OPD, over time, and the baseline cohort."""
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db import transaction
@@ -78,6 +79,10 @@ def _links(filters: selectors.Filters, data: selectors.Dashboard, *, may_open_in
     """Every number opens the list it counts: the headline's links, returned, and each table row's, added to it.
     Referral numbers link to the inbox only for who may open it (casework); others read the number."""
     place = filters.registry_query()
+
+    def inbox(**query: Any) -> str:
+        return _link("coordination:inbox", **query) if may_open_inbox else ""
+
     links = {
         "ep": _link("cases:registry", status="extreme_poor", **place),
         "served": _link("cases:registry", status="extreme_poor", served="1", **place),
@@ -86,11 +91,7 @@ def _links(filters: selectors.Filters, data: selectors.Dashboard, *, may_open_in
         "needs_fulfilled": _link("cases:registry", status="extreme_poor", needs="fulfilled", **place),
         "visited": _link("cases:registry", status="extreme_poor", visited="1", **place),
         "overdue_follow_ups": _link("cases:registry", overdue="1", **place),
-        "overdue_referrals": _link(
-            "coordination:inbox", status="open", overdue="1", opd=filters.opd.pk if filters.opd else None, **place
-        )
-        if may_open_inbox
-        else "",
+        "overdue_referrals": inbox(status="open", overdue="1", opd=filters.opd.pk if filters.opd else None, **place),
     }
     for place_row in data.places:
         kelurahan = place_row["kelurahan"].pk

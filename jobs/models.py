@@ -108,6 +108,10 @@ class Job(models.Model):
         return max(0, round(elapsed / self.done * (self.total - self.done)))
 
     @property
+    def status_label(self) -> str:
+        return str(_("Terhenti")) if self.is_stalled else self.get_status_display()
+
+    @property
     def status_class(self) -> str:
         if self.is_stalled:
             return "badge text-bg-warning"

@@ -47,7 +47,7 @@ def status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     response = JsonResponse(
         {
             "status": "stalled" if job.is_stalled else job.status,
-            "label": _("Terhenti") if job.is_stalled else job.get_status_display(),
+            "label": job.status_label,
             "done": job.done,
             "total": job.total,
             "percent": job.percent,

@@ -8,6 +8,7 @@ from django.urls import reverse
 from coordination.services import assessment_record
 from households.services import person_update
 from imports.models import ImportBatch
+from jobs.models import Job
 from tests.factories import PersonFactory, UserFactory
 from tests.recorded import once
 
@@ -21,6 +22,7 @@ def add_rows(cast, count: int) -> None:
         person_update(person=person, actor=cast["supervisor"], expected_version=person.version, occupation="Nelayan")
         UserFactory()
         ImportBatch.objects.create(file_name="p3ke.xlsx", uploaded_by=cast["supervisor"], summary={"rows": 1})
+        Job.objects.create(owner=cast["supervisor"], kind="export_registry", title="Registri (CSV)")
 
 
 def queries(client, url: str) -> int:
@@ -42,11 +44,12 @@ def queries(client, url: str) -> int:
         ("admin", "accounts:opd_list"),
         ("admin", "interventions:program_list"),
         ("supervisor", "coordination:graduations"),
+        ("supervisor", "jobs:list"),
     ],
 )
 def test_list_query_count_does_not_grow_with_rows(client_as, cast, role, name):
     client = client_as(role)
-    url = reverse(name)
+    url = reverse(name) + ("?semua=1" if name == "jobs:list" else "")  # everyone's jobs, with their owners
     once("list rows: 3", lambda: add_rows(cast, 3))
     few = queries(client, url)
     once("list rows: 20 more", lambda: add_rows(cast, 20))

@@ -6,11 +6,11 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from households.models import Person
 from jobs import exports
 from tests.browser.conftest import PHONE, screenshot, sign_in
+from tests.worker import run_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -29,7 +29,7 @@ def test_a_large_export_runs_in_the_background_and_downloads_whole(demo, new_pag
     assert page.locator("progress").is_visible()
     screenshot(page, "export-job-waiting-phone")
 
-    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)  # a worker runs
+    run_worker()  # a worker takes the job
 
     download_button = page.get_by_role("link", name="Unduh registri")
     download_button.wait_for(timeout=15_000)  # the page follows the job and shows the result by itself

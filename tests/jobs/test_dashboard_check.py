@@ -2,18 +2,14 @@
 whether every number matches — and says so when one does not (the check can fail)."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from dashboard.models import Tally
 from jobs.models import Job
 from tests.pageforms import page_forms
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def run_worker() -> None:
-    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
 
 
 def start_check(client):

@@ -3,7 +3,6 @@ request, all or nothing, the owner led from the job to the batch."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from households.models import Household, Person
@@ -12,12 +11,10 @@ from imports.models import ImportBatch
 from jobs import files
 from jobs.models import Job
 from tests.imports.helpers import row, spouse, xlsx
+from tests.imports.test_hostile_uploads import upload_through_page
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def run_worker() -> None:
-    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
 
 
 @pytest.fixture
@@ -28,9 +25,7 @@ def everything_in_background(monkeypatch):
 
 def test_a_big_file_is_checked_then_applied_in_the_background(client_as, everything_in_background):
     client = client_as("supervisor")
-    sent = client.post(
-        reverse("imports:upload"), {"file": SimpleUploadedFile("p3ke.xlsx", xlsx([row(), spouse()])), "source": "P3KE"}
-    )
+    sent = upload_through_page(client, "p3ke.xlsx", xlsx([row(), spouse()]))  # the page's own form
     preview = Job.objects.get()
     assert sent.url == reverse("jobs:detail", args=[preview.pk]) and not ImportBatch.objects.exists()
     assert "Menunggu giliran" in client.get(sent.url).text

@@ -9,7 +9,6 @@ import io
 import os
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -23,14 +22,10 @@ from jobs.registry import KINDS, register
 from jobs.services import job_retry, job_start, jobs_prune
 from tests.factories import HouseholdFactory, InterventionFactory, PersonFactory
 from tests.pageforms import page_forms
+from tests.worker import run_worker
 
 # The worker commits as it goes, like in production: these tests use real transactions.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def run_worker() -> None:
-    """The production worker, until the queue is empty."""
-    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
 
 
 @pytest.fixture
