@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coordination.models import Referral
-from dashboard.models import Contribution, Tally
+from dashboard.models import BaselinePerson, Contribution, Tally
 from dashboard.tallies import CHUNK, OPEN, REFERRAL_MEASURES, Key, Ledger, Measure, add_to_tallies, batched
 from households.models import Household, HouseholdStatusChange, Person, Relation, Visit
 from interventions.models import Intervention
@@ -67,6 +67,7 @@ StatusChangeRow = tuple[int, str, str, datetime.datetime]  # household, from, to
 WorkRow = tuple[int, int, str, datetime.date | None, int, int, int]  # household, opd, status, delivered, n, Rp, whole
 ReachedRow = tuple[int, int, int, datetime.date]  # household, opd, person, first delivery
 ReferralRow = tuple[int, int, str, datetime.date, datetime.datetime, datetime.datetime | None]  # ..., due, sent, done
+CohortRow = tuple[int, int, int]  # baseline, kelurahan at the baseline, person
 
 
 @dataclass
@@ -77,13 +78,14 @@ class Derived:
     place: tuple[Any, ...] = ()  # kelurahan, status, archived_at
     summary: dict[str, Any] = field(default_factory=lambda: dict(NO_SUMMARY))
     served: dict[int, bool] = field(default_factory=dict)  # member -> reached by a delivery
+    cohort: list[CohortRow] = field(default_factory=list)  # members counted in a stored baseline
     ledger: Ledger = field(default_factory=Ledger)
     stored_summary: dict[str, Any] = field(default_factory=dict)
     stored_served: dict[int, bool] = field(default_factory=dict)
 
 
 def derive(ids: list[int]) -> dict[int, Derived]:
-    """The derived data of up to CHUNK households, from their rows, in eight queries. A household that
+    """The derived data of up to CHUNK households, from their rows, in nine queries. A household that
     no longer exists derives to nothing, so its share of the tallies can be taken back."""
     result = {pk: Derived() for pk in ids}
     households = Household._base_manager.filter(pk__in=ids).values(
@@ -128,6 +130,12 @@ def derive(ids: list[int]) -> dict[int, Derived]:
         if extreme_poor:
             summary["extreme_poor_count"] += 1
             summary["served_count"] += served
+
+    # Members counted in a baseline, wherever they live now: the cohort the dashboard follows.
+    for pk, baseline, kelurahan, person in BaselinePerson.objects.filter(person__household_id__in=ids).values_list(
+        "person__household_id", "baseline_id", "kelurahan_id", "person_id"
+    ):
+        result[pk].cohort.append((baseline, kelurahan, person))
 
     # The latest visit names the follow-up still open.
     visits = (
@@ -210,6 +218,9 @@ def _ledgers(
         if summary["next_follow_up_on"] is not None:
             add(Measure.FOLLOW_UP, kelurahan, day=summary["next_follow_up_on"])
 
+    for item in result.values():
+        _cohort(item)
+
     for pk, from_status, to_status, changed_at in changes:
         if pk not in active:
             continue
@@ -249,6 +260,28 @@ def _ledgers(
         if status == Referral.Status.FULFILLED and fulfilled_at is not None:
             days = (timezone.localdate(fulfilled_at) - timezone.localdate(sent_at)).days
             add(Measure.REFERRAL_DAYS, kelurahan, opd=opd, bucket=days)
+
+
+def _cohort(item: Derived) -> None:
+    """Where each baseline member of this household stands now, counted under the kelurahan and baseline
+    (bucket) they were counted in: graduated, or still extreme-poor and fell back / served / waiting, or other
+    (moved, died, archived, no longer extreme-poor without graduating: the total minus the four)."""
+    if not item.exists:
+        return
+    _kelurahan, status, archived_at = item.place
+    still = status == EP and archived_at is None
+    fell_back = item.summary["fell_back_at"] is not None
+    add = item.ledger.add
+    for baseline, kelurahan, person in item.cohort:
+        add(Measure.COHORT_TOTAL, kelurahan, bucket=baseline)
+        if status == GRADUATED:
+            add(Measure.COHORT_GRADUATED, kelurahan, bucket=baseline)
+        elif still and fell_back:
+            add(Measure.COHORT_FELL_BACK, kelurahan, bucket=baseline)
+        elif still and item.served[person]:
+            add(Measure.COHORT_SERVED, kelurahan, bucket=baseline)
+        elif still:
+            add(Measure.COHORT_WAITING, kelurahan, bucket=baseline)
 
 
 def refresh(household_ids: Iterable[int]) -> None:

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Opd
-from dashboard.models import Baseline, BaselinePerson, Tally
+from dashboard.models import Baseline, Tally
 from dashboard.tallies import REFERRAL_MEASURES, Measure
 from households.models import Household, Kecamatan, Kelurahan
 from interventions.models import Intervention
@@ -396,29 +396,25 @@ def trend(filters: Filters) -> list[TrendRow]:
     return result
 
 
+COHORT_COLUMNS = {
+    Measure.COHORT_TOTAL: "total",
+    Measure.COHORT_SERVED: "served",
+    Measure.COHORT_GRADUATED: "graduated",
+    Measure.COHORT_WAITING: "waiting",
+    Measure.COHORT_FELL_BACK: "fell_back",
+}
+
+
 def cohort(filters: Filters, baseline: Baseline | None, places: dict[int, Kelurahan]) -> list[CohortRow]:
-    """Of those extreme-poor at the baseline: served, graduated, still waiting with nothing delivered, fell back."""
+    """Of those extreme-poor at the baseline: served, graduated, still waiting with nothing delivered, fell back.
+    From the tallies (bucket: the baseline), kept by `dashboard.derived` like every other number here."""
     if baseline is None:
         return []
-    members = BaselinePerson.objects.filter(baseline=baseline).filter(filters.place())
-    still = Q(person__household__status=EP, person__household__archived_at__isnull=True)
-    rows = (
-        members.values("kelurahan_id")
-        .annotate(
-            total=Count("id"),
-            graduated=Count("id", filter=Q(person__household__status=GRADUATED)),
-            fell_back=Count("id", filter=still & Q(person__household__fell_back_at__isnull=False)),
-            served=Count("id", filter=still & Q(person__household__fell_back_at__isnull=True, person__is_served=True)),
-            waiting=Count(
-                "id", filter=still & Q(person__household__fell_back_at__isnull=True, person__is_served=False)
-            ),
-        )
-        .order_by()
-    )
+    counted = tallies(filters).filter(measure__in=COHORT_COLUMNS, bucket=baseline.pk)
     result = [
         CohortRow(
-            kelurahan_id=row["kelurahan_id"],
-            kelurahan=places[row["kelurahan_id"]],
+            kelurahan_id=kelurahan_id,
+            kelurahan=places[kelurahan_id],
             total=row["total"],
             served=row["served"],
             graduated=row["graduated"],
@@ -426,7 +422,8 @@ def cohort(filters: Filters, baseline: Baseline | None, places: dict[int, Kelura
             fell_back=row["fell_back"],
             other=row["total"] - row["graduated"] - row["fell_back"] - row["served"] - row["waiting"],
         )
-        for row in rows
+        for kelurahan_id, row in summed(counted, "kelurahan_id", COHORT_COLUMNS).items()
+        if row["total"]
     ]
     return sorted(result, key=lambda r: r["kelurahan"].code)
 

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from dashboard import derived
 from dashboard.models import Baseline, BaselinePerson
 from households.models import Person
 
@@ -12,7 +13,8 @@ CHUNK = 5000
 
 @transaction.atomic
 def baseline_take(*, label: str, actor: User | None = None, taken_at: datetime.datetime | None = None) -> Baseline:
-    """Store who is extreme-poor now, and where, as the programme's starting point."""
+    """Store who is extreme-poor now, and where, as the programme's starting point; the cohort tallies of
+    their households follow (`dashboard.derived`)."""
     persons = Person.objects.extreme_poor().values_list("pk", "household_id", "household__kelurahan_id")
     baseline = Baseline.objects.create(
         label=label, persons=0, households=0, taken_by=actor, taken_at=taken_at or timezone.now()
@@ -32,4 +34,5 @@ def baseline_take(*, label: str, actor: User | None = None, taken_at: datetime.d
     BaselinePerson.objects.bulk_create(batch)
     baseline.persons, baseline.households = total, len(households)
     baseline.save(update_fields=["persons", "households"])
+    derived.refresh(households)
     return baseline

@@ -50,6 +50,12 @@ class Measure:
     FIRST_REACHED = "first_reached"  # day: the person's first delivery from this OPD
     REFERRAL_DUE = "ref_due"  # day: due date of an open referral
     REFERRAL_DAYS = "ref_days"  # bucket: whole days from sending to fulfilment
+    # The baseline cohort (bucket: the baseline; kelurahan: where the person was counted at the baseline).
+    COHORT_TOTAL = "cohort_total"
+    COHORT_SERVED = "cohort_served"
+    COHORT_GRADUATED = "cohort_graduated"
+    COHORT_WAITING = "cohort_waiting"
+    COHORT_FELL_BACK = "cohort_fell_back"
 
 
 Key = tuple[str, int, int, datetime.date, int]
