@@ -189,6 +189,13 @@ class Intervention(CaseRecord):
             models.Index(fields=["person", "program"], name="iv_person_program_idx"),
             models.Index(fields=["program", "status"], name="iv_program_status_idx"),
             models.Index(fields=["delivered_on"], name="iv_delivered_on_idx"),
+            # Persons reached in a period (the dashboard): the period's deliveries to a person, read from the
+            # index alone.
+            models.Index(
+                fields=["delivered_on", "opd", "person"],
+                condition=models.Q(status="delivered", person__isnull=False),
+                name="iv_reached_idx",
+            ),
             # The list's default sort (newest plan first): a page of rows without sorting the whole table.
             models.Index(fields=["-planned_on", "-id"], name="iv_planned_idx"),
         ]
