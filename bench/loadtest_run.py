@@ -118,6 +118,9 @@ def main() -> None:
     parser.add_argument("--time", default="60s", help="how long locust runs once started (bounded)")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--timeout", type=int, default=30)
+    parser.add_argument(
+        "--wait", default="0", help='think time between a user\'s requests, seconds: "0" (closed loop) or "1-3"'
+    )
     parser.add_argument("--write", action="store_true", help=f"write the result into docs/BENCHMARKS.md, {SECTION}")
     args = parser.parse_args()
     out = ROOT / "bench" / "out"
@@ -146,7 +149,11 @@ def main() -> None:
         sampler.start()
         started = time.perf_counter()
         process = subprocess.Popen(
-            [*locust, "--host", base], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            [*locust, "--host", base],
+            cwd=ROOT,
+            env={**os.environ, "LOADTEST_WAIT": args.wait},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         sampler.locust_pid = process.pid
         # Count CPU from the moment every user has signed in (when the locustfile resets the statistics).
@@ -179,7 +186,11 @@ def main() -> None:
     text = report(args, counts, stats, cpu, lock_lines, new_visits, before, after, command, wall)
     print(text)
     if args.write:
-        benchserver.write_section(DOC, SECTION, INTRO, text, f"{counts['persons']:,} persons")
+        benchserver.write_section(DOC, SECTION, INTRO, text, f"{counts['persons']:,} persons{thinking(args)} —")
+
+
+def thinking(args) -> str:
+    return "" if args.wait in ("0", "0.0") else f", think time {args.wait} s"
 
 
 def report(args, counts, stats, cpu, lock_lines, new_visits, before, after, command, wall) -> str:
@@ -189,7 +200,7 @@ def report(args, counts, stats, cpu, lock_lines, new_visits, before, after, comm
     journey = sum(int(r["Request Count"]) for r in rows if "sign in" not in r["Name"])
     failures = int(total["Failure Count"])
     lines = [
-        f"### {counts['persons']:,} persons — {datetime.datetime.now(datetime.UTC).date().isoformat()}",
+        f"### {counts['persons']:,} persons{thinking(args)} — {datetime.datetime.now(datetime.UTC).date().isoformat()}",
         "",
         f"{args.users} users, spawned {args.spawn_rate:g}/s, {args.time} from the start (statistics and CPU "
         f"from when the last had signed in: {wall:.0f} s), gunicorn {args.workers} sync workers, `{args.database}`. Machine: {before} before, "
