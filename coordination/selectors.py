@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypedDict, cast
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -90,38 +88,6 @@ def inbox(*, user: User, filters: ReferralFilter, page_number: str | None = None
         counts=cast(InboxCounts, counts),
         page=Paginator(listed, INBOX_PAGE_SIZE).get_page(page_number),
     )
-
-
-# The menu's "Rujukan (n)" on every page: counted at most once per OPD (or for all OPDs) every this many
-# seconds, and counted again at once after a referral is sent or changes status (`forget_open_referral_counts`).
-OPEN_COUNT_SECONDS = 30
-
-
-def _open_count_key(opd_id: int | None) -> str:
-    return f"coordination:open-referrals:{'all' if opd_id is None else opd_id}"
-
-
-def open_referral_count(*, opd_id: int | None) -> int:
-    """How many referrals are open for an OPD (None: for every OPD), from the cache when counted lately."""
-    key = _open_count_key(opd_id)
-    count = cache.get(key)
-    if count is None:
-        referrals = Referral.objects.open()
-        if opd_id is not None:
-            referrals = referrals.filter(opd_id=opd_id)
-        count = referrals.count()
-        cache.set(key, count, OPEN_COUNT_SECONDS)
-    return int(count)
-
-
-def forget_open_referral_counts(*opd_ids: int | None) -> None:
-    """The open referrals of these OPDs (and so of all OPDs) changed: count them again on the next page.
-
-    Forgotten now and again when the transaction commits, so a page that counted in between (still seeing
-    the rows before the change) does not keep its count."""
-    keys = [_open_count_key(None), *(_open_count_key(pk) for pk in set(opd_ids) if pk is not None)]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 # The state a consolidation cell shows when a need has several referrals: the most pressing one.

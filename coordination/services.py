@@ -22,7 +22,6 @@ from coordination.models import (
     ResponsibilityRule,
     need_refusal,
 )
-from coordination.selectors import forget_open_referral_counts
 from core.errors import DomainError
 from households.models import Household, Person, PovertyLine, Visit
 from households.services import ensure_open, household_change_status
@@ -86,7 +85,6 @@ def assessment_record(
         )
         log_change(actor=actor, instance=referral, action=ChangeLog.Action.CREATE, case_id=household.pk)
         created.append(referral)
-    forget_open_referral_counts(*(referral.opd_id for referral in created))
     return assessment, created, skipped
 
 
@@ -97,7 +95,7 @@ def _move(referral: Referral, to_status: str, actor: User, note: str = "", **fie
             % {"from": referral.get_status_display(), "to": Referral.Status(to_status).label}
         )
     before = snapshot(referral)
-    from_status, from_opd = referral.status, referral.opd_id
+    from_status = referral.status
     referral.status = to_status
     referral.status_changed_at = timezone.now()
     for name, value in fields.items():
@@ -107,7 +105,6 @@ def _move(referral: Referral, to_status: str, actor: User, note: str = "", **fie
     ReferralEvent.objects.create(
         referral=referral, from_status=from_status, to_status=to_status, opd=referral.opd, by=actor, note=note
     )
-    forget_open_referral_counts(from_opd, referral.opd_id)
     log_change(
         actor=actor,
         instance=referral,

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Opd
 from dashboard.models import Baseline, Tally
-from dashboard.tallies import REFERRAL_MEASURES, Measure
+from dashboard.tallies import OPEN, REFERRAL_MEASURES, Measure
 from households.models import Household, Kecamatan, Kelurahan
 from interventions.models import Intervention
 
@@ -325,6 +325,16 @@ def by_opd(filters: Filters) -> list[OpdRow]:
                 )
             )
     return result
+
+
+def open_referrals(*, opd_id: int | None) -> int:
+    """Referrals sent or accepted and not yet settled, of one OPD (None: of every OPD) — the menu's "Rujukan (n)"
+    on every page. From the tallies: a few hundred rows, exact after every write on every path, and the same in
+    every server process (a cached count would be stale in the processes that did not make the change)."""
+    rows = Tally.objects.filter(measure__in=[REFERRAL_MEASURES[status] for status in OPEN])
+    if opd_id is not None:
+        rows = rows.filter(opd=opd_id)
+    return int(rows.aggregate(n=Sum("n"))["n"] or 0)
 
 
 def _count_pairs(pairs: QuerySet[Intervention, dict[str, int]]) -> dict[int, int]:

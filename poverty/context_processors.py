@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import ChangeLog
-from coordination.selectors import open_referral_count
 from core import permissions
+from dashboard.selectors import open_referrals
 from imports.models import ImportBatch
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def navigation(request: HttpRequest) -> dict:
     ]
     if permissions.is_caseworker(user) or permissions.is_supervisor(user):
         items.append((_("Pekerjaan saya"), reverse("cases:my_work")))
-        count = open_referral_count(opd_id=user.opd_id if permissions.is_caseworker(user) else None)
+        count = open_referrals(opd_id=user.opd_id if permissions.is_caseworker(user) else None)
         items.append((_("Rujukan (%(n)d)") % {"n": count} if count else _("Rujukan"), reverse("coordination:inbox")))
     items.append((_("Intervensi"), reverse("interventions:list")))
     if permissions.is_supervisor(user):

@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test.utils import override_settings
 from django.utils import timezone, translation
@@ -57,18 +56,9 @@ def _indonesian():
 
 @pytest.fixture(autouse=True)
 def _nothing_cached(settings):
-    """Nothing is cached unless a test asks for the cache (`cached` below): each page load then does all its
-    work, so the pinned query counts are those of a cold cache (the menu's open-referral count)."""
+    """Nothing is cached (the app caches nothing today): should something start to, the pinned query counts
+    stay those of a cold cache."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-
-
-@pytest.fixture
-def cached(settings):
-    """The cache as deployed (local memory unless CACHES says otherwise), empty at the start of the test."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
-    cache.clear()
-    yield cache
-    cache.clear()
 
 
 def seed_demo() -> None:
