@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from cases.exports import registry_rows
+from cases.exports import registry_cells, registry_rows
 from cases.filters import HouseholdFilter
 from households.models import Household, Person
 from jobs.exports import ListExport, register_export
@@ -26,5 +26,6 @@ REGISTRY_EXPORT = ListExport(
     rows_for=registry_rows,
     counted=registry_persons,
     full_numbers_of=Household,
+    cells_for=registry_cells,
 )
 register_export(REGISTRY_EXPORT)

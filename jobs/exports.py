@@ -40,6 +40,9 @@ class ListExport:
     # That queryset -> the records counted as the file's data rows (e.g. the persons of the households).
     counted: Callable[[QuerySet], QuerySet]
     full_numbers_of: type[Model]
+    # Optionally, that queryset -> the data rows as text cells the database computes (see `core.exports.sql_safe`
+    # and its neighbours): a large CSV is then written by PostgreSQL's COPY. The header comes from `rows_for`.
+    cells_for: Callable[..., QuerySet] | None = None
 
 
 EXPORTS: dict[str, ListExport] = {}
@@ -101,7 +104,10 @@ def export_run(job: Job, progress: Progress) -> None:
     kind = job.params.get("format", "csv")
     rows = export.rows_for(queryset, full_numbers=full)
     with files.publishing(job, kind) as (path, written):
-        if kind == "xlsx":
+        if kind == "csv" and export.cells_for is not None:
+            header = next(iter(rows))
+            files.copy_csv(path, header, export.cells_for(queryset, full_numbers=full), written, progress.advance)
+        elif kind == "xlsx":
             files.write_xlsx(path, rows, written, progress.advance, export.title)
         else:
             files.write_csv(path, rows, written, progress.advance)

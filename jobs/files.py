@@ -4,6 +4,7 @@ and SHA-256 of the finished file go into the job's row and are shown next to the
 
 import csv
 import hashlib
+import io
 import os
 import secrets
 from collections.abc import Iterable, Iterator
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
+from django.db.models import QuerySet
 
 from core import xlsxstream
 from core.exports import safe_cell
@@ -90,3 +93,45 @@ def write_csv(path: Path, rows: Iterable[Iterable[Any]], written: Written, step:
 
 def write_xlsx(path: Path, rows: Iterable[Iterable[Any]], written: Written, step: Any, title: str) -> None:
     written.rows = xlsxstream.write(path, rows, title, step)
+
+
+class _CountingWriter:
+    """The file COPY writes to: psycopg2 hands over one row per `write`, so rows are counted as they come."""
+
+    def __init__(self, handle: Any, step: Any) -> None:
+        self.handle, self.step, self.rows = handle, step, 0
+
+    def write(self, data: bytes) -> None:
+        self.handle.write(data)
+        self.rows += 1
+        if self.rows % 1000 == 0:
+            self.step(1000)
+
+
+def copy_csv(path: Path, header: list[str], cells: QuerySet, written: Written, step: Any) -> None:
+    """The CSV of `write_csv` for rows whose cells the database computes as final text (`cells`: a values_list
+    queryset): on PostgreSQL written by COPY at database speed, elsewhere row by row."""
+    with path.open("wb") as handle:
+        handle.write("\ufeff".encode())
+        handle.write((";".join(map(safe_cell, header)) + "\r\n").encode())
+        if connection.vendor != "postgresql":
+            text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+            writer = csv.writer(text, delimiter=";")
+            count = 0
+            for row in cells.iterator(chunk_size=2000):
+                writer.writerow(row)
+                count += 1
+                if count % 1000 == 0:
+                    step(1000)
+            text.flush()
+            text.detach()
+            step(count % 1000)
+            written.rows = count
+            return
+        sql, params = cells.query.sql_with_params()
+        counting = _CountingWriter(handle, step)
+        with connection.cursor() as cursor:
+            query = cursor.mogrify(sql, params).decode()
+            cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, DELIMITER ';', ENCODING 'UTF8')", counting)
+        step(counting.rows % 1000)
+        written.rows = counting.rows
