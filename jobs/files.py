@@ -7,6 +7,7 @@ import hashlib
 import io
 import os
 import secrets
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,40 +99,66 @@ def write_xlsx(path: Path, rows: Iterable[Iterable[Any]], written: Written, step
 class _CountingWriter:
     """The file COPY writes to: psycopg2 hands over one row per `write`, so rows are counted as they come."""
 
-    def __init__(self, handle: Any, step: Any) -> None:
-        self.handle, self.step, self.rows = handle, step, 0
+    def __init__(self, handle: Any) -> None:
+        self.handle, self.rows = handle, 0
 
     def write(self, data: bytes) -> None:
         self.handle.write(data)
         self.rows += 1
-        if self.rows % 1000 == 0:
-            self.step(1000)
+
+
+@contextmanager
+def _reporting(counting: _CountingWriter, step: Any) -> Iterator[None]:
+    """Tell `step` of the rows COPY has written, every second, from a thread: the job's own connection is busy
+    with the COPY, and a thread has a database connection of its own (progress and heartbeat go through it)."""
+    reported = 0
+    stop = threading.Event()
+
+    def report() -> None:
+        nonlocal reported
+        try:
+            while not stop.wait(1.0):
+                rows = counting.rows
+                if rows > reported:
+                    step(rows - reported)
+                    reported = rows
+        finally:
+            connection.close()  # this thread's own
+
+    thread = threading.Thread(target=report, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+    step(counting.rows - reported)
 
 
 def copy_csv(path: Path, header: list[str], cells: QuerySet, written: Written, step: Any) -> None:
     """The CSV of `write_csv` for rows whose cells the database computes as final text (`cells`: a values_list
     queryset): on PostgreSQL written by COPY at database speed, elsewhere row by row."""
     with path.open("wb") as handle:
-        handle.write("\ufeff".encode())
-        handle.write((";".join(map(safe_cell, header)) + "\r\n").encode())
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text, delimiter=";")
+        writer.writerow(map(safe_cell, header))
         if connection.vendor != "postgresql":
-            text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-            writer = csv.writer(text, delimiter=";")
             count = 0
             for row in cells.iterator(chunk_size=2000):
                 writer.writerow(row)
                 count += 1
                 if count % 1000 == 0:
                     step(1000)
-            text.flush()
-            text.detach()
             step(count % 1000)
             written.rows = count
+            text.flush()
+            text.detach()
             return
+        text.flush()
+        text.detach()
         sql, params = cells.query.sql_with_params()
-        counting = _CountingWriter(handle, step)
-        with connection.cursor() as cursor:
+        counting = _CountingWriter(handle)
+        with connection.cursor() as cursor, _reporting(counting, step):
             query = cursor.mogrify(sql, params).decode()
             cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, DELIMITER ';', ENCODING 'UTF8')", counting)
-        step(counting.rows % 1000)
         written.rows = counting.rows
