@@ -14,7 +14,7 @@ from jobs import files
 from jobs.models import Job
 from jobs.progress import Progress
 from jobs.registry import register
-from jobs.services import JobRefused, job_start
+from jobs.services import JobRefused, job_owner, job_start
 
 # Files up to this size are checked in the request (about 2,000 rows of a P3KE sheet); larger ones, and the
 # apply of a batch with more rows than INLINE_ROWS, in the background.
@@ -42,7 +42,7 @@ def preview_run(job: Job, progress: Progress) -> None:
     data = upload.read_bytes()
     plan = build_plan(job.params["file_name"], data, on_rows=progress.advance)  # "N rows read" on the job's page
     batch = import_preview(
-        file_name=job.params["file_name"], data=data, source=job.params["source"], user=job.owner, plan=plan
+        file_name=job.params["file_name"], data=data, source=job.params["source"], user=job_owner(job), plan=plan
     )
     upload.unlink()
     if batch.status == ImportBatch.Status.REJECTED:
@@ -58,7 +58,7 @@ def apply_start(*, owner: User, batch: ImportBatch) -> Job:
 def apply_run(job: Job, progress: Progress) -> None:
     """All or nothing, as in the request: a job killed half-way has changed nothing and can be run again."""
     batch = ImportBatch.objects.get(pk=job.params["batch"])
-    _result(job, import_apply(batch=batch, actor=job.owner))
+    _result(job, import_apply(batch=batch, actor=job_owner(job)))
 
 
 def _result(job: Job, batch: ImportBatch) -> None:

@@ -21,7 +21,7 @@ from jobs import files
 from jobs.models import Job
 from jobs.progress import Progress
 from jobs.registry import register
-from jobs.services import JobRefused, job_publish, job_start
+from jobs.services import JobRefused, job_owner, job_publish, job_start
 
 # Above this many rows an export runs in the background (a request must answer in seconds, whatever the size).
 INLINE_ROWS = 10_000
@@ -94,7 +94,7 @@ def export_run(job: Job, progress: Progress) -> None:
     """The job behind a large export: the same filters, rows and masking as the list's own download."""
     export = EXPORTS[job.kind]
     full = bool(job.params.get("full"))
-    owner = job.owner
+    owner = job_owner(job)
     if not has_role(owner) or (full and not has_perm(owner, EXPORT_FULL, export.full_numbers_of)):
         raise JobRefused(_("Akun ini tidak lagi berhak atas unduhan ini."))
     queryset = export.queryset_for(_query(job.params.get("data", [])))

@@ -22,8 +22,14 @@ class Job(models.Model):
         DONE = "done", _("Selesai")
         FAILED = "failed", _("Gagal")
 
+    # None for work started on a schedule (cron, `manage.py`): supervisors and admins oversee it.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("pemilik"), on_delete=models.PROTECT, related_name="jobs"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pemilik"),
+        on_delete=models.PROTECT,
+        related_name="jobs",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(_("jenis"), max_length=40)
     title = models.CharField(_("judul"), max_length=200)
@@ -60,6 +66,11 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (#{self.pk})"
+
+    @property
+    def owner_label(self) -> str:
+        """Who started it, as the job's page and list say it."""
+        return str(self.owner) if self.owner_id is not None else str(_("dijadwalkan (cron)"))
 
     @property
     def is_stalled(self) -> bool:

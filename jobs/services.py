@@ -29,13 +29,22 @@ class JobRefused(DomainError):
     what the user reads."""
 
 
-def job_start(*, owner: User, kind: str, title: str, params: dict[str, Any]) -> Job:
-    """Record the job and put it on the queue, in the caller's transaction: both or neither."""
+def job_start(*, owner: User | None, kind: str, title: str, params: dict[str, Any]) -> Job:
+    """Record the job and put it on the queue, in the caller's transaction: both or neither. `owner` None: work
+    started on a schedule (cron, a command), which supervisors and admins oversee."""
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind}")
     job = Job.objects.create(owner=owner, kind=kind, title=title[:200], params=params)
     _enqueue(job)
     return job
+
+
+def job_owner(job: Job) -> User:
+    """The user a job acts for. Work started on a schedule has none, and may not do what needs one (an import,
+    an export)."""
+    if job.owner is None:
+        raise JobRefused(_("Pekerjaan terjadwal ini tidak atas nama pengguna mana pun."))
+    return job.owner
 
 
 def _enqueue(job: Job) -> None:

@@ -12,7 +12,7 @@ from audit.models import AccessLog
 from audit.services import log_access
 from core.errors import DomainError
 from core.http import AuthenticatedHttpRequest
-from core.permissions import CHANGE, get_object_for, is_supervisor, signed_in
+from core.permissions import CHANGE, get_object_for, is_admin, is_supervisor, signed_in
 from jobs import files, selectors
 from jobs.models import Job
 from jobs.services import job_retry
@@ -23,13 +23,10 @@ PAGE_SIZE = 25
 @signed_in
 @require_GET
 def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    everyone = request.GET.get("semua") == "1" and is_supervisor(request.user)
+    may_see_all = is_supervisor(request.user) or is_admin(request.user)
+    everyone = request.GET.get("semua") == "1" and may_see_all
     page = Paginator(selectors.jobs_for(request.user, everyone), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "jobs/job_list.html",
-        {"page_obj": page, "everyone": everyone, "may_see_all": is_supervisor(request.user)},
-    )
+    return render(request, "jobs/job_list.html", {"page_obj": page, "everyone": everyone, "may_see_all": may_see_all})
 
 
 @signed_in
