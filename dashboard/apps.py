@@ -8,7 +8,7 @@ class DashboardConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.casework import when_cases_change
-        from dashboard import jobs  # noqa: F401 - registers the dashboard's check job
+        from dashboard import jobs  # noqa: F401 - registers the dashboard's check and repair jobs
         from dashboard.derived import refresh
 
         # Before every transaction that changed case rows commits, their derived data follows.

@@ -430,3 +430,127 @@ def check(progress: Callable[[int, int], None] | None = None) -> Report:
         if expected.get(key, [0, 0]) != actual.get(key, [0, 0]):
             report._note("tallies", (key, actual.get(key, [0, 0]), expected.get(key, [0, 0])))
     return report
+
+
+# Repair while the office works: `rebuild` recounts in one transaction (it holds every tally row for minutes at a
+# million persons, and its progress is invisible until it commits); `repair` does the same work in short steps.
+
+
+@dataclass
+class Repaired:
+    """What `repair` found wrong and put right, per layer — summary values, served flags, ledgers, tally rows —
+    and the check after it."""
+
+    households: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LAYERS, 0))
+    check: Report = field(default_factory=Report)
+
+    @property
+    def ok(self) -> bool:
+        return self.check.ok
+
+
+def repair(progress: Callable[[int, int], None] | None = None) -> Repaired:
+    """Bring every stored layer back to what the rows say, without stopping case work: each CHUNK of
+    households in its own transaction (`refresh`, as a case write does: ledgers locked, only differences
+    written, the tallies moved by them), then the tally rows that differ from the sum of the stored ledgers
+    in one short locked step (`_correct_tallies`), then `check()` all over again. `progress(done, total)`
+    counts the households twice: once repaired, once checked."""
+    step = progress or (lambda done, total: None)
+    ids = _all_ids()
+    total = 2 * len(ids)
+    result = Repaired(households=len(ids))
+    moved: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # what fixing the ledgers added to each tally row
+    for done, chunk in enumerate(batched(ids, CHUNK)):
+        step(done * CHUNK, total)
+        _repair_chunk(chunk, result.counts, moved)
+    step(len(ids), total)
+    corrected, changed = _correct_tallies(), Ledger.keys_of(moved)
+    # A tally row was wrong if the ledger fixes and the correction together moved it (a wrong ledger alone
+    # moves its rows away and the correction back: they were right).
+    result.counts["tallies"] = sum(
+        any(a + b for a, b in zip(corrected.get(key, (0, 0)), changed.get(key, (0, 0)), strict=True))
+        for key in corrected.keys() | changed.keys()
+    )
+    result.check = check(lambda done, _households: step(len(ids) + done, total))
+    step(total, total)
+    return result
+
+
+def _stored(chunk: list[int]) -> tuple[dict[int, dict[str, Any]], dict[int, bool], dict[int, Any]]:
+    """The stored layers of some households: summary columns, members' served flags, ledgers."""
+    summaries = {
+        row.pop("id"): row for row in Household._base_manager.filter(pk__in=chunk).values("id", *SUMMARY_FIELDS)
+    }
+    served = dict(Person._base_manager.filter(household_id__in=chunk).values_list("id", "is_served"))
+    ledgers = dict(Contribution.objects.filter(household_id__in=chunk).values_list("household_id", "tallies"))
+    return summaries, served, ledgers
+
+
+def _repair_chunk(chunk: list[int], counts: dict[str, int], moved: dict[str, list[int]]) -> None:
+    with transaction.atomic():
+        # The ledgers first, in `refresh`'s order: a case write on these households waits for this short
+        # transaction, so what differs between the two readings below is this repair's own doing.
+        list(
+            Contribution.objects.select_for_update()
+            .filter(household_id__in=chunk)
+            .order_by("household_id")
+            .values_list("household_id", flat=True)
+        )
+        summaries, served, ledgers = _stored(chunk)
+        refresh(chunk)
+        summaries_after, served_after, ledgers_after = _stored(chunk)
+    counts["summaries"] += sum(
+        value != summaries.get(pk, {}).get(name) for pk, row in summaries_after.items() for name, value in row.items()
+    )
+    counts["served"] += sum(value != served.get(person) for person, value in served_after.items())
+    for pk in ledgers.keys() | ledgers_after.keys():
+        before, after = ledgers.get(pk, {}), ledgers_after.get(pk, {})
+        if before == after:
+            continue
+        counts["ledgers"] += 1
+        for sign, ledger in ((-1, before), (1, after)):
+            for text, (n, amount) in ledger.items():
+                moved[text][0] += sign * n
+                moved[text][1] += sign * amount
+
+
+def _tally_differences() -> dict[Key, list[int]]:
+    """What each tally row lacks against the sum of the stored ledgers: {key: [n, amount]}, differing keys only."""
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for ledger in Contribution.objects.values_list("tallies", flat=True).iterator(chunk_size=CHUNK):
+        for text, (n, amount) in ledger.items():
+            entry = sums[text]
+            entry[0] += n
+            entry[1] += amount
+    expected = Ledger.keys_of(sums)
+    actual = {
+        (measure, kelurahan, opd, day, bucket): [n, amount]
+        for measure, kelurahan, opd, day, bucket, n, amount in Tally.objects.values_list(
+            "measure", "kelurahan_id", "opd", "day", "bucket", "n", "amount"
+        ).iterator(chunk_size=CHUNK)
+    }
+    differences = {}
+    for key in expected.keys() | actual.keys():
+        (n, amount), (stored_n, stored_amount) = expected.get(key, [0, 0]), actual.get(key, [0, 0])
+        if (n, amount) != (stored_n, stored_amount):
+            differences[key] = [n - stored_n, amount - stored_amount]
+    return differences
+
+
+def _correct_tallies() -> dict[Key, list[int]]:
+    """Correct the tally rows that differ from the sum of the stored ledgers (once `refresh` has made the
+    ledgers right); returns what was added to each. Read first without a lock — usually nothing differs and
+    no one waits — then, if something does, read again and corrected in one short transaction that case
+    writes wait for: on PostgreSQL the tally table is locked against writers (and against another repair:
+    the mode conflicts with itself); on SQLite every write transaction is exclusive already."""
+    if not _tally_differences():
+        return {}
+    with transaction.atomic():
+        connection = transaction.get_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {Tally._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        differences = _tally_differences()
+        add_to_tallies(differences)
+    return differences

@@ -8,4 +8,5 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="index"),
     path("dashboard/cohort/", views.cohort, name="cohort"),
     path("dashboard/check/", views.check, name="check"),
+    path("dashboard/recount/", views.recount, name="recount"),
 ]

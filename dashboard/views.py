@@ -3,6 +3,7 @@
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
@@ -14,10 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 from core import permissions
 from core.exports import stamped, workbook_response
 from core.http import AuthenticatedHttpRequest
-from core.permissions import is_supervisor, role_required, signed_in
+from core.permissions import is_supervisor, oversight, role_required, signed_in
 from dashboard import selectors
 from dashboard.exports import dashboard_workbook
 from dashboard.forms import DashboardFilterForm
+from dashboard.jobs import recount_start
 from jobs.services import job_start
 
 
@@ -155,4 +157,15 @@ def cohort(request: AuthenticatedHttpRequest) -> HttpResponse:
 def check(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start the recount check in the background (it reads every household: never in a request)."""
     job = job_start(owner=request.user, kind="dashboard_check", title=_("Pemeriksaan angka dasbor"), params={})
+    return redirect("jobs:detail", job.pk)
+
+
+@role_required(oversight)
+@require_POST
+def recount(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Start the repair in the background (supervisors from a failed check, admins from their page): it
+    changes no case data, only brings the numbers derived from it back in line."""
+    job, new = recount_start(owner=request.user)
+    if not new:
+        messages.info(request, _("Hitung ulang angka dasbor sudah berjalan; ini kemajuannya."))
     return redirect("jobs:detail", job.pk)

@@ -26,5 +26,5 @@ if $PY manage.py recount_dashboard --check; then
   echo "recount_dashboard --check did not notice a corrupted tally" >&2
   exit 1
 fi
-$PY manage.py recount_dashboard
+$PY manage.py recount_dashboard --now
 $PY manage.py recount_dashboard --check

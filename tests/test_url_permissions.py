@@ -108,6 +108,12 @@ URLS = [
     ("dashboard:index", None, EVERYONE, GET_ONLY),
     ("dashboard:cohort", None, EVERYONE, GET_ONLY),
     ("dashboard:check", None, {**SUPERVISOR_ONLY, "supervisor": 405}, {**SUPERVISOR_ONLY, "supervisor": 302}),
+    (
+        "dashboard:recount",
+        None,
+        {**OVERSIGHT, "supervisor": 405, "admin": 405},
+        {**OVERSIGHT, "supervisor": 302, "admin": 302},
+    ),
     ("coordination:rule_edit", "rule", ADMIN_ONLY, ADMIN_POST),
     ("interventions:list", None, EVERYONE, GET_ONLY),
     ("interventions:export", None, EVERYONE, GET_ONLY),

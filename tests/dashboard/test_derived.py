@@ -174,7 +174,7 @@ def test_the_check_finds_each_kind_of_corruption_and_exits_non_zero(city, corrup
     with pytest.raises(CommandError) as refused:
         call_command("recount_dashboard", "--check")
     assert refused.value.returncode == 1  # manage.py exits with it (scripts/demo_recount_check.sh runs that)
-    call_command("recount_dashboard")  # repairs
+    call_command("recount_dashboard", "--now")  # repairs here and now
     assert derived.check().ok
     assert oracle.differences() == []
 

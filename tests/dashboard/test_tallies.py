@@ -164,7 +164,7 @@ def test_recount_command_reports_and_repairs_drift(dinsos_caseworker):
     with pytest.raises(CommandError):
         call_command("recount_dashboard", "--check", stdout=out)
     assert "baris hitungan dasbor: 1 tidak cocok" in out.getvalue()
-    call_command("recount_dashboard", stdout=out)
+    call_command("recount_dashboard", "--now", stdout=out)
     assert Tally.objects.get(measure=tallies.Measure.EP_PERSONS, kelurahan=household.kelurahan).n == 1
     out = io.StringIO()
     call_command("recount_dashboard", "--check", stdout=out)
