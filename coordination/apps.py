@@ -7,4 +7,4 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Koordinasi antar-OPD")
 
     def ready(self) -> None:
-        from coordination import rules  # noqa: F401 - registers this app's permission rules
+        from coordination import jobs, rules  # noqa: F401 - registers this app's permission rules and jobs
