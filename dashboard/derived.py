@@ -432,8 +432,10 @@ def check(progress: Callable[[int, int], None] | None = None) -> Report:
     return report
 
 
-# Repair while the office works: `rebuild` recounts in one transaction (it holds every tally row for minutes at a
-# million persons, and its progress is invisible until it commits); `repair` does the same work in short steps.
+# Repair and check while the office works. `rebuild` recounts in one transaction: at a million persons it holds
+# every tally row for minutes, and its progress is invisible until it commits. `check` compares the tallies
+# with ledgers derived chunk by chunk over minutes, so a case write meanwhile shows as a difference. `repair`
+# and `verify` work in short transactions and see each number at one moment.
 
 
 @dataclass
@@ -454,8 +456,8 @@ def repair(progress: Callable[[int, int], None] | None = None) -> Repaired:
     """Bring every stored layer back to what the rows say, without stopping case work: each CHUNK of
     households in its own transaction (`refresh`, as a case write does: ledgers locked, only differences
     written, the tallies moved by them), then the tally rows that differ from the sum of the stored ledgers
-    in one short locked step (`_correct_tallies`), then `check()` all over again. `progress(done, total)`
-    counts the households twice: once repaired, once checked."""
+    in one short locked step, then everything checked again (`verify`). `progress(done, total)` counts the
+    households twice: once repaired, once checked."""
     step = progress or (lambda done, total: None)
     ids = _all_ids()
     total = 2 * len(ids)
@@ -465,16 +467,57 @@ def repair(progress: Callable[[int, int], None] | None = None) -> Repaired:
         step(done * CHUNK, total)
         _repair_chunk(chunk, result.counts, moved)
     step(len(ids), total)
-    corrected, changed = _correct_tallies(), Ledger.keys_of(moved)
+    corrected = {key: [summed[0] - row[0], summed[1] - row[1]] for key, (row, summed) in _tally_mismatches().items()}
+    changed = Ledger.keys_of(moved)
     # A tally row was wrong if the ledger fixes and the correction together moved it (a wrong ledger alone
     # moves its rows away and the correction back: they were right).
     result.counts["tallies"] = sum(
         any(a + b for a, b in zip(corrected.get(key, (0, 0)), changed.get(key, (0, 0)), strict=True))
         for key in corrected.keys() | changed.keys()
     )
-    result.check = check(lambda done, _households: step(len(ids) + done, total))
+    result.check = verify(lambda done, _households: step(len(ids) + done, total))
     step(total, total)
     return result
+
+
+def verify(progress: Callable[[int, int], None] | None = None) -> Report:
+    """`check()` that holds while people work: each CHUNK of households is derived with its ledgers locked (a
+    case write on them waits a moment, so rows and stored values are seen as one), and the tally rows are
+    compared with the sum of those stored ledgers, the differing ones read again under a short lock. A
+    wrong ledger and a wrong tally still cannot hide each other: each ledger is compared with its rows."""
+    report = Report()
+    ids = _all_ids()
+    report.households = len(ids)
+    for done, chunk in enumerate(batched(ids, CHUNK)):
+        if progress is not None:
+            progress(done * CHUNK, len(ids))
+        with transaction.atomic():
+            stored = dict(_locked_ledgers(chunk))
+            fresh = derive(chunk)
+        for pk, item in fresh.items():
+            for name, value in item.summary.items():
+                if item.exists and item.stored_summary[name] != value:
+                    report._note("summaries", (pk, name, item.stored_summary[name], value))
+            for person, served in item.served.items():
+                if item.stored_served[person] != served:
+                    report._note("served", (person, item.stored_served[person], served))
+            if item.ledger.to_json() != stored.get(pk, {}):
+                report._note("ledgers", pk)
+    for key, (actual, expected) in sorted(_tally_mismatches(correct=False).items()):
+        report._note("tallies", (key, actual, expected))
+    if progress is not None:
+        progress(len(ids), len(ids))
+    return report
+
+
+def _locked_ledgers(chunk: list[int]) -> list[tuple[int, Any]]:
+    """Lock these households' ledgers in `refresh`'s order: a case write on them waits for this transaction."""
+    return list(
+        Contribution.objects.select_for_update()
+        .filter(household_id__in=chunk)
+        .order_by("household_id")
+        .values_list("household_id", "tallies")
+    )
 
 
 def _stored(chunk: list[int]) -> tuple[dict[int, dict[str, Any]], dict[int, bool], dict[int, Any]]:
@@ -489,14 +532,7 @@ def _stored(chunk: list[int]) -> tuple[dict[int, dict[str, Any]], dict[int, bool
 
 def _repair_chunk(chunk: list[int], counts: dict[str, int], moved: dict[str, list[int]]) -> None:
     with transaction.atomic():
-        # The ledgers first, in `refresh`'s order: a case write on these households waits for this short
-        # transaction, so what differs between the two readings below is this repair's own doing.
-        list(
-            Contribution.objects.select_for_update()
-            .filter(household_id__in=chunk)
-            .order_by("household_id")
-            .values_list("household_id", flat=True)
-        )
+        _locked_ledgers(chunk)  # so what differs between the two readings below is this repair's own doing
         summaries, served, ledgers = _stored(chunk)
         refresh(chunk)
         summaries_after, served_after, ledgers_after = _stored(chunk)
@@ -515,42 +551,78 @@ def _repair_chunk(chunk: list[int], counts: dict[str, int], moved: dict[str, lis
                 moved[text][1] += sign * amount
 
 
-def _tally_differences() -> dict[Key, list[int]]:
-    """What each tally row lacks against the sum of the stored ledgers: {key: [n, amount]}, differing keys only."""
-    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for ledger in Contribution.objects.values_list("tallies", flat=True).iterator(chunk_size=CHUNK):
-        for text, (n, amount) in ledger.items():
-            entry = sums[text]
-            entry[0] += n
-            entry[1] += amount
-    expected = Ledger.keys_of(sums)
+# Past this many keys to read again under the lock, the tally rows are read whole rather than named one by one.
+NAMED_KEYS = 500
+
+
+def _ledger_sums(texts: list[str] | None) -> dict[Key, list[int]]:
+    """The sum of the stored ledgers per tally key (only of these keys, in the ledgers' text form, if given),
+    added up by the database (in Python, decoding every ledger, it takes twice as long)."""
+    table, params = Contribution._meta.db_table, list[Any]()
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT e.key, SUM((e.value->>0)::bigint)::bigint, SUM((e.value->>1)::bigint)::bigint "  # noqa: S608
+            f"FROM {table} c CROSS JOIN LATERAL jsonb_each(c.tallies) e"  # our own table
+        )
+        if texts is not None:
+            sql += " WHERE c.tallies ?| %s AND e.key = ANY(%s)"  # `?|`: only the ledgers holding one of them
+            params = [texts, texts]
+    else:  # SQLite (JSON1)
+        sql = (
+            "SELECT e.key, SUM(json_extract(e.value, '$[0]')), SUM(json_extract(e.value, '$[1]')) "  # noqa: S608
+            f"FROM {table} c, json_each(c.tallies) e"  # our own table
+        )
+        if texts is not None:
+            sql += f" WHERE e.key IN ({', '.join(['%s'] * len(texts))})"
+            params = texts
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " GROUP BY e.key", params)
+        return Ledger.keys_of({text: [int(n), int(amount)] for text, n, amount in cursor.fetchall()})
+
+
+def _tally_differences(keys: set[Key] | None = None) -> dict[Key, tuple[list[int], list[int]]]:
+    """The tally rows that differ from the sum of the stored ledgers: {key: (row, sum)}; of these keys only,
+    if given (a few are read by name, many by reading all)."""
+    if keys is not None and not keys:
+        return {}
+    rows, texts = Tally.objects.all(), None
+    if keys is not None and len(keys) <= NAMED_KEYS:
+        named = Q()
+        for measure, kelurahan, opd, day, bucket in keys:
+            named |= Q(measure=measure, kelurahan_id=kelurahan, opd=opd, day=day, bucket=bucket)
+        rows, texts = rows.filter(named), [f"{m}|{k}|{o}|{d.isoformat()}|{b}" for m, k, o, d, b in keys]
+    expected = _ledger_sums(texts)
     actual = {
         (measure, kelurahan, opd, day, bucket): [n, amount]
-        for measure, kelurahan, opd, day, bucket, n, amount in Tally.objects.values_list(
+        for measure, kelurahan, opd, day, bucket, n, amount in rows.values_list(
             "measure", "kelurahan_id", "opd", "day", "bucket", "n", "amount"
         ).iterator(chunk_size=CHUNK)
     }
     differences = {}
     for key in expected.keys() | actual.keys():
-        (n, amount), (stored_n, stored_amount) = expected.get(key, [0, 0]), actual.get(key, [0, 0])
-        if (n, amount) != (stored_n, stored_amount):
-            differences[key] = [n - stored_n, amount - stored_amount]
+        row, summed = actual.get(key, [0, 0]), expected.get(key, [0, 0])
+        if row != summed:
+            differences[key] = (row, summed)
     return differences
 
 
-def _correct_tallies() -> dict[Key, list[int]]:
-    """Correct the tally rows that differ from the sum of the stored ledgers (once `refresh` has made the
-    ledgers right); returns what was added to each. Read first without a lock — usually nothing differs and
-    no one waits — then, if something does, read again and corrected in one short transaction that case
-    writes wait for: on PostgreSQL the tally table is locked against writers (and against another repair:
-    the mode conflicts with itself); on SQLite every write transaction is exclusive already."""
-    if not _tally_differences():
+def _tally_mismatches(*, correct: bool = True) -> dict[Key, tuple[list[int], list[int]]]:
+    """The tally rows that differ from the sum of the stored ledgers, {key: (row, sum)}, and, if `correct`, set
+    right. Everything is read first without a lock: usually nothing differs and no one waits. The rows found
+    different are read again, and corrected, in one short transaction that case writes wait for: on PostgreSQL
+    the tally table is locked against writers (and against another repair: the mode conflicts with itself); on
+    SQLite every write transaction is exclusive already. A case write keeps each row's distance from the sum
+    of its ledgers as it is, so no other row can have gone wrong in between."""
+    candidates = _tally_differences()
+    if not candidates:
         return {}
     with transaction.atomic():
         connection = transaction.get_connection()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {Tally._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
-        differences = _tally_differences()
-        add_to_tallies(differences)
-    return differences
+        found = _tally_differences(set(candidates))
+        if correct:
+            add_to_tallies({key: [summed[0] - row[0], summed[1] - row[1]] for key, (row, summed) in found.items()})
+    return found

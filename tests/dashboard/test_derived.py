@@ -245,3 +245,52 @@ def test_a_visit_edit_moves_the_follow_up_the_registry_filters_on(client_as, dis
     assert form.submit(client).status_code == 302
     assert not client.get(reverse("cases:registry"), {"overdue": "1"}).context["page_obj"]
     assert oracle.differences() == []
+
+
+# `verify` (the repair's own check) finds what `check` finds, and holds while people work.
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [corrupt_summary, corrupt_served, corrupt_ledger, corrupt_tally, corrupt_ledger_and_tally_alike],
+    ids=lambda f: f.__name__,
+)
+def test_verify_finds_what_the_check_finds_and_the_repair_puts_it_right(city, corrupt):
+    assert derived.verify().ok
+    corrupt()
+    found, checked = derived.verify(), derived.check()
+    assert not found.ok
+    assert {layer for layer, n in found.counts.items() if n} >= {layer for layer, n in checked.counts.items() if n}
+    repaired = derived.repair()
+    assert repaired.ok and any(repaired.counts.values())
+    assert derived.check().ok and oracle.differences() == []
+    assert not any(derived.repair().counts.values())  # nothing left to do
+
+
+def test_verify_holds_while_a_visit_is_logged_where_the_check_sees_a_difference(city, monkeypatch, disnaker_caseworker):
+    """A visit is logged half-way, to a household already compared. `check` compares the tallies with ledgers
+    derived before it, and reports a difference that is not there; `verify` compares each at one moment."""
+    monkeypatch.setattr(derived, "CHUNK", 1)
+    first = min(person.household_id for person in city)
+    derive, logged, wanted = derived.derive, [], [1]
+
+    def with_a_visit_meanwhile(ids):
+        if ids != [first] and len(logged) < wanted[0]:
+            household = Household.objects.get(pk=first)
+            logged.append(
+                visit_log(
+                    household=household,
+                    caseworker=disnaker_caseworker,
+                    purpose="monitoring",
+                    visited_on=TODAY - datetime.timedelta(days=len(logged)),
+                    next_follow_up_on=TODAY + datetime.timedelta(days=7),
+                    findings=f"Dikunjungi sementara pemeriksaan berjalan ({len(logged)})",
+                )
+            )
+        return derive(ids)
+
+    monkeypatch.setattr(derived, "derive", with_a_visit_meanwhile)
+    assert not derived.check().ok and len(logged) == 1
+    wanted[0] = 2
+    assert derived.verify().ok and len(logged) == 2
+    assert derived.check().ok and oracle.differences() == []  # nothing was wrong

@@ -75,7 +75,7 @@ class Command(BaseCommand):
             percent = done * 100 // total if total else 100
             if percent // 10 > shown // 10:  # a line per tenth
                 shown = percent
-                phase = "memperbaiki" if done < total // 2 or not total else "memeriksa ulang"
+                phase = "memperbaiki" if done <= total // 2 else "memeriksa ulang"
                 self.stdout.write(f"{percent:3d}% ({phase})")
 
         repaired = derived.repair(progress)
