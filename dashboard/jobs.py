@@ -44,7 +44,7 @@ def _stepper(progress: Progress) -> Callable[[int, int], None]:
 
 
 def check_run(job: Job, progress: Progress) -> None:
-    report = derived.check(_stepper(progress))
+    report = derived.verify(_stepper(progress))  # holds while people work (check() would see their writes half-way)
     progress.advance(report.households - progress.done)
     result = {"ok": report.ok, "counts": report.counts, "households": report.households}
     if report.ok:
