@@ -11,7 +11,7 @@
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, SEARCH_VAR, ChangeList
+from django.contrib.admin.views.main import ERROR_FLAG, ORDER_VAR, PAGE_VAR, SEARCH_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
@@ -67,6 +67,19 @@ class IndexedSortChangeList(ChangeList):
 
     def get_ordering_field(self, field_name: Any) -> Any:
         return super().get_ordering_field(field_name) if field_name in (self.sortable_by or ()) else None
+
+    def get_ordering(self, request: HttpRequest, queryset: QuerySet[Any]) -> list[Any]:
+        """One column at a time: Django sorts by every column clicked in turn (`?o=5.-6`), an order no index
+        serves (353 ms at 2M interventions); the headers then show the one sort that applies."""
+        order = self.params.get(ORDER_VAR)
+        if order and "." in order:
+            self.params[ORDER_VAR] = order.split(".")[0]
+        ordering = super().get_ordering(request, queryset)
+        # Django breaks ties by "-pk" whatever the direction; the same direction as the sort lets an index on
+        # (column, id) serve it, read forwards or backwards.
+        if ordering and ordering[-1] == "-pk" and isinstance(ordering[0], str) and not ordering[0].startswith("-"):
+            ordering[-1] = "pk"
+        return ordering
 
 
 class SessionSearchChangeList(IndexedSortChangeList):

@@ -183,7 +183,7 @@ class Intervention(CaseRecord):
             ),
         ]
         indexes = [
-            models.Index(fields=["status"], name="iv_status_idx"),
+            models.Index(fields=["status", "id"], name="iv_status_id_idx"),  # a sort by status, ties by id
             models.Index(fields=["opd", "status"], name="iv_opd_status_idx"),
             models.Index(fields=["household", "status"], name="iv_household_status_idx"),
             models.Index(fields=["person", "program"], name="iv_person_program_idx"),

@@ -87,3 +87,18 @@ def test_big_changelists_count_once_and_sort_only_by_indexed_columns(superuser_c
     with CaptureQueriesContext(connection) as queries:
         superuser_client.get(reverse("admin:households_household_changelist") + "?o=6")  # by status: indexed
     assert any('ORDER BY "households_household"."status"' in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_changelist_sorts_by_one_column_at_a_time(superuser_client):
+    """Clicking a second header adds it to Django's sort (`?o=6.-7`), an order no index serves: only the first
+    applies, and the headers say so."""
+    InterventionFactory()
+    url = reverse("admin:interventions_intervention_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        response = superuser_client.get(url + "?o=6.-7")  # planned, then delivered newest first (0: the tick box)
+    assert response.status_code == 200
+    listed = [q["sql"] for q in queries.captured_queries if 'FROM "interventions_intervention"' in q["sql"]]
+    listed = [sql for sql in listed if "ORDER BY" in sql]
+    assert listed and all('ORDER BY "interventions_intervention"."planned_on" ASC' in sql for sql in listed)
+    assert not any('"delivered_on" DESC' in sql for sql in listed)
+    assert response.context["cl"].get_ordering_field_columns() == {6: "asc"}
