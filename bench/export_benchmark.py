@@ -26,7 +26,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "poverty.settings")
 sys.path.insert(0, {root!r})
 import django; django.setup()
 from accounts.models import User
+from jobs.models import Job
 from jobs.services import job_start
+# The worker runs until the queue is empty: jobs queued before (e.g. by the crawl) would be timed too.
+waiting = Job.objects.filter(status__in=["queued", "running"]).count()
+if waiting:
+    sys.exit(f"{{waiting}} jobs are already queued or running in this database; cancel them first")
 job = job_start(owner=User.objects.get(username="supervisor"), kind="export_registry",
                 title="bench", params={{"data": [], "format": {kind!r}, "full": False}})
 print(job.pk)

@@ -177,10 +177,11 @@ def sql_safe(expression: Any) -> Case:
 
 
 def sql_label(field: str, choices: dict[Any, str]) -> Case:
-    """A choice column as its label (`labels`), an unknown code as itself."""
+    """A choice column as its label (`labels`), an unknown code as itself — both formula-safe: the labels are
+    made safe here, once, and only an unknown code is checked by the database."""
     return Case(
-        *(When(**{field: value}, then=Value(label)) for value, label in choices.items()),
-        default=Cast(F(field), CharField()),
+        *(When(**{field: value}, then=Value(safe_cell(label) or None)) for value, label in choices.items()),
+        default=sql_safe(Cast(F(field), CharField())),
         output_field=CharField(),
     )
 
