@@ -21,10 +21,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, Min, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Count, Min, Model, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from psycopg2.extras import execute_values
 
 from coordination.models import Referral
 from dashboard.models import BaselinePerson, Contribution, Tally
@@ -323,19 +324,44 @@ def refresh(household_ids: Iterable[int]) -> None:
                 else:
                     (changed if pk in stored else created).append(Contribution(household_id=pk, tallies=ledger))
             Contribution.objects.bulk_create(created)
-            Contribution.objects.bulk_update(changed, ["tallies"])
+            update_rows(Contribution, ("tallies",), [(c.household_id, c.tallies) for c in changed])
             Contribution.objects.filter(household_id__in=gone).delete()
         add_to_tallies(deltas)
 
 
 def _write_summaries(fresh: dict[int, Derived]) -> None:
     stale = [
-        Household(pk=pk, **item.summary)
+        (pk, *(item.summary[name] for name in SUMMARY_FIELDS))
         for pk, item in fresh.items()
         if item.exists and item.summary != item.stored_summary
     ]
-    # The plain base manager: derived columns are not case edits (and the guard would count them as one).
-    Household._base_manager.bulk_update(stale, SUMMARY_FIELDS, batch_size=500)
+    # Straight to the table: derived columns are not case edits (the guard would count them as one).
+    update_rows(Household, SUMMARY_FIELDS, stale)
+
+
+def update_rows(model: type[Model], fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Set `fields` of many rows, each `(pk, *values)`: on PostgreSQL one `UPDATE … FROM (VALUES …)` per 500
+    rows, elsewhere one prepared UPDATE run for each. Django's `bulk_update` builds a CASE per field and row
+    in Python: 20 of the 44 s of a 20,000-row import were spent there."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    columns = [model._meta.get_field(name) for name in fields]
+    quoted = [connection.ops.quote_name(column.column) for column in columns]
+    values = [
+        (key, *(f.get_db_prep_save(v, connection) for f, v in zip(columns, rest, strict=True))) for key, *rest in rows
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sets = ", ".join(
+                f"{name} = v.{name}::{column.db_type(connection)}" for name, column in zip(quoted, columns, strict=True)
+            )
+            sql = f"UPDATE {table} SET {sets} FROM (VALUES %s) AS v(pk, {', '.join(quoted)}) WHERE {table}.{pk} = v.pk"  # noqa: S608
+            execute_values(cursor.cursor, sql, values, page_size=500)
+        else:
+            sets = ", ".join(f"{name} = %s" for name in quoted)
+            cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", [(*rest, key) for key, *rest in values])  # noqa: S608
 
 
 def _write_served(fresh: dict[int, Derived]) -> None:
