@@ -132,11 +132,20 @@ class _Log:
         self.types = {model: ContentType.objects.get_for_model(model) for model in (Household, Person)}
         self.fields = {model: {f.attname: f for f in model._meta.concrete_fields} for model in (Household, Person)}
         self.kelurahan = dict(Kelurahan.objects.values_list("id", "name"))
+        self.labels: dict[Any, dict[Any, str]] = {}
 
     def _show(self, model: type[Household | Person], name: str, value: Any) -> Any:
         if name == "kelurahan_id":
             return self.kelurahan.get(value)
-        return display_value(self.fields[model][name], value)
+        field = self.fields[model][name]
+        if field.choices and value is not None and value != "":
+            # display_value's label, looked up in a table made once per field (it rebuilds and translates the
+            # choices on every call: half a million calls in a 100,000-row import).
+            labels = self.labels.get(field)
+            if labels is None:
+                labels = self.labels[field] = {key: str(label) for key, label in field.flatchoices}
+            return labels.get(value) or str(value)
+        return display_value(field, value)
 
     def add(
         self,
