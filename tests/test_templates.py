@@ -3,7 +3,7 @@
 - No template line over 200 characters (aim for 120).
 - No template compares a status to a string literal (`intervention.status == "delivered"`): ask the model
   (`intervention.is_open`, `referral.awaits_acceptance`) or compare with its choices (`batch.Status.PREVIEW`).
-- Every status of every record with a badge (`_status_badge.html`, `core_tags.STATUS_CLASSES`) has a colour in
+- Every status of every record with a badge (`core_tags.status_badge`, `STATUS_CLASSES`) has a colour in
   the stylesheet, with WCAG AA contrast (4.5:1) between its text and background.
 """
 
@@ -75,7 +75,7 @@ def test_a_raw_status_comparison_is_recognised(condition):
         "{% if intervention.is_open %}",
         "{% if batch.status == batch.Status.PREVIEW %}",
         "{% if value == current %}",
-        '{% include "_status_badge.html" with record=referral only %}',
+        '{% status_badge referral %}',
         '<span class="badge status-{{ household.status }}">',
     ],
 )
