@@ -1,14 +1,16 @@
 """The supervisor dashboard: where the city stands, by place, by OPD, over time, and the baseline cohort."""
 
+import functools
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -46,7 +48,15 @@ def _filters(request: AuthenticatedHttpRequest) -> tuple[DashboardFilterForm, se
 
 def _link(name: str, **params: str | int | None) -> str:
     query = {k: v for k, v in params.items() if v not in (None, "")}
-    return f"{reverse(name)}?{urlencode(query, doseq=True)}" if query else reverse(name)
+    path = _path(name, get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
+    return f"{path}?{urlencode(query, doseq=True)}" if query else path
+
+
+@functools.lru_cache(maxsize=32)
+def _path(name: str, script_prefix: str, urlconf: str) -> str:
+    """reverse(name) once per process (keyed by the script prefix and URLconf that reverse() reads): the page links
+    some 280 numbers to a handful of lists, and a reverse() each cost more than the numbers' own cells."""
+    return reverse(name, urlconf=urlconf)
 
 
 @signed_in
