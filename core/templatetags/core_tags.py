@@ -207,11 +207,14 @@ def filter_field(field: forms.BoundField) -> str:
 
     Written in Python because a list page shows up to fourteen of them on every request: through crispy's
     templates, and Django's two template includes per option of a select, they took most of a list page's
-    rendering time (the registry's 92 options). Choices shown as radio buttons or tick boxes go through crispy.
+    rendering time (the registry's 92 options). Choices shown as radio buttons or tick boxes are written here too
+    while they carry no error or help text; with one, they go through crispy.
     """
     widget = field.field.widget
     if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-        return cast(str, as_crispy_field(field))  # already safe HTML
+        if field.errors or field.help_text or not field.label or widget.attrs.get("aria-describedby"):
+            return cast(str, as_crispy_field(field))  # already safe HTML
+        return _tick_boxes(field)
     kind = next((css for base, css in _WIDGET_CLASS.items() if isinstance(widget, base)), "form-control")
     control_id = field.auto_id
     attrs: dict[str, Any] = {"class": f"{kind} is-invalid" if field.errors else kind}
@@ -260,6 +263,43 @@ def filter_field(field: forms.BoundField) -> str:
         control,
         errors,
         help_text,
+    )
+
+
+def _tick_boxes(field: forms.BoundField) -> str:
+    """Radio buttons or tick boxes as crispy's bootstrap5 `field.html` writes them when there is no error or help
+    text: a fieldset with the label as its legend, one form-check per choice (and a group's name before its own)."""
+    widget = field.field.widget
+    required = field.field.required
+    control_id = widget.attrs.get("id") or field.auto_id
+    attrs = field.build_widget_attrs({"id": control_id} if control_id else {})
+    choices = []
+    for group, options, _index in widget.optgroups(field.html_name, widget.format_value(field.value()), attrs):
+        if group:
+            choices.append(format_html("<strong>{}</strong>", group))
+        for option in options:
+            choices.append(
+                format_html(
+                    '<div class="form-check"><input type="{}" class="form-check-input" name="{}" value="{}"{}>'
+                    '<label for="{}" class="form-check-label">{}</label></div>',
+                    option["type"],
+                    field.html_name,
+                    option["value"],
+                    flatatt(option["attrs"]),
+                    option["attrs"].get("id", ""),
+                    option["label"],
+                )
+            )
+    css_classes = field.css_classes()
+    return format_html(
+        '<div id="div_{}" class="mb-3{}"><fieldset><legend class="form-label{} fs-6">{}{}</legend><div>{}</div>'
+        "</fieldset></div>",
+        field.auto_id,
+        f" {css_classes}" if css_classes else "",
+        " requiredField" if required else "",
+        field.label,
+        mark_safe('<span class="asteriskField">*</span>') if required else "",  # noqa: S308 - a constant
+        mark_safe("".join(choices)),  # noqa: S308 - each part written by format_html
     )
 
 
