@@ -104,7 +104,7 @@ def test_my_work_reads_in_a_fixed_number_of_queries(cast):
     assert count(lambda: selectors.my_work(caseworker, TODAY)) == few == MY_WORK_QUERIES
 
 
-# household members + their interventions (prefetch), household-level interventions, programmes the user may
-# record, pending graduation proposal; then visits, status changes, history, referrals (each one query).
-CASE_FILE_QUERIES = 9
+# household members, then every intervention the page lists (the members' and the household's own, one query),
+# programmes the user may record, pending graduation proposal; then visits, status changes, history, referrals.
+CASE_FILE_QUERIES = 8
 MY_WORK_QUERIES = 4  # follow-ups due, open interventions of my OPD, my recent visits, has my OPD a programme
