@@ -23,7 +23,7 @@ class HouseholdFilter(StrictFilterSet):
         label=_("Kecamatan"), field_name="kelurahan__kecamatan", queryset=Kecamatan.objects.all()
     )
     kelurahan = django_filters.ModelChoiceFilter(
-        label=_("Kelurahan"), queryset=Kelurahan.objects.select_related("kecamatan").order_by("name")
+        label=_("Kelurahan"), queryset=Kelurahan.objects.order_by("name")
     )
     priority = django_filters.BooleanFilter(
         label=_("Lokus prioritas"),
