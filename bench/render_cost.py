@@ -10,15 +10,17 @@ measures that Python. It follows the load test's journeys with Django's test cli
 `force_login` as `dinsos` and `supervisor`, the request sending `Accept-Encoding: gzip` as locust does), picks
 the same kinds of URLs (a random registry page 1-40 or one kelurahan, a case file from it, the visit form and
 its POST, the dashboard, one of its drill-down links into the registry and that list's next page), warms each
-up, then times `--runs` requests per page: `time.process_time` (CPU of this process) and wall time. The queries
+up, then times `--runs` requests per page: `time.process_time` (CPU of this process: the mean, and the best batch of
+ten requests, which other work on a shared machine disturbs least) and wall time. The queries
 per request are counted in a separate pass (CaptureQueriesContext), so counting them costs the timing nothing.
 "mix" weighs each page by its share of the load test's requests (1,000,000 persons, docs/BENCHMARKS.md).
 
 Without DATABASE_URL it builds an SQLite database once, `bench/out/render_cost.sqlite3` (migrate, `seed_demo`,
 `seed_scale --persons 5000`, so registry pages are full 25-row pages as at scale), and measures a fresh copy of
-it on every run, so the visits the POSTs record never pile up between runs. On SQLite the database works inside
-this process, so its CPU is counted too ("db ms" says how much of the wall time the queries took). With
-another DATABASE_URL (a throwaway database seeded the same way) the POSTs' visits stay.
+it on every run. Each visit POST is rolled back (the request's transaction becomes a savepoint of the benchmark's),
+so case files keep their visits and runs measure the same data on any database. On SQLite the database works inside
+this process, so its CPU is counted too ("db ms" says how much of the wall time the queries took); on PostgreSQL
+(a database seeded the same way: `seed_demo`, `seed_scale`) only the Python side is, as in a gunicorn worker.
 Settings are the production ones (DEBUG off: cached template loader, hashed static names from the manifest,
 which `collectstatic` writes into STATIC_ROOT when it is missing).
 """
@@ -33,6 +35,7 @@ import os
 import pstats
 import random
 import re
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -62,6 +65,7 @@ DRILL_DOWN = re.compile(r'href="(/households/\?[^"]+)"')
 NEXT_PAGE = re.compile(r'href="(\?[^"]*page=\d+[^"]*)"')
 KELURAHAN_OPTION = re.compile(r'<option value="(\d+)"')
 PURPOSES = ["monitoring", "follow_up", "verification", "other"]
+BATCH = 10
 
 
 def prepare_sqlite(persons: int) -> Path:
@@ -154,13 +158,20 @@ def visit_post(client, url: str, rng: random.Random) -> Callable[[], object]:
     page = text(client.get(url))
     form = next(f for f in forms_in(page, url) if "purpose" in f.names())
     form["purpose"] = rng.choice(PURPOSES)
-    form["findings"] = f"Kunjungan uji beban {rng.getrandbits(48):x}: kondisi rumah tangga dipantau."
+    # Never the same words twice, also across runs on one database: the same visit sent again is refused.
+    form["findings"] = f"Kunjungan uji beban {secrets.token_hex(6)}: kondisi rumah tangga dipantau."
     data = form.data()
 
     def send():
         from urllib.parse import urlencode
 
-        response = client.post(url, data=urlencode(data), content_type="application/x-www-form-urlencoded")
+        from django.db import transaction
+
+        # Rolled back (the request's own transaction becomes a savepoint), so the case files keep their visits
+        # and every run measures the same data, on any database.
+        with transaction.atomic():
+            response = client.post(url, data=urlencode(data), content_type="application/x-www-form-urlencoded")
+            transaction.set_rollback(True)
         assert response.status_code == 302, (url, response.status_code)
         return response
 
@@ -207,8 +218,11 @@ def measure(page: Page, runs: int) -> dict[str, float]:
         send()
         cpu.append(time.process_time() - started_cpu)
         wall.append(time.perf_counter() - started_wall)
+    # The best batch of ten: on a machine shared with other work, time lost to it only ever adds.
+    batches = [cpu[start : start + BATCH] for start in range(0, runs - BATCH + 1, BATCH)] or [cpu]
     return {
         "cpu": 1000 * sum(cpu) / runs,
+        "best": 1000 * min(sum(batch) / len(batch) for batch in batches),
         "wall": 1000 * statistics.median(wall),
         "db": 1000 * statistics.median(db_seconds),
         "queries": statistics.mean(queries),
@@ -316,7 +330,7 @@ def main() -> None:
     from accounts.models import User
 
     clients = {}
-    for username in ("dinsos", "supervisor", "disnaker"):
+    for username in ("dinsos", "supervisor", "disnaker", "admin"):
         clients[username] = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
         clients[username].force_login(User.objects.get(username=username))
     urls = Journeys(clients["dinsos"], clients["supervisor"], args.samples, args.seed).urls()
@@ -333,21 +347,24 @@ def main() -> None:
         profile(pages[args.profile], args.runs, args.top, args.pstats)
         return
     print(f"{database_url.split('?')[0]}, {args.runs} requests per page, CPU = time.process_time of this process\n")
-    print(f"| {'page':<12} | share | CPU ms/req | wall ms (median) | db ms (median) | queries |")
-    print("|---|---|---|---|---|---|")
+    print(f"| {'page':<12} | share | CPU ms/req | best 10 | wall ms (median) | db ms (median) | queries |")
+    print("|---|---|---|---|---|---|---|")
     results = {}
     for name in args.only or SHARES:
         results[name] = result = measure(pages[name], args.runs)
         share = SHARES[name] / sum(SHARES.values())
         print(
-            f"| {name:<12} | {100 * share:4.1f}% | {result['cpu']:10.1f} | {result['wall']:16.1f} | "
+            f"| {name:<12} | {100 * share:4.1f}% | {result['cpu']:10.1f} | {result['best']:7.1f} | {result['wall']:16.1f} | "
             f"{result['db']:14.1f} | {result['queries']:7.1f} |",
             flush=True,
         )
     if len(results) == len(SHARES):
         total = sum(SHARES.values())
-        mix = {key: sum(SHARES[n] * r[key] for n, r in results.items()) / total for key in ("cpu", "wall", "db")}
-        print(f"| {'mix':<12} |  100% | {mix['cpu']:10.1f} | {mix['wall']:16.1f} | {mix['db']:14.1f} |         |")
+        mix = {k: sum(SHARES[n] * r[k] for n, r in results.items()) / total for k in ("cpu", "best", "wall", "db")}
+        print(
+            f"| {'mix':<12} |  100% | {mix['cpu']:10.1f} | {mix['best']:7.1f} | {mix['wall']:16.1f} | "
+            f"{mix['db']:14.1f} |         |"
+        )
 
 
 if __name__ == "__main__":
