@@ -4,13 +4,13 @@ as reverse() would."""
 import pytest
 from django.urls import reverse, set_script_prefix
 
-from core.templatetags.core_tags import id_url
+from core.templatetags.core_tags import fixed_url, id_url
 from core.urls import fixed_path, path_with_id
 
 
 @pytest.mark.parametrize("name", ["home", "cases:registry", "dashboard:index", "coordination:inbox", "admin:index"])
 def test_a_fixed_path_is_what_reverse_gives(name):
-    assert fixed_path(name) == reverse(name)
+    assert fixed_path(name) == fixed_url(name) == reverse(name)
 
 
 def test_a_fixed_path_follows_the_script_prefix_the_site_is_served_under():

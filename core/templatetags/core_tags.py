@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import permissions
 from core.identity import mask
-from core.urls import path_with_id
+from core.urls import fixed_path, path_with_id
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -87,6 +87,13 @@ def status_badge(record: Any, size: str = "") -> str:
         label = f"{label} · {gettext('terlambat')}"
     classes = f"{status_class(record)} {size}" if size else status_class(record)
     return format_html('<span class="{}">{}</span>', classes, label)
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """`{% fixed_url 'home' %}`: what `{% url 'home' %}` gives for a URL without arguments, reversed once per process
+    (`core.urls.fixed_path`); for the links every page carries."""
+    return fixed_path(name)
 
 
 @register.simple_tag
