@@ -1,28 +1,34 @@
 """CPU per request of the load test's pages (issue 14 item 2), in-process, with DEBUG off.
 
-    .venv/bin/python bench/render_cost.py                      # the table: CPU ms, wall ms, queries per page
+    .venv/bin/python bench/render_cost.py                        # the table: CPU ms, wall ms, queries per page
     .venv/bin/python bench/render_cost.py --profile "case file"  # cProfile top 30 (cumulative and tottime)
-    .venv/bin/python bench/render_cost.py --html bench/out/html-before   # each page's HTML, to compare
+    .venv/bin/python bench/render_cost.py --queries registry     # the SQL of one request
+    .venv/bin/python bench/render_cost.py --html bench/out/html-after   # every page's HTML and outline
+    diff -r -x '*.html' bench/out/html-before bench/out/html-after      # what a change did to the pages
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mydb .venv/bin/python bench/render_cost.py
 
 The load test (`bench/loadtest.py`) is limited by Python in the gunicorn workers, not by the database: this
-measures that Python. It follows the load test's journeys with Django's test client (signed in with
-`force_login` as `dinsos` and `supervisor`, the request sending `Accept-Encoding: gzip` as locust does), picks
-the same kinds of URLs (a random registry page 1-40 or one kelurahan, a case file from it, the visit form and
-its POST, the dashboard, one of its drill-down links into the registry and that list's next page), warms each
-up, then times `--runs` requests per page: `time.process_time` (CPU of this process: the mean, and the best batch of
-ten requests, which other work on a shared machine disturbs least) and wall time. The queries
-per request are counted in a separate pass (CaptureQueriesContext), so counting them costs the timing nothing.
-"mix" weighs each page by its share of the load test's requests (1,000,000 persons, docs/BENCHMARKS.md).
+measures that Python. It follows the load test's journeys with Django's test client (signed in with `force_login`
+as `dinsos` and `supervisor`, each request sending `Accept-Encoding: gzip` as locust does), picks the same kinds of
+URLs (a random registry page 1-40 or one kelurahan, a case file from it, the visit form and its POST, the
+dashboard, one of its drill-down links into the registry and that list's next page), warms each up, then times
+`--runs` requests per page: `time.process_time` (CPU of this process: the mean, and the best batch of ten
+requests, which other work on a shared machine disturbs least) and wall time. The queries per request are
+counted in a separate pass (CaptureQueriesContext), so counting them costs the timing nothing. "mix" weighs each
+page by its share of the load test's requests (1,000,000 persons, docs/BENCHMARKS.md).
 
 Without DATABASE_URL it builds an SQLite database once, `bench/out/render_cost.sqlite3` (migrate, `seed_demo`,
-`seed_scale --persons 5000`, so registry pages are full 25-row pages as at scale), and measures a fresh copy of
-it on every run. Each visit POST is rolled back (the request's transaction becomes a savepoint of the benchmark's),
-so case files keep their visits and runs measure the same data on any database. On SQLite the database works inside
-this process, so its CPU is counted too ("db ms" says how much of the wall time the queries took); on PostgreSQL
-(a database seeded the same way: `seed_demo`, `seed_scale`) only the Python side is, as in a gunicorn worker.
-Settings are the production ones (DEBUG off: cached template loader, hashed static names from the manifest,
-which `collectstatic` writes into STATIC_ROOT when it is missing).
+`seed_scale --persons 5000`, so registry pages are full 25-row pages as at scale), and measures a fresh copy of it
+on every run. Each visit POST is rolled back (the request's transaction becomes a savepoint of the benchmark's),
+so case files keep their visits and runs measure the same data on any database. On SQLite the database works
+inside this process, so its CPU is counted too ("db ms": the queries' share of the wall time); on PostgreSQL (a
+throwaway database seeded the same way: migrate, `seed_demo`, `seed_scale`) only the Python side is, as in a
+gunicorn worker. Settings are the production ones (DEBUG off: the cached template loader, hashed static names from
+the manifest, which `collectstatic` writes into STATIC_ROOT when it is missing).
+
+`--html DIR` writes each page of the mix, and the demo's own case files (history, referrals, proposals), for the
+dinsos, disnaker, supervisor and admin accounts: the HTML, and an outline (each tag with its attributes sorted,
+each text stripped, CSRF and submit-once tokens blanked) that two versions of the code can be compared by.
 """
 
 from __future__ import annotations
