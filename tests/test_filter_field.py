@@ -9,6 +9,7 @@ from django import forms
 from django.test import RequestFactory
 
 from cases.filters import HouseholdFilter
+from coordination.filters import ReferralFilter
 from core.templatetags.core_tags import filter_field
 from interventions.filters import InterventionFilter
 from tests.factories import kelurahan
@@ -150,3 +151,19 @@ def test_grouped_options_are_listed_in_order_with_the_chosen_one_selected():
     page = Elements(filter_field(form["grouped"]))
     options = [(attrs["value"], "selected" in attrs) for tag, attrs in page.tags if tag == "option"]
     assert options == [("1", False), ("2", True)]
+
+
+def test_filter_forms_share_their_class_but_each_has_its_own_fields(cast):
+    first = bound(HouseholdFilter, {"kelurahan": "1"}, cast["supervisor"])
+    second = bound(HouseholdFilter, {}, cast["supervisor"])
+    assert type(first) is type(second)
+    assert first.fields["kelurahan"] is not second.fields["kelurahan"]
+    first.fields["status"].label = "Diubah"
+    assert second.fields["status"].label == "Status"
+    assert first["kelurahan"].value() == "1" and second["kelurahan"].value() is None
+
+
+def test_a_filter_set_that_drops_a_filter_gets_a_form_without_it():
+    assert "opd" not in ReferralFilter({}, may_choose_opd=False).form.fields
+    assert "opd" in ReferralFilter({}).form.fields
+    assert "opd" not in ReferralFilter({}, may_choose_opd=False).form.fields
