@@ -37,6 +37,7 @@ import argparse
 import atexit
 import cProfile
 import gzip
+import logging
 import os
 import pstats
 import random
@@ -294,6 +295,7 @@ def dump_html(directory: Path, clients: dict[str, object], urls: dict[str, list[
     works on them, as raw HTML and as an outline (`diff -r` two such directories)."""
     from households.models import Household
 
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # the admin's refused visit forms are skipped
     directory.mkdir(parents=True, exist_ok=True)
     demo = list(Household.objects.order_by("id").values_list("id", flat=True)[:25])
     pages = {name: sorted(set(found))[:6] for name, found in urls.items() if name != "visit: send"}
