@@ -22,6 +22,8 @@ from typing import Any, ParamSpec, Self, TypeVar
 
 from django.db import models, transaction
 
+from core.models import ChoiceLabels
+
 _state = threading.local()
 _listeners: list[Callable[[set[int]], None]] = []
 P = ParamSpec("P")
@@ -128,7 +130,7 @@ class CaseQuerySet(models.QuerySet[Case]):
         return super().bulk_update(objs, fields, *args, **kwargs)
 
 
-class CaseRecord(models.Model):
+class CaseRecord(ChoiceLabels):
     """A row the derived numbers are computed from. Saving or deleting it notes its household(s), and is
     refused outside a case scope. (Derived columns themselves are written by `dashboard.derived` through
     `_base_manager`, which is a plain manager.)"""

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ChoiceLabels
+
 
 class ChangeLogQuerySet(models.QuerySet):
     def for_object(self, obj: models.Model) -> "ChangeLogQuerySet":
@@ -13,7 +15,7 @@ class ChangeLogQuerySet(models.QuerySet):
         return self.filter(case_id=household_id)
 
 
-class ChangeLog(models.Model):
+class ChangeLog(ChoiceLabels):
     """One change to case or reference data: who, when, what (old -> new), and from where.
 
     Rows are only ever inserted; nothing in the app updates or deletes them.

@@ -22,9 +22,7 @@ class HouseholdFilter(StrictFilterSet):
     kecamatan = django_filters.ModelChoiceFilter(
         label=_("Kecamatan"), field_name="kelurahan__kecamatan", queryset=Kecamatan.objects.all()
     )
-    kelurahan = django_filters.ModelChoiceFilter(
-        label=_("Kelurahan"), queryset=Kelurahan.objects.select_related("kecamatan").order_by("name")
-    )
+    kelurahan = django_filters.ModelChoiceFilter(label=_("Kelurahan"), queryset=Kelurahan.objects.order_by("name"))
     priority = django_filters.BooleanFilter(
         label=_("Lokus prioritas"),
         field_name="kelurahan__is_priority_locus",

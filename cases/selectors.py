@@ -4,12 +4,13 @@ these and render; each has its query count pinned in tests/cases/test_selectors.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from audit.models import ChangeLog
@@ -140,34 +141,55 @@ class CaseFile:
 HISTORY_ROWS = 30
 
 
+def case_file_households() -> QuerySet[Household]:
+    """The households a case file is read from: with the place and who registered it, and the graduation proposal
+    awaiting a decision, if any (so the case file reads the proposal only when there is one)."""
+    pending = GraduationProposal.objects.filter(household=OuterRef("pk"), status=GraduationProposal.Status.PENDING)
+    households: QuerySet[Household] = Household.objects.select_related("kelurahan__kecamatan", "created_by")
+    return households.annotate(pending_proposal_pk=Subquery(pending.values("pk")[:1]))
+
+
+def _pending_proposal(household: Household) -> GraduationProposal | None:
+    """The graduation proposal awaiting a decision. A household from `case_file_households()` says whether there is
+    one, so it is read only then; any other household is looked up."""
+    if not hasattr(household, "pending_proposal_pk"):
+        proposals = household.graduation_proposals.filter(status=GraduationProposal.Status.PENDING)
+        return proposals.select_related("proposed_by").first()
+    pk: int | None = household.pending_proposal_pk
+    return GraduationProposal.objects.select_related("proposed_by").get(pk=pk) if pk else None
+
+
 def case_file(household: Household, user: User) -> CaseFile:
-    """The case file of `household` (already authorized for `user`), in a number of queries that does not grow
-    with its members, interventions, visits or history."""
-    interventions = Intervention.objects.select_related("program", "opd", "recorded_by").order_by(
-        "opd__short_name", "program__name", "-planned_on"
-    )
-    with_interventions: Prefetch[Any, Any, Any] = Prefetch("interventions", queryset=interventions)
-    members = sorted(household.members.prefetch_related(with_interventions), key=_member_order)
-    member_rows = []
-    for member in members:
-        received = list(member.interventions.all())
-        member_rows.append(
-            MemberRow(
-                person=member,
-                by_opd=[(opd, list(items)) for opd, items in groupby(received, key=lambda i: i.opd)],
-                delivered=any(i.status == Intervention.Status.DELIVERED for i in received),
-            )
+    """The case file of `household` (from `case_file_households()`, already authorized for `user`), in a number of
+    queries that does not grow with its members, interventions, visits or history."""
+    members = sorted(household.members.all(), key=_member_order)
+    # One query for every intervention the page lists: each member's (whichever household recorded it) and the
+    # household's own, in the order the page shows them.
+    received: dict[int | None, list[Intervention]] = defaultdict(list)
+    for intervention in (
+        Intervention.objects.select_related("program", "opd")
+        .filter(Q(person__in=[member.pk for member in members]) | Q(household=household, person__isnull=True))
+        .order_by("opd__short_name", "program__name", "-planned_on")
+    ):
+        received[intervention.person_id].append(intervention)
+    member_rows = [
+        MemberRow(
+            person=member,
+            by_opd=[(opd, list(items)) for opd, items in groupby(received[member.pk], key=lambda i: i.opd)],
+            delivered=any(i.status == Intervention.Status.DELIVERED for i in received[member.pk]),
         )
+        for member in members
+    ]
     has_programs = programs_for(user).exists()
     return CaseFile(
         household=household,
         member_rows=member_rows,
-        household_interventions=list(interventions.filter(household=household, person__isnull=True)),
+        household_interventions=received[None],
         visits=household.visits.select_related("caseworker__opd").order_by("-visited_on", "-id"),
         status_changes=household.status_changes.select_related("changed_by"),
         history=ChangeLog.objects.for_case(household.pk).select_related("actor", "content_type")[:HISTORY_ROWS],
         referrals=household.referrals.select_related("opd", "person").order_by("status", "due_on"),
-        pending_proposal=household.graduation_proposals.filter(status=GraduationProposal.Status.PENDING).first(),
+        pending_proposal=_pending_proposal(household),
         # An archived household is read-only: no case-work action is offered (its views refuse them too).
         can_record=not household.is_archived and has_programs,
         lacks_programs=not household.is_archived and is_caseworker(user) and not has_programs,

@@ -53,7 +53,7 @@ def registry(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The case file: what every OPD has done for this family, and what is still missing."""
-    household = get_object_for(request.user, Household.objects.select_related("kelurahan__kecamatan", "created_by"), pk)
+    household = get_object_for(request.user, selectors.case_file_households(), pk)
     case = selectors.case_file(household, request.user)
     context = {**vars(case), "casework_open": not household.is_archived, "today": timezone.localdate()}
     return render(request, "cases/detail.html", context)

@@ -16,10 +16,27 @@ BIGINT_MAX = 2**63 - 1  # the largest id PostgreSQL and SQLite store
 AGE_MAX = 130
 
 
+# A filter set's form class, by filter set and the filters it kept (`StrictFilterSet.get_form_class`).
+_FORM_CLASSES: dict[tuple[type, tuple[str, ...]], type[forms.Form]] = {}
+
+
 # django-filter ships no type information: its classes are `Any` to mypy, hence the ignores on subclassing.
 class StrictFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     """No rows when a filter is invalid (django-filter would drop the bad filter and list everything), and an
     empty choice reads "Semua" (django-filter's own is "---------")."""
+
+    def get_form_class(self) -> type[forms.Form]:
+        """The form of these filters, built once per process as a declared form is: django-filter builds a new form
+        class, with a new field for each filter, on every request (a quarter of a millisecond on the registry). Each
+        form still gets its own copies of the fields. Filters whose choices depend on the request (a callable
+        queryset) get a new form class every time, as before."""
+        if any(callable(getattr(each, "queryset", None)) for each in self.filters.values()):
+            built: type[forms.Form] = super().get_form_class()
+            return built
+        key = (type(self), tuple(self.filters))
+        if key not in _FORM_CLASSES:
+            _FORM_CLASSES[key] = super().get_form_class()
+        return _FORM_CLASSES[key]
 
     @property
     def form(self) -> forms.Form:

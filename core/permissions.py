@@ -42,11 +42,16 @@ ACT, REASSIGN, DECIDE = "act", "reassign", "decide"
 
 
 def _role(user: Actor) -> str | None:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not getattr(user, "is_authenticated", False):
         return None
-    if user.opd is not None and not user.opd.is_active:  # no query when opd_id is None
+    # request.user is a lazy proxy (set up by now): read the account behind it, not each attribute through the
+    # proxy; a page asks this some forty times.
+    account = cast("User", getattr(user, "_wrapped", user))
+    if not account.is_active:
         return None
-    return user.role
+    if account.opd is not None and not account.opd.is_active:  # no query when opd_id is None
+        return None
+    return account.role
 
 
 # A user with a role is a signed-in, active account: `TypeGuard[User]` lets the type checker know it too.

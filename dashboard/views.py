@@ -8,7 +8,6 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,6 +15,7 @@ from core import permissions
 from core.exports import stamped, workbook_response
 from core.http import AuthenticatedHttpRequest
 from core.permissions import is_supervisor, oversight, role_required, signed_in
+from core.urls import fixed_path
 from dashboard import selectors
 from dashboard.exports import dashboard_workbook
 from dashboard.forms import DashboardFilterForm
@@ -46,7 +46,8 @@ def _filters(request: AuthenticatedHttpRequest) -> tuple[DashboardFilterForm, se
 
 def _link(name: str, **params: str | int | None) -> str:
     query = {k: v for k, v in params.items() if v not in (None, "")}
-    return f"{reverse(name)}?{urlencode(query, doseq=True)}" if query else reverse(name)
+    path = fixed_path(name)
+    return f"{path}?{urlencode(query, doseq=True)}" if query else path
 
 
 @signed_in
@@ -95,17 +96,19 @@ def _links(filters: selectors.Filters, data: selectors.Dashboard, *, may_open_in
         "overdue_follow_ups": _link("cases:registry", overdue="1", **place),
         "overdue_referrals": inbox(status="open", overdue="1", opd=filters.opd.pk if filters.opd else None, **place),
     }
+    # Each kelurahan row's lists differ only by the kelurahan, which comes last: the rest is encoded once.
+    by_place = {
+        "ep": _link("cases:registry", status="extreme_poor"),
+        "served": _link("cases:registry", status="extreme_poor", served="1"),
+        "graduated": _link("cases:registry", status="graduated"),
+        "fell_back": _link("cases:registry", status="extreme_poor", fell_back="1"),
+        "needs_fulfilled": _link("cases:registry", status="extreme_poor", needs="fulfilled"),
+        "visited": _link("cases:registry", status="extreme_poor", visited="1"),
+        "overdue_follow_ups": _link("cases:registry", overdue="1"),
+    }
     for place_row in data.places:
-        kelurahan = place_row["kelurahan"].pk
-        place_row["links"] = {
-            "ep": _link("cases:registry", status="extreme_poor", kelurahan=kelurahan),
-            "served": _link("cases:registry", status="extreme_poor", served="1", kelurahan=kelurahan),
-            "graduated": _link("cases:registry", status="graduated", kelurahan=kelurahan),
-            "fell_back": _link("cases:registry", status="extreme_poor", fell_back="1", kelurahan=kelurahan),
-            "needs_fulfilled": _link("cases:registry", status="extreme_poor", needs="fulfilled", kelurahan=kelurahan),
-            "visited": _link("cases:registry", status="extreme_poor", visited="1", kelurahan=kelurahan),
-            "overdue_follow_ups": _link("cases:registry", overdue="1", kelurahan=kelurahan),
-        }
+        kelurahan = int(place_row["kelurahan"].pk)
+        place_row["links"] = {key: f"{start}&kelurahan={kelurahan}" for key, start in by_place.items()}
     for opd_row in data.opds:
         opd = opd_row["opd"].pk
         opd_row["links"] = (

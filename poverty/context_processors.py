@@ -1,11 +1,11 @@
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import ChangeLog
 from core import permissions
+from core.urls import fixed_path
 from dashboard.selectors import open_referrals
 from imports.models import ImportBatch
 
@@ -20,24 +20,24 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not permissions.has_role(user) or getattr(user, "must_change_password", False):
         return {"nav_items": []}
     items: list[tuple[StrOrPromise, str]] = [
-        (_("Beranda"), reverse("home")),
-        (_("Dasbor"), reverse("dashboard:index")),
-        (_("Registri"), reverse("cases:registry")),
+        (_("Beranda"), fixed_path("home")),
+        (_("Dasbor"), fixed_path("dashboard:index")),
+        (_("Registri"), fixed_path("cases:registry")),
     ]
     if permissions.is_caseworker(user) or permissions.is_supervisor(user):
-        items.append((_("Pekerjaan saya"), reverse("cases:my_work")))
+        items.append((_("Pekerjaan saya"), fixed_path("cases:my_work")))
         count = open_referrals(opd_id=user.opd_id if permissions.is_caseworker(user) else None)
-        items.append((_("Rujukan (%(n)d)") % {"n": count} if count else _("Rujukan"), reverse("coordination:inbox")))
-    items.append((_("Intervensi"), reverse("interventions:list")))
+        items.append((_("Rujukan (%(n)d)") % {"n": count} if count else _("Rujukan"), fixed_path("coordination:inbox")))
+    items.append((_("Intervensi"), fixed_path("interventions:list")))
     if permissions.is_supervisor(user):
-        items.append((_("Graduasi"), reverse("coordination:graduations")))
+        items.append((_("Graduasi"), fixed_path("coordination:graduations")))
     if permissions.has_perm(user, permissions.VIEW, ImportBatch):
-        items.append((_("Impor"), reverse("imports:list")))
+        items.append((_("Impor"), fixed_path("imports:list")))
     if permissions.has_perm(user, permissions.VIEW, ChangeLog):
-        items.append((_("Jejak audit"), reverse("audit:changes")))
+        items.append((_("Jejak audit"), fixed_path("audit:changes")))
     if permissions.is_admin(user):
-        items.append((_("Administrasi"), reverse("accounts:admin_home")))
+        items.append((_("Administrasi"), fixed_path("accounts:admin_home")))
     if user.is_superuser:
         # Django's own admin site, named for what it is next to the app's "Administrasi" (as on that page).
-        items.append((_("Data mentah (Django admin)"), reverse("admin:index")))
+        items.append((_("Data mentah (Django admin)"), fixed_path("admin:index")))
     return {"nav_items": items}

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 
 from accounts.models import User
 from audit.models import ChangeLog
@@ -103,6 +104,18 @@ def test_user_of_a_deactivated_opd_has_no_rights(objects, dinsos_caseworker):
     dinsos_caseworker.opd.is_active = False
     dinsos_caseworker.opd.save()
     assert not has_perm(dinsos_caseworker, VIEW, objects["household"])
+
+
+@pytest.mark.parametrize("role", [A, DC, NC, S, AD])
+@pytest.mark.parametrize(("name", "action", "allowed"), MATRIX, ids=[f"{n}-{a}" for n, a, _ in MATRIX])
+def test_the_matrix_holds_for_the_lazy_user_a_request_carries(cast, objects, role, name, action, allowed):
+    lazy = SimpleLazyObject(lambda: cast[role] or permissions_anonymous())
+    assert has_perm(lazy, action, objects[name]) == (role in allowed)
+
+
+def test_an_inactive_user_behind_the_requests_lazy_proxy_has_no_rights(objects):
+    user = UserFactory(role="supervisor", is_active=False)
+    assert not has_perm(SimpleLazyObject(lambda: user), VIEW, objects["household"])
 
 
 def test_unknown_action_is_refused(objects, supervisor):

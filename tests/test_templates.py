@@ -3,7 +3,7 @@
 - No template line over 200 characters (aim for 120).
 - No template compares a status to a string literal (`intervention.status == "delivered"`): ask the model
   (`intervention.is_open`, `referral.awaits_acceptance`) or compare with its choices (`batch.Status.PREVIEW`).
-- Every status of every record with a badge (`_status_badge.html`, `core_tags.STATUS_CLASSES`) has a colour in
+- Every status of every record with a badge (`core_tags.status_badge`, `STATUS_CLASSES`) has a colour in
   the stylesheet, with WCAG AA contrast (4.5:1) between its text and background.
 """
 
@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from coordination.models import Referral
-from core.templatetags.core_tags import STATUS_CLASSES, status_class
+from core.templatetags.core_tags import STATUS_CLASSES, status_badge, status_class
+from households.models import Household
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -75,7 +76,7 @@ def test_a_raw_status_comparison_is_recognised(condition):
         "{% if intervention.is_open %}",
         "{% if batch.status == batch.Status.PREVIEW %}",
         "{% if value == current %}",
-        '{% include "_status_badge.html" with record=referral only %}',
+        "{% status_badge referral %}",
         '<span class="badge status-{{ household.status }}">',
     ],
 )
@@ -181,3 +182,32 @@ def test_no_template_comment_spans_lines():
         if "{#" in line and "#}" not in line.split("{#", 1)[1]
     ]
     assert broken == []
+
+
+@pytest.mark.parametrize(
+    ("record", "size", "expected", "in_english"),
+    [
+        (
+            Household(status=Household.Status.EXTREME_POOR),
+            "",
+            '<span class="badge status-extreme_poor">Miskin ekstrem</span>',
+            '<span class="badge status-extreme_poor">Extreme poor</span>',
+        ),
+        (
+            Household(status=Household.Status.GRADUATED),
+            "fs-6",
+            '<span class="badge status-graduated fs-6">Graduasi</span>',
+            '<span class="badge status-graduated fs-6">Graduated</span>',
+        ),
+        (
+            Referral(status=Referral.Status.SENT, due_on=datetime.date(2024, 1, 2)),
+            "",
+            '<span class="cell-state state-overdue">Dirujuk · terlambat</span>',
+            '<span class="cell-state state-overdue">Referred · overdue</span>',
+        ),
+    ],
+)
+def test_a_status_badge_names_the_status_in_the_users_language_and_says_if_overdue(record, size, expected, in_english):
+    assert status_badge(record, size) == expected
+    with translation.override("en"):
+        assert status_badge(record, size) == in_english

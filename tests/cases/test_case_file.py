@@ -6,7 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from households.services import household_register, person_update, visit_log
+from coordination.services import graduation_propose
+from households.models import Household
+from households.services import household_register, household_update, person_move, person_update, visit_log
 from interventions.models import Program
 from interventions.services import intervention_record, intervention_transition
 from tests.factories import kelurahan, opd
@@ -56,6 +58,47 @@ def test_case_file_shows_members_with_age_and_interventions_grouped_by_opd(clien
     assert "Pelatihan kerja" in response.text and "Tersalurkan" in response.text
     assert "Rp 600.000" in response.text  # the household-level food aid
     assert "Belum ada intervensi untuk anggota ini." in response.text
+
+
+def test_a_member_who_moved_in_brings_their_interventions_and_the_old_household_keeps_its_own(client_as, supervisor):
+    old_home = register(supervisor)
+    aunt = {"full_name": "Sari", "sex": "P", "birth_date": datetime.date(1975, 5, 6), "relation": "kepala"}
+    place = kelurahan("Danau Tundai")
+    new_home = household_register(actor=supervisor, kelurahan=place, address="Jl. Lain", members=[aunt])
+    child = old_home.members.get(full_name="Anak 1")
+    training = Program.objects.get(name="Pelatihan kerja")
+    intervention_record(program=training, person=child, recorded_by=supervisor)
+    intervention_record(program=Program.objects.get(name="BPNT/Sembako"), household=old_home, recorded_by=supervisor)
+    person_move(person=child, to_household=new_home, actor=supervisor, reason="Ikut saudara")
+    client = client_as("dinsos_caseworker")
+
+    joined = client.get(reverse("cases:detail", args=[new_home.pk])).context
+    rows = {row.person.full_name: row for row in joined["member_rows"]}
+    assert [[i.program.name for i in items] for _, items in rows["Anak 1"].by_opd] == [["Pelatihan kerja"]]
+    assert joined["household_interventions"] == []  # the old household's food aid stays there
+    left = client.get(reverse("cases:detail", args=[old_home.pk])).context
+    assert "Anak 1" not in {row.person.full_name for row in left["member_rows"]}
+    assert [i.program.name for i in left["household_interventions"]] == ["BPNT/Sembako"]
+
+
+def test_a_pending_graduation_proposal_is_shown_with_who_proposed_it_and_not_offered_again(client_as, supervisor):
+    household = register(supervisor)
+    version = Household.objects.get(pk=household.pk).version
+    household_update(household=household, actor=supervisor, expected_version=version, expenditure_per_capita=450_000)
+    url = reverse("cases:detail", args=[household.pk])
+    client = client_as("dinsos_caseworker")
+    assert "Usulkan graduasi" in client.get(url).text
+    with CaptureQueriesContext(connection) as without:
+        client.get(url)
+    graduation_propose(household=household, actor=supervisor, basis="expenditure")
+    with CaptureQueriesContext(connection) as pending:
+        page = client.get(url)
+    assert page.context["pending_proposal"].proposed_by == supervisor
+    text = " ".join(page.text.split())
+    assert f"Diusulkan graduasi {timezone.localdate():%d/%m/%Y} oleh {supervisor}" in text
+    assert "menunggu keputusan supervisor Dinas Sosial" in text
+    assert "Usulkan graduasi" not in text
+    assert len(pending) == len(without) + 1  # the proposal, with who proposed it, read only now
 
 
 def test_case_file_lists_visits_newest_first_and_masks_nik_in_history(client_as, supervisor):
