@@ -171,6 +171,7 @@ def _referral_page(
             "events": referral.events.select_related("by", "opd"),
             "may_act": permissions.has_perm(request.user, ACT, referral),
             "may_reassign": permissions.has_perm(request.user, REASSIGN, referral),
+            "may_open_inbox": permissions.casework(request.user),  # as the inbox decides
             "decline_form": DeclineForm(),
             "assign_form": AssignForm(opd=referral.opd, initial={"assignee": referral.assigned_to_id}),
             "reassign_form": reassign_form
