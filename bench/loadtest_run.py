@@ -119,7 +119,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--timeout", type=int, default=30)
     parser.add_argument(
-        "--wait", default="0", help='think time between a user\'s requests, seconds: "0" (closed loop) or "1-3"'
+        "--wait", default="0", help='pause between a user\'s journeys, seconds: "0" (closed loop) or "1-3"'
     )
     parser.add_argument("--write", action="store_true", help=f"write the result into docs/BENCHMARKS.md, {SECTION}")
     args = parser.parse_args()
