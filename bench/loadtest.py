@@ -12,8 +12,8 @@ a case file picked from it, and in `LOADTEST_WRITE_SHARE` of their journeys (def
 of all requests writes) the visit form, filled and sent with the token and CSRF field it carries, then the case
 file again. Supervisors: the dashboard, one of its drill-down links into the registry, then that list's next
 page. No pause between journeys unless `LOADTEST_WAIT` says so ("1-3": 1 to 3 s; the requests of a journey go
-back to back), so 50 users keep the server busy the
-way the closed-loop baseline of issue 14 did. Only a loopback host is accepted.
+back to back), so 50 users keep the server busy the way the closed-loop baseline of issue 14 did. Only a
+loopback host is accepted.
 """
 
 from __future__ import annotations
