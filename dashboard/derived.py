@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Min, Model, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from psycopg2.extras import execute_values
+from psycopg2.extras import execute_values  # type: ignore[import-untyped]
 
 from coordination.models import Referral
 from dashboard.models import BaselinePerson, Contribution, Tally
@@ -347,7 +347,8 @@ def update_rows(model: type[Model], fields: tuple[str, ...], rows: list[tuple[An
         return
     table = connection.ops.quote_name(model._meta.db_table)
     pk = connection.ops.quote_name(model._meta.pk.column)
-    columns = [model._meta.get_field(name) for name in fields]
+    concrete = {field.name: field for field in model._meta.concrete_fields}
+    columns = [concrete[name] for name in fields]
     quoted = [connection.ops.quote_name(column.column) for column in columns]
     values = [
         (key, *(f.get_db_prep_save(v, connection) for f, v in zip(columns, rest, strict=True))) for key, *rest in rows
