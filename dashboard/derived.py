@@ -422,6 +422,19 @@ class Report:
             examples.append(example)
 
 
+def _compare(report: Report, fresh: dict[int, Derived], stored: dict[int, Any]) -> None:
+    """Note each stored summary value, served flag and ledger of these households that differs from its rows."""
+    for pk, item in fresh.items():
+        for name, value in item.summary.items():
+            if item.exists and item.stored_summary[name] != value:
+                report._note("summaries", (pk, name, item.stored_summary[name], value))
+        for person, served in item.served.items():
+            if item.stored_served[person] != served:
+                report._note("served", (person, item.stored_served[person], served))
+        if item.ledger.to_json() != stored.get(pk, {}):
+            report._note("ledgers", pk)
+
+
 def check(progress: Callable[[int, int], None] | None = None) -> Report:
     """Derive every household again from its rows and compare each stored layer with it — summary
     columns, served flags, ledgers, and the tallies with the sum of the freshly derived ledgers (not of
@@ -434,15 +447,9 @@ def check(progress: Callable[[int, int], None] | None = None) -> Report:
         if progress is not None:
             progress(done * CHUNK, len(ids))
         stored = dict(Contribution.objects.filter(household_id__in=chunk).values_list("household_id", "tallies"))
-        for pk, item in derive(chunk).items():
-            for name, value in item.summary.items():
-                if item.exists and item.stored_summary[name] != value:
-                    report._note("summaries", (pk, name, item.stored_summary[name], value))
-            for person, served in item.served.items():
-                if item.stored_served[person] != served:
-                    report._note("served", (person, item.stored_served[person], served))
-            if item.ledger.to_json() != stored.get(pk, {}):
-                report._note("ledgers", pk)
+        fresh = derive(chunk)
+        _compare(report, fresh, stored)
+        for item in fresh.values():
             for key, (n, amount) in item.ledger.items():
                 expected[key][0] += n
                 expected[key][1] += amount
@@ -521,15 +528,7 @@ def verify(progress: Callable[[int, int], None] | None = None) -> Report:
         with transaction.atomic():
             stored = dict(_locked_ledgers(chunk))
             fresh = derive(chunk)
-        for pk, item in fresh.items():
-            for name, value in item.summary.items():
-                if item.exists and item.stored_summary[name] != value:
-                    report._note("summaries", (pk, name, item.stored_summary[name], value))
-            for person, served in item.served.items():
-                if item.stored_served[person] != served:
-                    report._note("served", (person, item.stored_served[person], served))
-            if item.ledger.to_json() != stored.get(pk, {}):
-                report._note("ledgers", pk)
+        _compare(report, fresh, stored)
     for key, (actual, expected) in sorted(_tally_mismatches(correct=False).items()):
         report._note("tallies", (key, actual, expected))
     if progress is not None:

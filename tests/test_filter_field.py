@@ -13,6 +13,7 @@ from coordination.filters import ReferralFilter
 from core.templatetags.core_tags import filter_field
 from interventions.filters import InterventionFilter
 from tests.factories import kelurahan
+from tests.outline import Outline
 
 pytestmark = pytest.mark.django_db
 
@@ -74,24 +75,6 @@ def test_statuses_shown_as_tick_boxes_keep_what_was_ticked(cast):
     for tag, attrs in page.tags:
         if tag == "input":
             assert page.first("label", **{"for": attrs["id"]})
-
-
-class Outline(HTMLParser):
-    """Markup as (tag, sorted attributes) and words, so two writings compare equal when a browser reads them alike."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.items: list[object] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.items.append((tag, sorted(attrs)))
-
-    def handle_endtag(self, tag):
-        self.items.append(f"/{tag}")
-
-    def handle_data(self, data):
-        self.items += data.split()
 
 
 class Choices(forms.Form):

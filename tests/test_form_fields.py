@@ -1,7 +1,6 @@
 """`form_fields` writes a data-entry form as `{% crispy form %}` does, and leaves to crispy what it does not write."""
 
 import datetime
-from html.parser import HTMLParser
 
 import pytest
 from crispy_forms.layout import Layout
@@ -12,26 +11,9 @@ from core.forms import DateInput, form_helper
 from core.templatetags.core_tags import form_fields
 from households.forms import VisitEditForm, VisitForm
 from tests.factories import VisitFactory
+from tests.outline import Outline
 
 CRISPY = engines["django"].from_string("{% load crispy_forms_tags %}{% crispy form %}")
-
-
-class Outline(HTMLParser):
-    """Markup as (tag, sorted attributes) and words: equal when a browser reads the two alike."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.items: list[object] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.items.append((tag, sorted(attrs)))
-
-    def handle_endtag(self, tag):
-        self.items.append(f"/{tag}")
-
-    def handle_data(self, data):
-        self.items += data.split()
 
 
 def crispy(form) -> list[object]:
