@@ -2,6 +2,7 @@
 builds and emails each OPD's digest, and the job's page shows what went to whom."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coordination.reminders import reminders_send
 from jobs.models import Job
@@ -31,4 +32,4 @@ def reminders_run(job: Job, progress: Progress) -> None:
     job.save(update_fields=["result"])
 
 
-register(REMINDERS, reminders_run)
+register(REMINDERS, reminders_run, unit=gettext_lazy("OPD"))

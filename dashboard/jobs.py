@@ -107,5 +107,5 @@ def recount_run(job: Job, progress: Progress) -> None:
     job.save(update_fields=["result"])
 
 
-register("dashboard_check", check_run)
-register(RECOUNT, recount_run)
+register("dashboard_check", check_run, unit=gettext_lazy("rumah tangga"))
+register(RECOUNT, recount_run, unit=gettext_lazy("langkah"))  # households repaired, then checked

@@ -119,6 +119,14 @@ class Job(models.Model):
         return max(0, round(elapsed / self.done * (self.total - self.done)))
 
     @property
+    def unit(self) -> str:
+        """What its progress counts (rows, households, steps), as its kind registered it."""
+        from jobs.registry import KINDS
+
+        kind = KINDS.get(self.kind)
+        return str(kind.unit) if kind is not None else str(_("baris"))
+
+    @property
     def status_label(self) -> str:
         return str(_("Terhenti")) if self.is_stalled else self.get_status_display()
 

@@ -5,7 +5,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy
+
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from jobs.models import Job
     from jobs.progress import Progress
 
@@ -16,12 +20,13 @@ Handler = Callable[["Job", "Progress"], None]
 class Kind:
     name: str
     handler: Handler
+    unit: "StrOrPromise"  # what the progress counts: "12 dari 40 <unit>"
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def register(name: str, handler: Handler) -> None:
+def register(name: str, handler: Handler, *, unit: "StrOrPromise | None" = None) -> None:
     if name in KINDS and KINDS[name].handler is not handler:
         raise ValueError(f"job kind {name} is already registered")
-    KINDS[name] = Kind(name, handler)
+    KINDS[name] = Kind(name, handler, unit if unit is not None else gettext_lazy("baris"))

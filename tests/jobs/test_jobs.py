@@ -206,3 +206,13 @@ def test_full_numbers_are_refused_when_the_owner_lost_the_right(client_as, house
     run_worker()
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and "tidak lagi berhak" in job.error and job.file_path == ""
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"), [("export_registry", "3 dari 5 baris"), ("dashboard_check", "3 dari 5 rumah tangga")]
+)
+def test_the_progress_says_what_the_job_counts(client_as, supervisor, kind, words):
+    job = job_start(owner=supervisor, kind=kind, title="Uji", params={"data": [], "format": "csv", "full": False})
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, total=5, done=3, heartbeat_at=timezone.now())
+    page = client_as("supervisor").get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert words in " ".join(page.split())
