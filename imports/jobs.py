@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from imports.models import ImportBatch
-from imports.planner import build_plan
+from imports.planner import read_plan
 from imports.services import import_apply, import_preview
 from jobs import files
 from jobs.models import Job
@@ -40,7 +40,7 @@ def preview_run(job: Job, progress: Progress) -> None:
     if not upload.is_file():
         raise JobRefused(_("Berkas unggahan sudah tidak ada. Unggah lagi."))
     data = upload.read_bytes()
-    plan = build_plan(job.params["file_name"], data, on_rows=progress.advance)  # "N rows read" on the job's page
+    plan = read_plan(job.params["file_name"], data, on_rows=progress.advance)  # "N rows read" on the job's page
     batch = import_preview(
         file_name=job.params["file_name"], data=data, source=job.params["source"], user=job_owner(job), plan=plan
     )

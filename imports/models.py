@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class ImportBatch(models.Model):
     """One uploaded spreadsheet: its dry run, and (once confirmed) what it changed.
 
-    The file itself is kept only until it is imported or cancelled (data minimisation); the report of
-    the rows in error stays, so it can be downloaded later.
+    The file itself (and what was read from it) is kept only until it is imported or cancelled (data
+    minimisation); the report of the rows in error stays, so it can be downloaded later.
     """
 
     class Status(models.TextChoices):
@@ -27,6 +27,8 @@ class ImportBatch(models.Model):
     uploaded_at = models.DateTimeField(_("diunggah"), default=timezone.now)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW)
     content = models.BinaryField(_("isi berkas"), null=True, editable=False)
+    # The file as the dry run read and cleaned it (Plan.freeze), so that applying need not read it again.
+    plan = models.BinaryField(_("hasil baca berkas"), null=True, editable=False)
     size = models.PositiveIntegerField(_("ukuran (byte)"), default=0)
     summary = models.JSONField(_("ringkasan"), default=dict, blank=True)
     errors = models.JSONField(_("baris bermasalah"), default=list, blank=True)

@@ -10,8 +10,10 @@ never half imported; its rows go to the error report to be fixed and uploaded ag
 import datetime
 import json
 import math
+import struct
 import tempfile
 import weakref
+import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
@@ -91,6 +93,19 @@ class RawRows:
         self.offsets.append(self.file.tell())
         self.file.write(json.dumps([jsonable(cell) for cell in cells], ensure_ascii=False).encode() + b"\n")
 
+    def dump(self) -> tuple[bytes, bytes, bytes]:
+        self.file.seek(0)
+        cells = self.file.read()
+        return self.rows.tobytes(), self.offsets.tobytes(), cells
+
+    @classmethod
+    def load(cls, rows: bytes, offsets: bytes, cells: bytes) -> "RawRows":
+        raw = cls()
+        raw.rows.frombytes(rows)
+        raw.offsets.frombytes(offsets)
+        raw.file.write(cells)
+        return raw
+
     def get(self, wanted: Iterable[int]) -> dict[int, list[Any]]:
         found: dict[int, list[Any]] = {}
         for row in sorted(wanted):
@@ -161,22 +176,96 @@ class Plan:
     def is_empty(self) -> bool:
         return not self.groups and not self.errors
 
+    def freeze(self) -> bytes:
+        """What reading the file gave, before any matching with the database, compressed: applying the import
+        later matches it again with the database as it is then, without reading and cleaning the file anew."""
+        state = {
+            "format": PLAN_FORMAT,
+            "header": self.header,
+            "unknown_columns": self.unknown_columns,
+            "rows_read": self.rows_read,
+            "errors": [[e.row, e.column, e.message] for e in self.errors],
+            "error_rows": sorted(self.error_rows),
+            "groups": [
+                [g.key, g.first_row, g.fields, g.failed, [[p.row, p.fields] for p in g.persons]]
+                for g in self.groups.values()
+            ],
+        }
+        body = json.dumps(state, default=_encode, ensure_ascii=False, separators=(",", ":")).encode()
+        rows, offsets, cells = self.raw.dump()
+        head = struct.pack("<QQQ", len(body), len(rows), len(offsets))
+        return zlib.compress(b"".join([head, body, rows, offsets, cells]), 1)
+
+    @classmethod
+    def thaw(cls, frozen: bytes) -> "Plan | None":
+        """The plan `freeze` kept, or None when it was kept by another version of this code (read the file)."""
+        try:
+            data = zlib.decompress(frozen)
+            body_size, rows_size, offsets_size = struct.unpack_from("<QQQ", data)
+            start = struct.calcsize("<QQQ")
+            state = json.loads(data[start : start + body_size], object_hook=_decode)
+        except (zlib.error, struct.error, ValueError):
+            return None
+        if state.get("format") != PLAN_FORMAT:
+            return None
+        start += body_size
+        plan = cls(header=state["header"], unknown_columns=state["unknown_columns"], rows_read=state["rows_read"])
+        plan.errors = [RowError(*error) for error in state["errors"]]
+        plan.error_rows = set(state["error_rows"])
+        for key, first_row, fields, failed, persons in state["groups"]:
+            group = HouseholdGroup(key=key, first_row=first_row, fields=fields, failed=failed)
+            group.persons = [PersonRow(row=row, fields=person) for row, person in persons]
+            plan.groups[key] = group
+        rows = data[start : start + rows_size]
+        offsets = data[start + rows_size : start + rows_size + offsets_size]
+        plan.raw = RawRows.load(rows, offsets, data[start + rows_size + offsets_size :])
+        return plan
+
+
+# Raise when what freeze() writes changes: a plan kept by another version is then read from the file again.
+PLAN_FORMAT = 1
+DATE_KEY = "__date__"
+
+
+def _encode(value: Any) -> Any:
+    if type(value) is datetime.date:
+        return {DATE_KEY: value.isoformat()}
+    raise TypeError(f"{type(value).__name__} is not kept in a frozen plan")
+
+
+def _decode(value: dict[str, Any]) -> Any:
+    if len(value) == 1 and DATE_KEY in value:
+        return datetime.date.fromisoformat(value[DATE_KEY])
+    return value
+
 
 def build_plan(
     file_name: str, data: bytes, *, max_rows: int | None = None, on_rows: Callable[[int], None] | None = None
 ) -> Plan:
-    """Read and check the file, then match it with the database. `on_rows(n)` hears of every 1,000 rows read."""
+    """Read and check the file, then match it with the database."""
+    plan = read_plan(file_name, data, max_rows=max_rows, on_rows=on_rows)
+    if not plan.fatal:
+        match_plan(plan)
+    return plan
+
+
+def read_plan(
+    file_name: str, data: bytes, *, max_rows: int | None = None, on_rows: Callable[[int], None] | None = None
+) -> Plan:
+    """Read and check the file, without the database. `on_rows(n)` hears of every 1,000 rows read."""
     plan = Plan()
     max_rows = max_rows or settings.IMPORT_MAX_ROWS
     try:
         _read(plan, read_rows(file_name, data, Limits.from_settings(rows=max_rows)), max_rows, on_rows)
     except FileError as error:
         plan.fatal = str(error)
-    if plan.fatal:
-        return plan
+    return plan
+
+
+def match_plan(plan: Plan) -> None:
+    """Match the households and persons read with the database: which are new, which change, which conflict."""
     _match_households(plan)
     _match_persons(plan)
-    return plan
 
 
 def _read(

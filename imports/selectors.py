@@ -13,12 +13,12 @@ ERROR_SAMPLE_SIZE = 100
 def batches() -> QuerySet[ImportBatch]:
     """Every upload, newest first, with who uploaded and who confirmed it; without the file or its error rows
     (both may be megabytes): one query a page."""
-    return ImportBatch.objects.select_related("uploaded_by", "applied_by").defer("content", "errors")
+    return ImportBatch.objects.select_related("uploaded_by", "applied_by").defer("content", "plan", "errors")
 
 
 def batch_details() -> QuerySet[ImportBatch]:
     """Batches as their own page shows them: the error rows and both users, not the file."""
-    return ImportBatch.objects.select_related("uploaded_by", "applied_by").defer("content")
+    return ImportBatch.objects.select_related("uploaded_by", "applied_by").defer("content", "plan")
 
 
 class ErrorSampleRow(TypedDict):

@@ -15,7 +15,7 @@ from audit.services import display_value
 from core.errors import DomainError
 from households.models import Household, HouseholdStatusChange, Kelurahan, Person, normalize_name
 from imports.models import ImportBatch
-from imports.planner import CHUNK, Plan, _chunks, build_plan
+from imports.planner import CHUNK, Plan, _chunks, match_plan, read_plan
 
 # The stored report of rows to fix: its first rows, up to this many and this many characters of cells.
 MAX_STORED_ERROR_ROWS = 50_000
@@ -70,13 +70,17 @@ def _summary(plan: Plan, limit: int = 200) -> dict[str, Any]:
 def import_preview(*, file_name: str, data: bytes, source: str, user: User, plan: Plan | None = None) -> ImportBatch:
     """Dry run: store the file and what importing it would do. Nothing in the case data changes.
 
-    A file that cannot be imported at all is refused: the batch comes back unsaved, with its message."""
-    plan = plan or build_plan(file_name, data)
+    `plan` is the file as `read_plan` read it, when the caller has read it already; it is matched with the
+    database here. A file that cannot be imported at all is refused: the batch comes back unsaved, with its
+    message."""
+    plan = plan or read_plan(file_name, data)
     batch = ImportBatch(file_name=file_name[:255], source=source[:100], uploaded_by=user, size=len(data))
     if plan.fatal or plan.is_empty():
         batch.status = ImportBatch.Status.REJECTED
         batch.message = plan.fatal or _("Berkas tidak berisi baris data.")
         return batch
+    batch.plan = plan.freeze()  # what the file says, kept for applying: matching with the database is redone then
+    match_plan(plan)
     batch.content = data
     batch.summary = _summary(plan)
     batch.errors = _error_rows(plan)
@@ -86,12 +90,12 @@ def import_preview(*, file_name: str, data: bytes, source: str, user: User, plan
 
 @transaction.atomic
 def import_cancel(*, batch: ImportBatch, actor: User) -> ImportBatch:
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    batch = ImportBatch.objects.select_for_update().defer("content", "plan").get(pk=batch.pk)
     if batch.status != ImportBatch.Status.PREVIEW:
         raise DomainError(_("Impor ini sudah tidak menunggu konfirmasi."))
     batch.status = ImportBatch.Status.CANCELLED
-    batch.content = None
-    batch.save(update_fields=["status", "content"])
+    batch.content = batch.plan = None
+    batch.save(update_fields=["status", "content", "plan"])
     return batch
 
 
@@ -99,17 +103,17 @@ def import_cancel(*, batch: ImportBatch, actor: User) -> ImportBatch:
 def import_apply(*, batch: ImportBatch, actor: User, plan: Plan | None = None) -> ImportBatch:
     """Import what the dry run showed, re-checked against the database as it is now. All or nothing.
 
-    `plan` may be passed when it was built moments ago in the same process (the command line);
-    the web flow re-plans, because time has passed since the preview.
+    `plan` may be passed when it was matched moments ago in the same process (the command line). Otherwise
+    what the preview read from the file is matched again with the database, because time has passed since.
     """
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    batch = ImportBatch.objects.select_for_update().defer("content").get(pk=batch.pk)  # the file only if needed
     if batch.status != ImportBatch.Status.PREVIEW:
         raise DomainError(_("Impor ini sudah diproses (%(status)s).") % {"status": batch.get_status_display()})
-    assert batch.content is not None  # a batch waiting in preview keeps its file
-    data = bytes(batch.content)
-    plan = plan or build_plan(batch.file_name, data)
-    if plan.fatal:
-        raise DomainError(plan.fatal)
+    if plan is None:
+        plan = _read_again(batch)
+        if plan.fatal:
+            raise DomainError(plan.fatal)
+        match_plan(plan)
     summary = _summary(plan)  # before applying: applying gives the new households their ids
     _apply(plan, actor=actor, source=batch.source_label)
     batch.status = ImportBatch.Status.APPLIED
@@ -118,9 +122,18 @@ def import_apply(*, batch: ImportBatch, actor: User, plan: Plan | None = None) -
     batch.summary = summary
     if plan.error_rows or plan.skipped_rows():
         batch.errors = _error_rows(plan)
-    batch.content = None
+    batch.content = batch.plan = None
     batch.save()
     return batch
+
+
+def _read_again(batch: ImportBatch) -> Plan:
+    """What the preview read from the file; the file is read again when the preview kept nothing readable (a
+    batch previewed before plans were kept, or by a version of the app that kept them differently)."""
+    if batch.plan is not None and (plan := Plan.thaw(bytes(batch.plan))) is not None:
+        return plan
+    assert batch.content is not None  # a batch waiting in preview keeps its file
+    return read_plan(batch.file_name, bytes(batch.content))
 
 
 class _Log:

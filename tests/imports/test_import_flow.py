@@ -130,7 +130,7 @@ def test_a_double_submitted_confirm_imports_once(client_as):
 
 def test_an_oversized_upload_is_refused_before_parsing(client_as, settings):
     settings.IMPORT_MAX_BYTES = 1000
-    with mock.patch("imports.services.build_plan") as parse:
+    with mock.patch("imports.services.read_plan") as parse:
         response = upload(client_as("supervisor"), b"x" * 1001)
     assert "Berkas terlalu besar" in response.text
     parse.assert_not_called()

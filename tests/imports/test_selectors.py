@@ -50,7 +50,7 @@ def test_batches_come_with_their_users_in_one_query(supervisor, django_assert_nu
     with django_assert_num_queries(1):
         [batch] = list(selectors.batches())
         assert batch.uploaded_by == supervisor and batch.applied_by is None
-    assert batch.get_deferred_fields() == {"content", "errors"}
+    assert batch.get_deferred_fields() == {"content", "plan", "errors"}
 
 
 def test_the_error_sample_masks_identity_numbers_and_stops_at_its_size(supervisor):

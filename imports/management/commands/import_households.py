@@ -8,7 +8,7 @@ from accounts.models import Role
 from core.errors import DomainError
 from core.identity import mask_numbers_in
 from imports.models import ImportBatch
-from imports.planner import build_plan
+from imports.planner import read_plan
 from imports.services import import_apply, import_preview
 
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 f"Berkas terlalu besar ({file.stat().st_size:,} byte); batasnya {settings.IMPORT_MAX_BYTES:,} byte."
             )
         data = file.read_bytes()
-        plan = build_plan(file.name, data)
+        plan = read_plan(file.name, data)  # matched with the database by import_preview
         batch = import_preview(file_name=file.name, data=data, source=source or "command", user=actor, plan=plan)
         if batch.status == ImportBatch.Status.REJECTED:
             raise CommandError(batch.message)
