@@ -29,7 +29,10 @@ class HouseholdFilter(StrictFilterSet):
         widget=forms.Select(choices=[("", _("Semua")), ("true", _("Ya")), ("false", _("Bukan"))]),
     )
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Household.Status.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Status"),
+        choices=Household.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,  # a column of the household: no duplicates to remove (DISTINCT made PostgreSQL sort them all)
     )
     desil = django_filters.ChoiceFilter(label=_("Desil"), choices=[(d, f"Desil {d}") for d in range(1, 5)])
     no_delivery = django_filters.ChoiceFilter(

@@ -216,3 +216,14 @@ def test_other_filters_count_the_rows_themselves(client):
     response = client.get(URL, {"desil": 1})
     assert tallied_totals(response.context["filter"]) is None
     assert response.context["page_obj"].paginator.count == 1
+
+
+def test_filtering_by_status_asks_for_no_distinct_rows(client):
+    """Status is a column of the household: nothing to de-duplicate. DISTINCT over every column made PostgreSQL
+    read and sort all of a kelurahan's matching households for one page, and again for its count (issue 14)."""
+    HouseholdFactory(status="extreme_poor")
+    with CaptureQueriesContext(connection) as queries:
+        found = listed(client, status=["extreme_poor", "poor"], fell_back=1)
+    assert found == set()
+    household_queries = [q["sql"] for q in queries if '"households_household"' in q["sql"]]
+    assert household_queries and not any("DISTINCT" in sql for sql in household_queries)
