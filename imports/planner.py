@@ -10,7 +10,6 @@ never half imported; its rows go to the error report to be fixed and uploaded ag
 import datetime
 import json
 import math
-import struct
 import tempfile
 import weakref
 import zlib
@@ -93,19 +92,6 @@ class RawRows:
         self.offsets.append(self.file.tell())
         self.file.write(json.dumps([jsonable(cell) for cell in cells], ensure_ascii=False).encode() + b"\n")
 
-    def dump(self) -> tuple[bytes, bytes, bytes]:
-        self.file.seek(0)
-        cells = self.file.read()
-        return self.rows.tobytes(), self.offsets.tobytes(), cells
-
-    @classmethod
-    def load(cls, rows: bytes, offsets: bytes, cells: bytes) -> "RawRows":
-        raw = cls()
-        raw.rows.frombytes(rows)
-        raw.offsets.frombytes(offsets)
-        raw.file.write(cells)
-        return raw
-
     def get(self, wanted: Iterable[int]) -> dict[int, list[Any]]:
         found: dict[int, list[Any]] = {}
         for row in sorted(wanted):
@@ -178,48 +164,79 @@ class Plan:
 
     def freeze(self) -> bytes:
         """What reading the file gave, before any matching with the database, compressed: applying the import
-        later matches it again with the database as it is then, without reading and cleaning the file anew."""
-        state = {
+        later matches it again with the database as it is then, without reading and cleaning the file anew.
+
+        JSON lines, written and read a piece at a time (a 100,000-row file is about 100 MB of them): the plan's
+        header, the households in chunks, then the raw rows' lines as RawRows keeps them."""
+        groups = list(self.groups.values())
+        chunks = range(0, len(groups), CHUNK)
+        header = {
             "format": PLAN_FORMAT,
             "header": self.header,
             "unknown_columns": self.unknown_columns,
             "rows_read": self.rows_read,
             "errors": [[e.row, e.column, e.message] for e in self.errors],
             "error_rows": sorted(self.error_rows),
-            "groups": [
-                [g.key, g.first_row, g.fields, g.failed, [[p.row, p.fields] for p in g.persons]]
-                for g in self.groups.values()
-            ],
+            "chunks": len(chunks),
+            "raw_rows": self.raw.rows.tolist(),
+            "raw_offsets": self.raw.offsets.tolist(),
         }
-        body = json.dumps(state, default=_encode, ensure_ascii=False, separators=(",", ":")).encode()
-        rows, offsets, cells = self.raw.dump()
-        head = struct.pack("<QQQ", len(body), len(rows), len(offsets))
-        return zlib.compress(b"".join([head, body, rows, offsets, cells]), 1)
+        compressor = zlib.compressobj(1)
+        out = [compressor.compress(_json_line(header))]
+        for start in chunks:
+            chunk = [
+                [g.key, g.first_row, g.fields, g.failed, [[p.row, p.fields] for p in g.persons]]
+                for g in groups[start : start + CHUNK]
+            ]
+            out.append(compressor.compress(_json_line(chunk)))
+        self.raw.file.seek(0)
+        while block := self.raw.file.read(1 << 20):
+            out.append(compressor.compress(block))
+        out.append(compressor.flush())
+        return b"".join(out)
 
     @classmethod
     def thaw(cls, frozen: bytes) -> "Plan | None":
-        """The plan `freeze` kept, or None when it was kept by another version of this code (read the file)."""
+        """The plan `freeze` kept, or None when it is unreadable or was kept by another version of this code (then
+        the file is read again)."""
         try:
-            data = zlib.decompress(frozen)
-            body_size, rows_size, offsets_size = struct.unpack_from("<QQQ", data)
-            start = struct.calcsize("<QQQ")
-            state = json.loads(data[start : start + body_size], object_hook=_decode)
-        except (zlib.error, struct.error, ValueError):
+            lines = _lines(frozen)
+            header = json.loads(next(lines))
+            if header.get("format") != PLAN_FORMAT:
+                return None
+            plan = cls(header=header["header"], unknown_columns=header["unknown_columns"])
+            plan.rows_read = header["rows_read"]
+            plan.errors = [RowError(*error) for error in header["errors"]]
+            plan.error_rows = set(header["error_rows"])
+            for _chunk in range(header["chunks"]):
+                for key, first_row, fields, failed, persons in json.loads(next(lines), object_hook=_decode):
+                    group = HouseholdGroup(key=key, first_row=first_row, fields=fields, failed=failed)
+                    group.persons = [PersonRow(row=row, fields=person) for row, person in persons]
+                    plan.groups[key] = group
+            plan.raw.rows.extend(header["raw_rows"])
+            plan.raw.offsets.extend(header["raw_offsets"])
+            for line in lines:
+                plan.raw.file.write(line + b"\n")
+        except (zlib.error, ValueError, TypeError, KeyError, StopIteration):
             return None
-        if state.get("format") != PLAN_FORMAT:
-            return None
-        start += body_size
-        plan = cls(header=state["header"], unknown_columns=state["unknown_columns"], rows_read=state["rows_read"])
-        plan.errors = [RowError(*error) for error in state["errors"]]
-        plan.error_rows = set(state["error_rows"])
-        for key, first_row, fields, failed, persons in state["groups"]:
-            group = HouseholdGroup(key=key, first_row=first_row, fields=fields, failed=failed)
-            group.persons = [PersonRow(row=row, fields=person) for row, person in persons]
-            plan.groups[key] = group
-        rows = data[start : start + rows_size]
-        offsets = data[start + rows_size : start + rows_size + offsets_size]
-        plan.raw = RawRows.load(rows, offsets, data[start + rows_size + offsets_size :])
         return plan
+
+
+def _json_line(value: Any) -> bytes:
+    return json.dumps(value, default=_encode, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+
+def _lines(frozen: bytes) -> Iterator[bytes]:
+    """The lines of a frozen plan, decompressed a megabyte at a time."""
+    decompressor = zlib.decompressobj()
+    pending = b""
+    piece = decompressor.decompress(frozen, 1 << 20)
+    while piece:
+        *whole, pending = (pending + piece).split(b"\n")
+        yield from whole
+        piece = decompressor.decompress(decompressor.unconsumed_tail, 1 << 20)
+    if pending or not decompressor.eof:
+        raise ValueError("a frozen plan ends in the middle")
 
 
 # Raise when what freeze() writes changes: a plan kept by another version is then read from the file again.

@@ -26,7 +26,8 @@ def problems(plan: Plan) -> list[tuple[int, str, str]]:
     return [(e.row, e.column, e.message) for e in plan.errors]
 
 
-def test_a_kept_plan_thaws_into_the_plan_the_file_gives():
+def test_a_kept_plan_thaws_into_the_plan_the_file_gives(monkeypatch):
+    monkeypatch.setattr("imports.planner.CHUNK", 1)  # one household a chunk: the chunks are put back together
     data = xlsx([*GOOD, BAD_DATE])
     read = read_plan("p3ke.xlsx", data)
     thawed = Plan.thaw(read.freeze())
@@ -46,6 +47,13 @@ def test_a_kept_plan_thaws_into_the_plan_the_file_gives():
 @pytest.mark.parametrize("kept", [b"", b"not zlib", b"x\x01garbage"])
 def test_an_unreadable_kept_plan_is_refused(kept):
     assert Plan.thaw(kept) is None
+
+
+def test_a_cut_off_kept_plan_is_refused():
+    frozen = read_plan("p3ke.xlsx", xlsx(GOOD)).freeze()
+    assert Plan.thaw(frozen) is not None
+    assert Plan.thaw(frozen[: len(frozen) // 2]) is None
+    assert Plan.thaw(frozen[:-1]) is None
 
 
 def test_a_plan_kept_by_another_version_is_refused():
