@@ -39,7 +39,7 @@ def rows(count: int, seed: int = 7):
     serials: dict[str, int] = {}
     while written < count:
         family += 1
-        kecamatan_code, kecamatan, _code, kelurahan = rng.choice(REGIONS)
+        kecamatan_code, kecamatan, _code, kelurahan, *_bps_codes = rng.choice(REGIONS)
         region = kecamatan_code.replace(".", "")
         size = min(count - written, rng.choice([1, 2, 3, 3, 4, 4, 5, 6]))
         household = [f"P3KE-B-{family:07d}", f"{region}{family:010d}"]

@@ -11,17 +11,17 @@ from households.models import Household, HouseholdStatusChange, Kecamatan, Kelur
 
 @admin.register(Kecamatan)
 class KecamatanAdmin(ReferenceDataAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["name", "code"]
+    list_display = ["code", "bps_code", "name"]
+    search_fields = ["name", "code", "bps_code"]
 
 
 @admin.register(Kelurahan)
 class KelurahanAdmin(ReferenceDataAdmin):
-    list_display = ["code", "name", "kecamatan", "is_priority_locus"]
+    list_display = ["code", "bps_code", "name", "kecamatan", "is_priority_locus"]
     list_filter = ["kecamatan", "is_priority_locus"]
     list_editable = ["is_priority_locus"]
     list_select_related = ["kecamatan"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "code", "bps_code"]
 
 
 # Identity numbers in admin forms: never shown (that would bypass the recorded reveal), still correctable.

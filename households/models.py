@@ -3,7 +3,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -20,14 +20,38 @@ def normalize_name(value: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
 
 
+# Both code systems are kept: below the city level they differ, and a Kemendagri code without its dots can be the
+# BPS code of another place (Kemendagri 62.71.01.1001 Pahandut, BPS 6271011001 Kereng Bangkirai; households/data).
+KEMENDAGRI_HELP = _("Kepmendagri 300.2.2-2138/2025, dengan titik.")
+BPS_HELP = _("Kode wilayah BPS, tanpa titik; berbeda dengan kode Kemendagri di bawah tingkat kota.")
+
+
 class Kecamatan(models.Model):
-    code = models.CharField(_("kode Kemendagri"), max_length=8, unique=True)
+    code = models.CharField(
+        _("kode Kemendagri"),
+        max_length=8,
+        unique=True,
+        help_text=KEMENDAGRI_HELP,
+        validators=[RegexValidator(r"^62\.71\.\d{2}$", _("Tulis seperti 62.71.04."))],
+    )
+    bps_code = models.CharField(
+        _("kode BPS"),
+        max_length=7,
+        blank=True,
+        help_text=BPS_HELP,
+        validators=[RegexValidator(r"^6271\d{3}$", _("Tulis 7 digit, seperti 6271011."))],
+    )
     name = models.CharField(_("nama"), max_length=100, unique=True)
 
     class Meta:
         verbose_name = _("kecamatan")
         verbose_name_plural = _("kecamatan")
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bps_code"], condition=~Q(bps_code=""), name="households_kecamatan_bps_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -37,7 +61,20 @@ class Kelurahan(models.Model):
     kecamatan = models.ForeignKey(
         Kecamatan, verbose_name=_("kecamatan"), on_delete=models.PROTECT, related_name="kelurahan_set"
     )
-    code = models.CharField(_("kode Kemendagri"), max_length=13, unique=True)
+    code = models.CharField(
+        _("kode Kemendagri"),
+        max_length=13,
+        unique=True,
+        help_text=KEMENDAGRI_HELP,
+        validators=[RegexValidator(r"^62\.71\.\d{2}\.[12]\d{3}$", _("Tulis seperti 62.71.04.1004."))],
+    )
+    bps_code = models.CharField(
+        _("kode BPS"),
+        max_length=10,
+        blank=True,
+        help_text=BPS_HELP,
+        validators=[RegexValidator(r"^6271\d{6}$", _("Tulis 10 digit, seperti 6271011004."))],
+    )
     name = models.CharField(_("nama"), max_length=100)
     is_priority_locus = models.BooleanField(
         _("lokus prioritas"), default=False, help_text=_("Kelurahan yang menjadi lokus prioritas penghapusan.")
@@ -49,6 +86,9 @@ class Kelurahan(models.Model):
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(fields=["kecamatan", "name"], name="households_kelurahan_name_unique"),
+            models.UniqueConstraint(
+                fields=["bps_code"], condition=~Q(bps_code=""), name="households_kelurahan_bps_unique"
+            ),
         ]
         indexes = [
             models.Index(fields=["is_priority_locus"], name="households_kel_priority_idx"),

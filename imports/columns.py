@@ -59,9 +59,13 @@ COLUMNS: list[Column] = [
            ("hubungan", "hub_kk", "shdk", "hubungan_dengan_kepala_keluarga", "hubungan_dengan_krt", "hub_krt"), required=True),
     Column("kecamatan", _("Kecamatan"), _("nama kecamatan di Kota Palangka Raya"), "region", None,
            partial(cleaning.text, max_length=100), ("kec", "nama_kecamatan", "kecamatan_")),
-    Column("kelurahan", _("Kelurahan"), _("nama kelurahan di Kota Palangka Raya"), "region", None,
-           partial(cleaning.text, max_length=100), ("kel", "desa_kelurahan", "nama_kelurahan", "kelurahan_desa", "desa", "nama_desa"),
-           required=True),
+    Column("kelurahan", _("Kelurahan"), _("nama kelurahan di Kota Palangka Raya; wajib bila kode_wilayah kosong"), "region", None,
+           partial(cleaning.text, max_length=100), ("kel", "desa_kelurahan", "nama_kelurahan", "kelurahan_desa", "desa", "nama_desa")),
+    Column("kode_wilayah", _("Kode wilayah kelurahan"),
+           _("kode Kemendagri (62.71.04.1004) atau BPS (6271011004); wajib bila kelurahan kosong"), "region", None,
+           partial(cleaning.text, max_length=40),
+           ("kode_kelurahan", "kode_desa", "kd_desa", "kode_desa_kelurahan", "kd_kel", "kode_kel", "kode_kemendagri",
+            "kode_wilayah_kemendagri", "kode_bps", "kode_wilayah_bps", "kode_desa_bps", "kd_wilayah")),
     Column("alamat", _("Alamat"), _("teks"), "household", "address", partial(cleaning.text, max_length=255),
            ("alamat_lengkap", "alamat_rumah"), required=True),
     Column("rt", "RT", _("angka"), "household", "rt", cleaning.rt_rw, ("no_rt",)),
@@ -123,6 +127,7 @@ def match_header(cells: list[Any]) -> tuple[dict[int, str], list[str]] | None:
             mapping[index] = key
         else:
             unknown.append(str(cell).strip())
-    if {"nama", "kelurahan"} <= set(mapping.values()) and len(mapping) >= 3:
+    keys = set(mapping.values())
+    if "nama" in keys and keys & {"kelurahan", "kode_wilayah"} and len(mapping) >= 3:
         return mapping, unknown
     return None

@@ -314,8 +314,8 @@ def _read(
         _read_row(plan, row, cells, mapping, regions, seen_niks)
     if mapping is None:
         plan.fatal = _(
-            "Baris judul kolom tidak ditemukan di 30 baris pertama. Pastikan ada kolom nama, kelurahan "
-            "dan kolom lain sesuai templat."
+            "Baris judul kolom tidak ditemukan di 30 baris pertama. Pastikan ada kolom nama, kelurahan (atau "
+            "kode_wilayah) dan kolom lain sesuai templat."
         )
     else:
         missing = [c.key for c in COLUMNS if c.required and c.key not in mapping.values()]
@@ -344,7 +344,9 @@ def _read_row(plan: Plan, number: int, cells: list[Any], mapping, regions: Regio
             and clean[column.field] in ("", None)
         ):
             problems.append((column.key, _("Wajib diisi.")))
-    kelurahan_id, region_column, region_message = regions.match(values.get("kecamatan"), values.get("kelurahan"))
+    kelurahan_id, region_column, region_message = regions.match(
+        values.get("kecamatan"), values.get("kelurahan"), values.get("kode_wilayah")
+    )
     if region_column and region_message:
         problems.append((region_column, region_message))
     clean["kelurahan_id"] = kelurahan_id

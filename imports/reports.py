@@ -26,6 +26,7 @@ EXAMPLE = {
     "hubungan_keluarga": "Kepala Keluarga",
     "kecamatan": "Sabangau",
     "kelurahan": "Kameloh Baru",
+    "kode_wilayah": "62.71.04.1004",
     "alamat": "Jl. Mahir Mahar No. 9",
     "rt": "003",
     "rw": "001",
@@ -88,6 +89,12 @@ def template_workbook():
         _("NIK dan No. KK harus diketik sebagai Teks. Angka yang diubah Excel (mis. 6,27104E+15) ditolak."),
         _("Tanggal: dd/mm/yyyy (mis. 05/06/1980)."),
         _("Isi ID keluarga P3KE atau No. KK agar anggota satu keluarga dikelompokkan."),
+        _(
+            "Wilayah: isi nama kelurahan, atau kode_wilayah dengan kode kelurahan Kemendagri (62.71.04.1004, "
+            "Kepmendagri 300.2.2-2138/2025) atau BPS (6271011004); boleh bercampur dalam satu berkas. Kode "
+            "Kemendagri tanpa titik bisa sama dengan kode BPS kelurahan lain: tulis dengan titik, atau isi juga "
+            "kolom kelurahan. Bila keduanya diisi, keduanya harus menunjuk kelurahan yang sama."
+        ),
         _("Kolom lain yang tidak dikenal diabaikan dan disebutkan di pratinjau."),
         _(
             "Batas berkas: paling besar %(size)s MB (isi .xlsx setelah dibuka paling besar %(unpacked)s MB), "
