@@ -1,5 +1,9 @@
-"""What the crawl (`crawl.py`) and the load test (`loadtest_run.py`) share: a seeded PostgreSQL database, the
-app under gunicorn on 127.0.0.1 with DEBUG off, and signing in through the login form as a person would.
+"""What the crawl (`crawl.py`) and the load test (`loadtest_run.py`) share: a seeded database, the app under
+gunicorn on 127.0.0.1 with DEBUG off, and signing in through the login form as a person would.
+
+A database is named by a PostgreSQL database name (`poverty_bench_scale`) or by the path of a SQLite file
+(anything ending in `.sqlite3`, `.sqlite` or `.db`; `bench/out/crawl-100000.sqlite3`), which the app reaches
+through `DATABASE_URL=sqlite:////absolute/path` with its own SQLite settings (WAL, IMMEDIATE transactions).
 
 Nothing here changes the app: the server is the production command from the README (gunicorn, 3 sync workers,
 its default 30 s worker timeout) on the benchmark database, with the static files collected as in production.
@@ -10,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -34,7 +39,31 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+def is_sqlite(database: str) -> bool:
+    """Whether `database` names a SQLite file (by its suffix) rather than a PostgreSQL database."""
+    return Path(database).suffix in (".sqlite3", ".sqlite", ".db")
+
+
+def sqlite_path(database: str) -> Path:
+    return (ROOT / database).resolve()  # relative to the project's root; an absolute path stays as it is
+
+
+def engine(database: str) -> str:
+    return "SQLite" if is_sqlite(database) else "PostgreSQL"
+
+
+def describe(database: str) -> str:
+    """How a report names the database it measured: "SQLite file `bench/out/…`" or "PostgreSQL database `…`"."""
+    if not is_sqlite(database):
+        return f"PostgreSQL database `{database}`"
+    path = sqlite_path(database)
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    return f"SQLite file `{shown}`, {path.stat().st_size / 2**20:,.0f} MB"
+
+
 def database_url(database: str) -> str:
+    if is_sqlite(database):
+        return f"sqlite:///{sqlite_path(database)}"  # sqlite:////abs/path
     return f"postgres://postgres@127.0.0.1:5432/{database}"
 
 
@@ -45,25 +74,48 @@ def psql(database: str, sql: str) -> str:
 
 def persons_in(database: str) -> int:
     """How many persons the database holds (0 when it does not exist or was never seeded)."""
+    if is_sqlite(database):
+        path = sqlite_path(database)
+        if not path.exists():
+            return 0
+        try:
+            with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+                return db.execute("SELECT count(*) FROM households_person").fetchone()[0]
+        except sqlite3.Error:
+            return 0
     value = psql(database, "SELECT count(*) FROM households_person")
     return int(value) if value.isdigit() else 0
 
 
 def prepare(database: str, persons: int, *, reseed: bool = False) -> None:
     """Reuse the database when it already holds about `persons` persons (seeding a million takes 12+ minutes);
-    otherwise create it afresh: migrate, the demo accounts (`seed_demo`), `seed_scale --persons N`, VACUUM."""
+    otherwise create it afresh: migrate, the demo accounts (`seed_demo`), `seed_scale --persons N`, VACUUM
+    (PostgreSQL; a SQLite file is deleted and made again the same way, without VACUUM or ANALYZE)."""
     found = persons_in(database)
     if not reseed and found >= persons * 0.95:
         print(f"reusing {database}: {found:,} persons", file=sys.stderr)
         return
     env = {**os.environ, "DATABASE_URL": database_url(database), "DEBUG": "1"}
-    subprocess.run(["dropdb", *PG, "--if-exists", database], check=True)
-    subprocess.run(["createdb", *PG, database], check=True)
+    if is_sqlite(database):
+        path = sqlite_path(database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            stale.unlink(missing_ok=True)
+    else:
+        subprocess.run(["dropdb", *PG, "--if-exists", database], check=True)
+        subprocess.run(["createdb", *PG, database], check=True)
     subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([PY, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     started = time.perf_counter()
     subprocess.run([PY, "manage.py", "seed_scale", "--persons", str(persons)], cwd=ROOT, env=env, check=True)
     print(f"seed_scale --persons {persons}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if is_sqlite(database):
+        # No ANALYZE here: nothing in the app or in SQLite gathers planner statistics (sqlite_stat1) by itself,
+        # so a SQLite database in use has none, and the crawl measures it as it is. Only the write-ahead log
+        # is folded into the file, so the first requests do not read through a log of every seeded row.
+        with contextlib.closing(sqlite3.connect(sqlite_path(database))) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return
     # As a database in use would be: visibility maps set (index-only scans), statistics fresh, and no
     # autovacuum of millions of new rows starting in the middle of a measurement.
     subprocess.run(["psql", *PG, "-d", database, "-qc", "VACUUM (ANALYZE)"], check=True)

@@ -2,9 +2,12 @@
 
     .venv/bin/python bench/explain_page.py /interventions/ --user supervisor
     .venv/bin/python bench/explain_page.py /admin/interventions/program/17/delete/ --user admin --profile
+    .venv/bin/python bench/explain_page.py / --database bench/out/crawl-100000.sqlite3   # SQLite: EXPLAIN QUERY PLAN
 
 Requests the page in-process (Django's test client, DEBUG off, signed in as the user) on the benchmark
-database, once to warm up and once measured; `--profile` adds cProfile's top functions by own time.
+database, once to warm up and once measured; `--profile` adds cProfile's top functions by own time. On a SQLite
+file (`--database PATH.sqlite3`) the slowest queries get SQLite's `EXPLAIN QUERY PLAN` and are timed once more
+alone (SQLite has no EXPLAIN ANALYZE).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("url")
     parser.add_argument("--user", default="supervisor")
-    parser.add_argument("--database", default="poverty_bench_scale")
+    parser.add_argument("--database", default="poverty_bench_scale", help="PostgreSQL database or SQLite file")
     parser.add_argument("--explain", type=int, default=1, help="how many of the slowest queries to EXPLAIN")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
@@ -70,6 +73,18 @@ def main() -> None:
     with connection.cursor() as cursor:
         for q in slowest:
             print(f"\n-- {float(q['time']) * 1000:.0f} ms:\n{q['sql']}\n")
+            if connection.vendor == "sqlite":
+                # (id, parent, notused, detail): the plan's tree, indented by depth
+                cursor.execute("EXPLAIN QUERY PLAN " + q["sql"])
+                depth: dict[int, int] = {0: -1}
+                for node, parent, _, detail in cursor.fetchall():
+                    depth[node] = depth.get(parent, -1) + 1
+                    print("  " * depth[node] + detail)
+                started = time.perf_counter()
+                cursor.execute(q["sql"])
+                rows = len(cursor.fetchall())
+                print(f"(alone: {(time.perf_counter() - started) * 1000:.0f} ms, {rows} rows)")
+                continue
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
             print("\n".join(row[0] for row in cursor.fetchall()))
     if profiler:
