@@ -79,11 +79,13 @@ def main() -> None:
 
 
 QUEUE_PREVIEW = """
+import datetime
 from pathlib import Path
 from accounts.models import User
 from imports.jobs import preview_start
 path = Path({file!r})
-job = preview_start(owner=User.objects.get(username="bench"), file_name=path.name, data=path.read_bytes(), source="benchmark")
+job = preview_start(owner=User.objects.get(username="bench"), file_name=path.name, data=path.read_bytes(),
+                    source="benchmark", list_kind="p3ke", as_of=datetime.date.today())
 print(job.pk)
 """
 QUEUE_APPLY = """

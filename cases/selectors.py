@@ -19,7 +19,7 @@ from coordination.models import GraduationProposal, Referral
 from core.permissions import is_caseworker
 from dashboard.models import Tally
 from dashboard.tallies import Measure
-from households.models import Household, HouseholdStatusChange, Person, Relation, Visit
+from households.models import Household, HouseholdStatusChange, Person, Ranking, Relation, Visit
 from interventions.models import Intervention
 from interventions.rules import programs_for
 
@@ -123,6 +123,7 @@ class CaseFile:
     household_interventions: list[Intervention]
     visits: QuerySet[Visit]
     status_changes: QuerySet[HouseholdStatusChange]
+    rankings: QuerySet[Ranking]  # national lists, newest first
     history: QuerySet[ChangeLog]
     referrals: QuerySet[Referral]
     pending_proposal: GraduationProposal | None
@@ -159,6 +160,9 @@ def _pending_proposal(household: Household) -> GraduationProposal | None:
     return GraduationProposal.objects.select_related("proposed_by").get(pk=pk) if pk else None
 
 
+RANKING_ROWS = 12  # three years of quarterly DTSEN lists
+
+
 def case_file(household: Household, user: User) -> CaseFile:
     """The case file of `household` (from `case_file_households()`, already authorized for `user`), in a number of
     queries that does not grow with its members, interventions, visits or history."""
@@ -187,6 +191,7 @@ def case_file(household: Household, user: User) -> CaseFile:
         household_interventions=received[None],
         visits=household.visits.select_related("caseworker__opd").order_by("-visited_on", "-id"),
         status_changes=household.status_changes.select_related("changed_by"),
+        rankings=household.rankings.order_by("-as_of", "-id")[:RANKING_ROWS],
         history=ChangeLog.objects.for_case(household.pk).select_related("actor", "content_type")[:HISTORY_ROWS],
         referrals=household.referrals.select_related("opd", "person").order_by("status", "due_on"),
         pending_proposal=_pending_proposal(household),

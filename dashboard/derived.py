@@ -3,7 +3,8 @@ against the raw rows.
 
 Three layers are stored so that pages stay fast at a million persons:
 - each household's summary columns (head, members, extreme-poor and served members, latest visit and
-  follow-up, deliveries, referrals, when it fell back), which the registry lists, sorts and filters on;
+  follow-up, deliveries, referrals, when it fell back, its latest national ranking), which the registry lists,
+  sorts and filters on;
 - each member's "served" flag: reached by a delivery of their own or to their whole household;
 - the dashboard's tallies: each household's ledger (`Contribution`) and the running totals (`Tally`).
 
@@ -30,7 +31,7 @@ from psycopg2.extras import execute_values  # type: ignore[import-untyped]
 from coordination.models import Referral
 from dashboard.models import BaselinePerson, Contribution, Tally
 from dashboard.tallies import CHUNK, OPEN, REFERRAL_MEASURES, Key, Ledger, Measure, add_to_tallies, batched
-from households.models import Household, HouseholdStatusChange, Person, Relation, Visit
+from households.models import Household, HouseholdStatusChange, Person, Ranking, Relation, Visit
 from interventions.models import Intervention
 
 EP = Household.Status.EXTREME_POOR
@@ -48,6 +49,9 @@ SUMMARY_FIELDS = (
     "referral_count",
     "unfulfilled_referrals",
     "fell_back_at",
+    "desil",
+    "desil_source",
+    "desil_as_of",
 )
 NO_SUMMARY = {
     "head_name": "",
@@ -60,6 +64,9 @@ NO_SUMMARY = {
     "referral_count": 0,
     "unfulfilled_referrals": 0,
     "fell_back_at": None,
+    "desil": None,
+    "desil_source": "",
+    "desil_as_of": None,
 }
 
 
@@ -86,7 +93,7 @@ class Derived:
 
 
 def derive(ids: list[int]) -> dict[int, Derived]:
-    """The derived data of up to CHUNK households, from their rows, in nine queries. A household that
+    """The derived data of up to CHUNK households, from their rows, in ten queries. A household that
     no longer exists derives to nothing, so its share of the tallies can be taken back."""
     result = {pk: Derived() for pk in ids}
     households = Household._base_manager.filter(pk__in=ids).values(
@@ -148,6 +155,17 @@ def derive(ids: list[int]) -> dict[int, Derived]:
         summary = result[pk].summary
         if summary["last_visit_on"] is None:
             summary["last_visit_on"], summary["next_follow_up_on"] = visited_on, follow_up
+
+    # The latest national ranking: the list with the latest "as of" date (the later recorded on the same date).
+    rankings = (
+        Ranking._base_manager.filter(household_id__in=ids)
+        .order_by("household_id", "-as_of", "-id")
+        .values_list("household_id", "desil", "source", "as_of")
+    )
+    for pk, desil, source, as_of in rankings:
+        summary = result[pk].summary
+        if summary["desil_as_of"] is None:
+            summary["desil"], summary["desil_source"], summary["desil_as_of"] = desil, source, as_of
 
     changes = list(
         HouseholdStatusChange._base_manager.filter(household_id__in=ids).values_list(

@@ -6,7 +6,7 @@ from audit.admin import AuditedModelAdmin, ReferenceDataAdmin
 from core.case_admin import CaseAdminMixin
 from core.forms import DigitsField
 from households.forms import keep_stored_number
-from households.models import Household, HouseholdStatusChange, Kecamatan, Kelurahan, Person, Visit
+from households.models import Household, HouseholdStatusChange, Kecamatan, Kelurahan, Person, Ranking, Visit
 
 
 @admin.register(Kecamatan)
@@ -79,6 +79,25 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+RANKING_FIELDS = ("source", "as_of", "desil", "family_id", "recorded_at", "recorded_by", "via")
+
+
+class RankingInline(admin.TabularInline):
+    """National rankings are history from the lists (households.rankings): shown here, never edited."""
+
+    model = Ranking
+    extra = 0
+    fields = RANKING_FIELDS
+    readonly_fields = RANKING_FIELDS
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Household)
 class HouseholdAdmin(CaseAdminMixin, AuditedModelAdmin):
     form = HouseholdAdminForm
@@ -88,10 +107,22 @@ class HouseholdAdmin(CaseAdminMixin, AuditedModelAdmin):
     search_fields = ["=id", "p3ke_id", "address", "members__full_name"]
     search_help_text = _("Cari nomor rumah tangga, ID P3KE, alamat atau nama anggota. NIK dan No. KK: di Registri.")
     autocomplete_fields = ["kelurahan"]
-    readonly_fields = ["status", "status_changed_at", "created_at", "updated_at", "created_by"]
-    inlines = [PersonInline, StatusChangeInline]
+    readonly_fields = [
+        "status",
+        "status_changed_at",
+        "desil",
+        "desil_source",
+        "desil_as_of",
+        "created_at",
+        "updated_at",
+        "created_by",
+    ]
+    inlines = [PersonInline, StatusChangeInline, RankingInline]
     fieldsets = [
-        (None, {"fields": ["no_kk", "p3ke_id", "status", "status_changed_at", "desil"]}),
+        (
+            None,
+            {"fields": ["no_kk", "p3ke_id", "status", "status_changed_at", ("desil", "desil_source", "desil_as_of")]},
+        ),
         ("Alamat", {"fields": ["kelurahan", "address", ("rt", "rw"), ("latitude", "longitude")]}),
         (
             "Kondisi rumah (P3KE)",

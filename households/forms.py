@@ -44,7 +44,6 @@ HOUSEHOLD_FIELDS = [
     "rw",
     "no_kk",
     "p3ke_id",
-    "desil",
     *HOUSE_INDICATOR_FIELDS,
     "latitude",
     "longitude",
@@ -94,7 +93,7 @@ class HouseholdForm(EmptyChoiceLabelsMixin, forms.ModelForm):
                 "address",
                 Div(Div("rt", css_class="col-6"), Div("rw", css_class="col-6"), css_class="row"),
             ),
-            Fieldset(_("Identitas keluarga"), "no_kk", "p3ke_id", "desil"),
+            Fieldset(_("Identitas keluarga"), "no_kk", "p3ke_id"),
         )
         # Shown after the members (on a phone, eight house-condition selects came before the first member).
         self.house_helper = form_helper()

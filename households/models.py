@@ -205,6 +205,18 @@ class HouseholdQuerySet(CaseQuerySet):
         return self.active().filter(status=Household.Status.EXTREME_POOR)
 
 
+class RankingSource(models.TextChoices):
+    """The national lists a household's desil comes from (../shared/DOMAIN.md, "DTSEN")."""
+
+    DTSEN = "dtsen", "DTSEN"
+    P3KE = "p3ke", "P3KE"
+    DTKS = "dtks", "DTKS"
+    OTHER = "other", _("Daftar lain")
+
+
+DESIL_CHOICES = [(d, f"Desil {d}") for d in range(1, 11)]
+
+
 class Household(CaseRecord):
     class Status(models.TextChoices):
         EXTREME_POOR = "extreme_poor", _("Miskin ekstrem")
@@ -240,13 +252,19 @@ class Household(CaseRecord):
         blank=True,
         validators=[MinValueValidator(-180, LONGITUDE_RANGE), MaxValueValidator(180, LONGITUDE_RANGE)],
     )
+    # The latest national ranking (Ranking, by its "as of" date): written only by households.rankings.
     desil = models.PositiveSmallIntegerField(
         _("desil kesejahteraan"),
         null=True,
         blank=True,
-        choices=[(d, f"Desil {d}") for d in range(1, 5)],
-        help_text=_("Desil P3KE: 1 = paling miskin."),
+        editable=False,
+        choices=DESIL_CHOICES,
+        help_text=_("Desil terakhir dari daftar nasional (DTSEN 1-10, P3KE 1-4): 1 = paling miskin."),
     )
+    desil_source = models.CharField(
+        _("sumber desil"), max_length=10, blank=True, editable=False, choices=RankingSource.choices
+    )
+    desil_as_of = models.DateField(_("desil per tanggal"), null=True, blank=True, editable=False)
     ownership = models.CharField(_("status kepemilikan rumah"), max_length=20, blank=True, choices=Ownership.choices)
     floor = models.CharField(_("jenis lantai"), max_length=20, blank=True, choices=Floor.choices)
     wall = models.CharField(_("jenis dinding"), max_length=20, blank=True, choices=Wall.choices)
@@ -330,7 +348,7 @@ class Household(CaseRecord):
                 name="households_household_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(desil__isnull=True) | Q(desil__gte=1, desil__lte=4), name="households_household_desil_1_4"
+                condition=Q(desil__isnull=True) | Q(desil__gte=1, desil__lte=10), name="households_household_desil_1_10"
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
@@ -418,6 +436,50 @@ class HouseholdStatusChange(CaseRecord):
 
     def __str__(self) -> str:
         return f"{self.household}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Ranking(CaseRecord):
+    """A household's place in one national list: its desil, which list, as of which date. Kept as history, never
+    overwritten by a later list; the household shows the latest (by the list's date)."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("rumah tangga"), on_delete=models.PROTECT, related_name="rankings"
+    )
+    source = models.CharField(_("daftar"), max_length=10, choices=RankingSource.choices)
+    as_of = models.DateField(_("per tanggal"))
+    desil = models.PositiveSmallIntegerField(_("desil"), choices=DESIL_CHOICES)
+    family_id = models.CharField(_("ID keluarga di daftar"), max_length=40, blank=True)
+    recorded_at = models.DateTimeField(_("dicatat"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oleh"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    via = models.CharField(_("dicatat lewat"), max_length=100, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("peringkat nasional")
+        verbose_name_plural = _("peringkat nasional")
+        ordering = ["-as_of", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "source", "as_of"], name="households_ranking_one_per_list"),
+            models.CheckConstraint(condition=Q(desil__gte=1, desil__lte=10), name="households_ranking_desil_1_10"),
+            models.CheckConstraint(
+                condition=Q(source__in=["dtsen", "p3ke", "dtks", "other"]), name="households_ranking_source_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["household", "as_of"], name="households_rank_hh_asof_idx"),
+            models.Index(fields=["source", "as_of", "desil"], name="households_rank_list_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household}: {self.get_source_display()} {self.as_of:%d/%m/%Y} desil {self.desil}"
 
 
 class Sex(models.TextChoices):

@@ -31,7 +31,10 @@ def ensure_open(*household_ids: int) -> None:
 def household_register(
     *, actor: User, members: list[dict[str, Any]] | None = None, source: str = "web", **fields: Any
 ) -> Household:
-    """Register a household and its members. `fields` are Household fields, `members` Person fields."""
+    """Register a household and its members. `fields` are Household fields, `members` Person fields. Its desil is
+    not among them: it is the latest national ranking (households.rankings.ranking_record)."""
+    if derived := {"desil", "desil_source", "desil_as_of"} & fields.keys():
+        raise TypeError(f"{sorted(derived)}: a household's desil comes from its rankings (households.rankings)")
     household = Household(created_by=actor if actor and actor.is_authenticated else None, **fields)
     household.full_clean()
     household.save()

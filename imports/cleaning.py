@@ -181,8 +181,8 @@ def desil(value: Any) -> int | None:
         number = int(float(key))
     except (ValueError, OverflowError):  # not a number, or "1e999"
         raise CellError(_("Desil %(value)s bukan angka.") % {"value": value}) from None
-    if not 1 <= number <= 4:
-        raise CellError(_("Desil P3KE harus 1 sampai 4 (tertulis %(value)s).") % {"value": value})
+    if not 1 <= number <= 10:
+        raise CellError(_("Desil harus 1 sampai 10 (tertulis %(value)s).") % {"value": value})
     return number
 
 

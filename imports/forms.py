@@ -1,8 +1,11 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
+from households.models import RankingSource
 from imports.reader import extension
 
 
@@ -11,9 +14,30 @@ class UploadForm(forms.Form):
         label=_("Berkas .xlsx atau .csv"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+    list_kind = forms.ChoiceField(
+        label=_("Jenis daftar"),
+        choices=RankingSource.choices,
+        initial=RankingSource.DTSEN,
+        help_text=_("Kolom desil disimpan sebagai peringkat dari daftar ini (DTSEN: desil 1-10; P3KE: 1-4)."),
+    )
+    as_of = forms.DateField(
+        label=_("Daftar per tanggal"),
+        widget=DateInput(),
+        help_text=_("Tanggal data daftar itu (mis. tanggal pemeringkatan DTSEN), bukan tanggal unggah."),
+    )
     source = forms.CharField(
         label=_("Sumber data"), max_length=100, required=False, help_text=_("Mis. P3KE Januari 2024, DTKS Maret 2025.")
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["as_of"].initial = timezone.localdate()
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        if as_of > timezone.localdate():
+            raise ValidationError(_("Tanggal daftar tidak boleh di masa depan."))
+        return as_of
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -1,6 +1,7 @@
 """Large imports run in the background (jobs app): the dry run of a big file, and applying it. Small files
 stay in the request, where the answer comes at once."""
 
+import datetime
 import secrets
 
 from django.urls import reverse
@@ -22,7 +23,9 @@ INLINE_BYTES = 256 * 1024
 INLINE_ROWS = 2_000
 
 
-def preview_start(*, owner: User, file_name: str, data: bytes, source: str) -> Job:
+def preview_start(
+    *, owner: User, file_name: str, data: bytes, source: str, list_kind: str, as_of: datetime.date
+) -> Job:
     """Keep the upload under JOBS_ROOT (never a public URL) and check it in the background."""
     upload = f"upload-{secrets.token_urlsafe(12)}"
     (files.root() / "tmp" / upload).write_bytes(data)
@@ -31,7 +34,13 @@ def preview_start(*, owner: User, file_name: str, data: bytes, source: str) -> J
         owner=owner,
         kind="import_preview",
         title=title,
-        params={"upload": upload, "file_name": file_name, "source": source},
+        params={
+            "upload": upload,
+            "file_name": file_name,
+            "source": source,
+            "list_kind": list_kind,
+            "as_of": as_of.isoformat(),
+        },
     )
 
 
@@ -40,9 +49,17 @@ def preview_run(job: Job, progress: Progress) -> None:
     if not upload.is_file():
         raise JobRefused(_("Berkas unggahan sudah tidak ada. Unggah lagi."))
     data = upload.read_bytes()
-    plan = read_plan(job.params["file_name"], data, on_rows=progress.advance)  # "N rows read" on the job's page
+    list_kind, as_of = job.params["list_kind"], datetime.date.fromisoformat(job.params["as_of"])
+    # "N rows read" on the job's page
+    plan = read_plan(job.params["file_name"], data, list_kind=list_kind, on_rows=progress.advance)
     batch = import_preview(
-        file_name=job.params["file_name"], data=data, source=job.params["source"], user=job_owner(job), plan=plan
+        file_name=job.params["file_name"],
+        data=data,
+        source=job.params["source"],
+        list_kind=list_kind,
+        as_of=as_of,
+        user=job_owner(job),
+        plan=plan,
     )
     upload.unlink()
     if batch.status == ImportBatch.Status.REJECTED:

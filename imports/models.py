@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from households.models import RankingSource
+
 
 class ImportBatch(models.Model):
     """One uploaded spreadsheet: its dry run, and (once confirmed) what it changed.
@@ -30,6 +32,9 @@ class ImportBatch(models.Model):
     # The file as the dry run read and cleaned it (Plan.freeze), so that applying need not read it again.
     plan = models.BinaryField(_("hasil baca berkas"), null=True, editable=False)
     size = models.PositiveIntegerField(_("ukuran (byte)"), default=0)
+    # Which national list the file is, and its date: the desil column is kept as that list's ranking (Ranking).
+    list_kind = models.CharField(_("jenis daftar"), max_length=10, choices=RankingSource.choices, blank=True)
+    as_of = models.DateField(_("daftar per tanggal"), null=True, blank=True)
     summary = models.JSONField(_("ringkasan"), default=dict, blank=True)
     errors = models.JSONField(_("baris bermasalah"), default=list, blank=True)
     message = models.TextField(_("pesan"), blank=True)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from core.dates import refusal, validate_birth_date
 from households.models import Household, Person, normalize_name
 from households.nik import validate_nik
+from households.rankings import refusal as desil_refusal
 from imports import cleaning
 from imports.columns import BY_KEY, COLUMNS, match_header
 from imports.reader import FileError, Limits, read_rows, thousands
@@ -35,6 +36,7 @@ from imports.regions import RegionIndex
 HOUSEHOLD_FIELDS = [c.field for c in COLUMNS if c.level == "household" and c.field is not None] + ["kelurahan_id"]
 PERSON_FIELDS = [c.field for c in COLUMNS if c.level == "person" and c.field is not None]
 CHUNK = 2000
+RANKING_FIELDS = {"desil"}
 HEADER_SEARCH_ROWS = 30
 # Problems kept word for word (a file of nothing but errors must not fill memory); all are counted.
 MAX_KEPT_PROBLEMS = 100_000
@@ -257,23 +259,35 @@ def _decode(value: dict[str, Any]) -> Any:
 
 
 def build_plan(
-    file_name: str, data: bytes, *, max_rows: int | None = None, on_rows: Callable[[int], None] | None = None
+    file_name: str,
+    data: bytes,
+    *,
+    list_kind: str = "",
+    max_rows: int | None = None,
+    on_rows: Callable[[int], None] | None = None,
 ) -> Plan:
     """Read and check the file, then match it with the database."""
-    plan = read_plan(file_name, data, max_rows=max_rows, on_rows=on_rows)
+    plan = read_plan(file_name, data, list_kind=list_kind, max_rows=max_rows, on_rows=on_rows)
     if not plan.fatal:
         match_plan(plan)
     return plan
 
 
 def read_plan(
-    file_name: str, data: bytes, *, max_rows: int | None = None, on_rows: Callable[[int], None] | None = None
+    file_name: str,
+    data: bytes,
+    *,
+    list_kind: str = "",
+    max_rows: int | None = None,
+    on_rows: Callable[[int], None] | None = None,
 ) -> Plan:
-    """Read and check the file, without the database. `on_rows(n)` hears of every 1,000 rows read."""
+    """Read and check the file, without the database. `list_kind` (households.models.RankingSource) bounds the
+    desil column (P3KE: 1-4). `on_rows(n)` hears of every 1,000 rows read."""
     plan = Plan()
     max_rows = max_rows or settings.IMPORT_MAX_ROWS
     try:
-        _read(plan, read_rows(file_name, data, Limits.from_settings(rows=max_rows)), max_rows, on_rows)
+        rows = read_rows(file_name, data, Limits.from_settings(rows=max_rows))
+        _read(plan, rows, max_rows, on_rows, list_kind=list_kind)
     except FileError as error:
         plan.fatal = str(error)
     return plan
@@ -286,7 +300,12 @@ def match_plan(plan: Plan) -> None:
 
 
 def _read(
-    plan: Plan, rows: Iterable[tuple[int, list[Any]]], max_rows: int, on_rows: Callable[[int], None] | None = None
+    plan: Plan,
+    rows: Iterable[tuple[int, list[Any]]],
+    max_rows: int,
+    on_rows: Callable[[int], None] | None = None,
+    *,
+    list_kind: str = "",
 ) -> None:
     regions = RegionIndex()
     mapping: dict[int, str] | None = None
@@ -311,7 +330,7 @@ def _read(
             }
             return
         plan.raw.add(row, cells[: len(plan.header)])
-        _read_row(plan, row, cells, mapping, regions, seen_niks)
+        _read_row(plan, row, cells, mapping, regions, seen_niks, list_kind)
     if mapping is None:
         plan.fatal = _(
             "Baris judul kolom tidak ditemukan di 30 baris pertama. Pastikan ada kolom nama, kelurahan (atau "
@@ -323,7 +342,9 @@ def _read(
             plan.fatal = _("Kolom wajib tidak ada: %(columns)s.") % {"columns": ", ".join(missing)}
 
 
-def _read_row(plan: Plan, number: int, cells: list[Any], mapping, regions: RegionIndex, seen_niks) -> None:
+def _read_row(
+    plan: Plan, number: int, cells: list[Any], mapping, regions: RegionIndex, seen_niks, list_kind: str = ""
+) -> None:
     values = {key: cells[index] if index < len(cells) else None for index, key in mapping.items()}
     clean: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
@@ -361,6 +382,8 @@ def _read_row(plan: Plan, number: int, cells: list[Any], mapping, regions: Regio
                 problems.append(("nik", _("NIK yang sama sudah ada di baris %(row)d.") % {"row": seen_niks[nik]}))
             else:
                 seen_niks[nik] = number
+    if list_kind and clean.get("desil") is not None and (wrong := desil_refusal(list_kind, clean["desil"])):
+        problems.append(("desil", wrong))
     # The bounds the member form and Django admin apply (rows are bulk-written, without the model's checks).
     if (refused := refusal(validate_birth_date, clean.get("birth_date"))) is not None:
         problems.append(("tanggal_lahir", refused.messages[0]))
@@ -408,6 +431,11 @@ def _chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
         yield chunk
 
 
+def household_columns(fields: dict[str, Any]) -> dict[str, Any]:
+    """The household's own columns of a group: its desil is kept as a ranking of the list (households.rankings)."""
+    return {name: value for name, value in fields.items() if name not in RANKING_FIELDS}
+
+
 def _diff(incoming: dict[str, Any], stored: dict[str, Any]) -> dict[str, list[Any]]:
     """Fields the file fills in and that differ from what is stored; an empty cell keeps the stored value."""
     return {
@@ -452,7 +480,7 @@ def _match_households(plan: Plan) -> None:
             continue
         if stored is not None:
             group.existing_id = stored["id"]
-            group.changes = _diff(group.fields, stored)
+            group.changes = _diff(household_columns(group.fields), stored)
 
 
 def _match_persons(plan: Plan) -> None:

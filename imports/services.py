@@ -1,6 +1,7 @@
 """Import a planned spreadsheet: one transaction, bulk writes, and a change-log row for every record
 created or changed, with the import (file name, user, time) as its source."""
 
+import datetime
 from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,9 +14,10 @@ from audit.casework import case_write
 from audit.models import ChangeLog
 from audit.services import display_value
 from core.errors import DomainError
-from households.models import Household, HouseholdStatusChange, Kelurahan, Person, normalize_name
+from households.models import Household, HouseholdStatusChange, Kelurahan, Person, RankingSource, normalize_name
+from households.rankings import rankings_record_many
 from imports.models import ImportBatch
-from imports.planner import CHUNK, Plan, _chunks, match_plan, read_plan
+from imports.planner import CHUNK, Plan, _chunks, household_columns, match_plan, read_plan
 
 # The stored report of rows to fix: its first rows, up to this many and this many characters of cells.
 MAX_STORED_ERROR_ROWS = 50_000
@@ -63,18 +65,41 @@ def _summary(plan: Plan, limit: int = 200) -> dict[str, Any]:
                 )
         if len(changed) >= limit:
             break
-    return {**plan.counts(), "header": plan.header, "unknown_columns": plan.unknown_columns, "changed": changed[:limit]}
+    ranked = sum(1 for group in plan.ok_groups if group.fields.get("desil") is not None)
+    return {
+        **plan.counts(),
+        "header": plan.header,
+        "unknown_columns": plan.unknown_columns,
+        "changed": changed[:limit],
+        "ranked": ranked,
+    }
 
 
 @transaction.atomic
-def import_preview(*, file_name: str, data: bytes, source: str, user: User, plan: Plan | None = None) -> ImportBatch:
+def import_preview(
+    *,
+    file_name: str,
+    data: bytes,
+    source: str,
+    user: User,
+    list_kind: str = RankingSource.DTSEN,
+    as_of: datetime.date | None = None,
+    plan: Plan | None = None,
+) -> ImportBatch:
     """Dry run: store the file and what importing it would do. Nothing in the case data changes.
 
     `plan` is the file as `read_plan` read it, when the caller has read it already; it is matched with the
     database here. A file that cannot be imported at all is refused: the batch comes back unsaved, with its
     message."""
-    plan = plan or read_plan(file_name, data)
-    batch = ImportBatch(file_name=file_name[:255], source=source[:100], uploaded_by=user, size=len(data))
+    plan = plan or read_plan(file_name, data, list_kind=list_kind)
+    batch = ImportBatch(
+        file_name=file_name[:255],
+        source=source[:100],
+        uploaded_by=user,
+        size=len(data),
+        list_kind=list_kind,
+        as_of=as_of or timezone.localdate(),
+    )
     if plan.fatal or plan.is_empty():
         batch.status = ImportBatch.Status.REJECTED
         batch.message = plan.fatal or _("Berkas tidak berisi baris data.")
@@ -116,6 +141,18 @@ def import_apply(*, batch: ImportBatch, actor: User, plan: Plan | None = None) -
         match_plan(plan)
     summary = _summary(plan)  # before applying: applying gives the new households their ids
     _apply(plan, actor=actor, source=batch.source_label)
+    if batch.list_kind and batch.as_of:
+        rankings_record_many(
+            (
+                (cast(int, group.existing_id), group.fields["desil"], group.fields.get("p3ke_id") or "")
+                for group in plan.ok_groups
+                if group.fields.get("desil") is not None
+            ),
+            source=batch.list_kind,
+            as_of=batch.as_of,
+            actor=actor,
+            via=batch.source_label,
+        )
     batch.status = ImportBatch.Status.APPLIED
     batch.applied_at = timezone.now()
     batch.applied_by = actor
@@ -133,7 +170,7 @@ def _read_again(batch: ImportBatch) -> Plan:
     if batch.plan is not None and (plan := Plan.thaw(bytes(batch.plan))) is not None:
         return plan
     assert batch.content is not None  # a batch waiting in preview keeps its file
-    return read_plan(batch.file_name, bytes(batch.content))
+    return read_plan(batch.file_name, bytes(batch.content), list_kind=batch.list_kind)
 
 
 class _Log:
@@ -204,7 +241,7 @@ def _apply(plan: Plan, *, actor: User, source: str) -> None:
         created = Household.objects.bulk_create(
             [
                 Household(
-                    **{k: v for k, v in g.fields.items() if v is not None},
+                    **{k: v for k, v in household_columns(g.fields).items() if v is not None},
                     status=Household.Status.EXTREME_POOR
                     if any(p.fields.get("is_extreme_poor") for p in g.persons)
                     else Household.Status.POOR,
@@ -222,7 +259,7 @@ def _apply(plan: Plan, *, actor: User, source: str) -> None:
                 household.pk,
                 f"Rumah tangga #{household.pk}",
                 ChangeLog.Action.CREATE,
-                {k: [None, v] for k, v in group.fields.items() if v not in ("", None)},
+                {k: [None, v] for k, v in household_columns(group.fields).items() if v not in ("", None)},
             )
         HouseholdStatusChange.objects.bulk_create(
             [

@@ -35,14 +35,11 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        listed = {name: form.cleaned_data[name] for name in ("source", "list_kind", "as_of")}
         if upload.size > jobs.INLINE_BYTES:  # a big file is checked in the background, with a progress page
-            job = jobs.preview_start(
-                owner=request.user, file_name=upload.name, data=upload.read(), source=form.cleaned_data["source"]
-            )
+            job = jobs.preview_start(owner=request.user, file_name=upload.name, data=upload.read(), **listed)
             return redirect("jobs:detail", job.pk)
-        batch = import_preview(
-            file_name=upload.name, data=upload.read(), source=form.cleaned_data["source"], user=request.user
-        )
+        batch = import_preview(file_name=upload.name, data=upload.read(), user=request.user, **listed)
         if batch.status == ImportBatch.Status.REJECTED:
             form.add_error("file", batch.message)
         else:

@@ -14,8 +14,9 @@ from factory.django import DjangoModelFactory
 from accounts.models import Opd, Role, User
 from accounts.services import opd_save
 from dashboard.derived import SUMMARY_FIELDS
-from households.models import Household, Kelurahan, Person, Relation, Sex, Visit
+from households.models import Household, Kelurahan, Person, RankingSource, Relation, Sex, Visit
 from households.nik import make_nik
+from households.rankings import ranking_record
 from households.services import household_register, person_add, visit_log
 from interventions.models import FundingSource, Intervention, Program, Strategy, Target
 from interventions.services import intervention_record, intervention_transition, program_save
@@ -83,8 +84,18 @@ class HouseholdFactory(DjangoModelFactory):
     p3ke_id = factory.Sequence(lambda n: f"P3KE-UJI-{n:06d}")
 
     @classmethod
-    def _create(cls, model_class, *args, **fields):
-        return household_register(actor=None, source="uji", **fields)
+    def _create(cls, model_class, *args, desil=None, **fields):
+        household = household_register(actor=None, source="uji", **fields)
+        if desil is not None:  # the household's desil is its latest national ranking
+            ranking_record(
+                household=household,
+                source=RankingSource.P3KE,
+                as_of=datetime.date(2024, 1, 15),
+                desil=desil,
+                actor=None,
+            )
+            household.refresh_from_db()
+        return household
 
 
 class PersonFactory(DjangoModelFactory):

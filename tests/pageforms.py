@@ -111,10 +111,17 @@ class PageForm:
                 pairs.append((pressed[0].name, pressed[0].value))
         return pairs
 
-    def submit(self, client, *, button: str | None = None, follow: bool = False, **extra) -> HttpResponse:
-        data: dict[str, list[str]] = {}
+    def submit(
+        self, client, *, button: str | None = None, follow: bool = False, files: dict | None = None, **extra
+    ) -> HttpResponse:
+        """Send the form; `files` fills its file inputs ({name: SimpleUploadedFile}), which must be on the page."""
+        data: dict[str, list] = {}
         for name, value in self.data(button):
             data.setdefault(name, []).append(value)
+        for name, upload in (files or {}).items():
+            if not any(c.name == name and c.type == "file" for c in self.controls):
+                raise KeyError(f"the page's form has no file input named {name!r}")
+            data[name] = [upload]
         url = self.target()
         if self.method == "get":
             return client.get(url, data, follow=follow, **extra)

@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
@@ -22,6 +21,7 @@ from tests.conftest import ROLES
 from tests.downloads import download
 from tests.factories import kelurahan
 from tests.imports.helpers import csv_bytes, row
+from tests.imports.helpers import upload as upload_file
 from tests.test_url_permissions import URLS
 
 MATRIX = {name: get for name, _target, get, _post in URLS}  # view -> role -> status of a GET
@@ -121,7 +121,7 @@ def city(demo, supervisor):
     client = Client()
     client.force_login(supervisor)
     upload = csv_bytes([row(), row(nama="@SUM(1)", nik="12", id_keluarga_p3ke="P3KE-T-2", no_kk="6271042001000002")])
-    client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("p3ke.csv", upload), "source": "P3KE"})
+    upload_file(client, upload, "p3ke.csv")
 
 
 # What the crawl must reach, so that it cannot pass by finding nothing (the links themselves come from the pages).

@@ -6,7 +6,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -16,6 +15,7 @@ from coordination.services import assessment_record
 from core.exports import safe_cell
 from households.models import Household
 from households.nik import make_nik
+from households.rankings import ranking_record
 from households.services import household_change_status, household_register
 from imports.models import ImportBatch
 from interventions.models import Strategy, Target
@@ -23,6 +23,7 @@ from interventions.services import intervention_record, intervention_transition,
 from tests.downloads import download
 from tests.factories import kelurahan
 from tests.imports.helpers import csv_bytes, row
+from tests.imports.helpers import upload as upload_file
 from tests.recorded import recorded
 
 pytestmark = pytest.mark.django_db
@@ -53,14 +54,16 @@ def hostile(supervisor) -> Household:
         "birth_place": "@Palangka",
         "nik": make_nik(region="627104", birth_date=BIRTH, sex="L", serial=1),
     }
-    return household_register(
+    household = household_register(
         actor=supervisor,
         kelurahan=kelurahan("Kameloh Baru"),
         address="-2+3 Jl. Mahir Mahar",
         p3ke_id="@SUM(1)",
-        desil=2,
         members=[head, *members],
     )
+    ranking_record(household=household, source="dtsen", as_of=BIRTH, desil=2, actor=supervisor)
+    household.refresh_from_db()
+    return household
 
 
 def head_of(household: Household):
@@ -172,8 +175,7 @@ def test_import_error_report_writes_the_files_formulas_as_text(client_as):
         row(nama=LINK, nik="62710405068"),  # too short: refused
         row(nama="-2+3", nik="12", alamat="@SUM(1)", id_keluarga_p3ke="P3KE-T-009", no_kk="6271042001000009"),
     ]
-    upload = SimpleUploadedFile("p3ke.csv", csv_bytes(bad, delimiter=";"))
-    client.post(reverse("imports:upload"), {"file": upload, "source": "P3KE 2024"})
+    upload_file(client, csv_bytes(bad, delimiter=";"), "p3ke.csv")
     batch = ImportBatch.objects.get()
     assert batch.summary["error_rows"] == 2
     file = download(client.get(reverse("imports:errors", args=[batch.pk])))

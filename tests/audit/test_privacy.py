@@ -159,11 +159,11 @@ def test_audit_viewer_filters_by_user_kind_record_and_date_and_records_its_expor
     by_user = viewer.get(reverse("audit:changes"), {"actor": supervisor.pk}).context["page_obj"]
     assert [entry.actor for entry in by_user] == [supervisor]
     by_record = viewer.get(reverse("audit:changes"), {"case_id": person.household_id}).context["page_obj"]
-    assert by_record.paginator.count == 3  # registered: household and member; then the edit
+    assert by_record.paginator.count == 4  # registered: household, its P3KE ranking and member; then the edit
     today = timezone.localtime(by_record[0].at).date().isoformat()
     assert (
         viewer.get(reverse("audit:changes"), {"date_from": today, "date_to": today}).context["page_obj"].paginator.count
-        == 3
+        == 4
     )
     assert viewer.get(reverse("audit:changes"), {"date_to": "2020-01-01"}).context["page_obj"].paginator.count == 0
     access = viewer.get(reverse("audit:access"), {"kind": "reveal"}).context["page_obj"]

@@ -62,8 +62,8 @@ def test_two_households_cannot_share_a_p3ke_id():
     assert rejected(raw_household, p3ke_id=household.p3ke_id)
 
 
-@pytest.mark.parametrize("desil", [0, 5])
-def test_desil_outside_one_to_four_is_rejected(desil):
+@pytest.mark.parametrize("desil", [0, 11])
+def test_desil_outside_one_to_ten_is_rejected(desil):
     assert rejected(raw_household, desil=desil)
 
 

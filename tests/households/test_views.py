@@ -44,7 +44,6 @@ def registration(client, *members: dict, **household) -> PageForm:
         "rt": "3",
         "rw": "1",
         "no_kk": "6271 0420 0100 0001",
-        "desil": "1",
         "floor": "tanah",
         **household,
     }

@@ -4,7 +4,11 @@ import csv
 import datetime
 import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import Workbook
+
+from tests.pageforms import page_form
 
 HEADER = [
     "id_keluarga_p3ke", "no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan_keluarga",
@@ -64,3 +68,13 @@ def csv_bytes(rows: list[dict], *, delimiter: str = ",", encoding: str = "utf-8"
 
 def date(day: int, month: int, year: int) -> datetime.date:
     return datetime.date(year, month, day)
+
+
+def upload(client, data: bytes, name: str = "p3ke.xlsx", *, follow: bool = False, **fields):
+    """Upload a file as the office does: the upload page's form as rendered (the list kind and date it offers,
+    unless `fields` names others), with the file chosen."""
+    form = page_form(client.get(reverse("imports:upload")), containing="file")
+    form["source"] = "P3KE 2024"
+    for field_name, value in fields.items():
+        form[field_name] = value
+    return form.submit(client, files={"file": SimpleUploadedFile(name, data)}, follow=follow)

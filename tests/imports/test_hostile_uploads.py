@@ -20,12 +20,10 @@ import sys
 import zipfile
 import zlib
 from contextlib import contextmanager
-from html.parser import HTMLParser
 from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -35,7 +33,7 @@ from households.models import Household, Person
 from imports import jobs as import_jobs
 from imports import reader
 from imports.models import ImportBatch
-from tests.imports.helpers import HEADER, row, spouse, xlsx
+from tests.imports.helpers import HEADER, row, spouse, upload, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -201,28 +199,6 @@ def test_the_bombs_are_what_the_review_describes(bombs):
 # --- the upload page, as a user reaches it -------------------------------------------------------------
 
 
-class _Forms(HTMLParser):
-    """The forms of a page: action, enctype, and the names and values of their fields."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[dict] = []
-        self.current: dict | None = None
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        attrs = dict(attrs)
-        if tag == "form":
-            self.current = {"action": attrs.get("action") or "", "enctype": attrs.get("enctype"), "fields": {}}
-            self.forms.append(self.current)
-        elif tag in ("input", "textarea", "select") and self.current is not None and attrs.get("name"):
-            value = None if attrs.get("type") == "file" else attrs.get("value") or ""
-            self.current["fields"][attrs["name"]] = value
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self.current = None
-
-
 @contextmanager
 def capped_memory():
     """Bombs are read in this process too: a regression must fail the test (MemoryError), not exhaust
@@ -246,16 +222,8 @@ def _checked_in_the_request(monkeypatch):
 
 def upload_through_page(client, name: str, data: bytes):
     """Load the upload page and submit the file form it renders, with the file in its file field."""
-    url = reverse("imports:upload")
-    page = _Forms()
-    page.feed(client.get(url).content.decode())
-    form = next(form for form in page.forms if form["enctype"] == "multipart/form-data")
-    fields = {key: value for key, value in form["fields"].items() if value is not None}
-    (file_field,) = [key for key, value in form["fields"].items() if value is None]
-    fields[file_field] = SimpleUploadedFile(name, data)
-    fields["source"] = "P3KE 2024"
     with capped_memory():
-        return client.post(form["action"] or url, fields)
+        return upload(client, data, name)
 
 
 def page_text(response) -> str:

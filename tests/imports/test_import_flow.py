@@ -4,7 +4,6 @@ import io
 from unittest import mock
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -12,7 +11,7 @@ from openpyxl import load_workbook
 from audit.models import ChangeLog
 from households.models import Household, Person
 from imports.models import ImportBatch
-from tests.imports.helpers import row, spouse, xlsx
+from tests.imports.helpers import row, spouse, upload, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +26,6 @@ JOKO = row(
     status_miskin_ekstrem="Tidak",
 )
 GOOD = [row(), spouse(), JOKO]
-
-
-def upload(client, data: bytes, name: str = "p3ke.xlsx"):
-    return client.post(reverse("imports:upload"), {"file": SimpleUploadedFile(name, data), "source": "P3KE 2024"})
 
 
 def counts() -> tuple[int, int, int]:
@@ -66,7 +61,8 @@ def test_confirming_imports_everything_with_history_naming_the_import(client_as,
         "6271050101900003",
     }
     history = ChangeLog.objects.for_case(family.pk)
-    assert history.count() == 3
+    assert history.count() == 4  # the household, its two members, and its ranking in the list
+    assert history.filter(content_type__model="ranking").count() == 1
     assert {entry.source for entry in history} == {f"impor #{batch.pk}: p3ke.xlsx"}
     assert {entry.actor for entry in history} == {supervisor}
     batch.refresh_from_db()

@@ -13,6 +13,7 @@ from cases.exports import registry_cells, registry_rows
 from core.exports import safe_cell
 from households.models import Household, Person
 from households.nik import make_nik
+from households.rankings import ranking_record
 from households.services import household_register
 from jobs import files
 from tests.factories import kelurahan
@@ -54,7 +55,6 @@ def odd_registry(supervisor) -> None:
             actor=supervisor,
             kelurahan=kelurahan("Kameloh Baru" if n % 2 else "Danau Tundai"),
             address="Jl. Mahir Mahar",
-            desil=(n % 5) or None,
             members=[
                 {
                     "full_name": f"Warga {n}",
@@ -66,6 +66,8 @@ def odd_registry(supervisor) -> None:
                 {"full_name": f"Anak {n}", "sex": "L", "birth_date": BIRTH, "relation": "anak"},
             ],
         )
+        if n % 5:
+            ranking_record(household=household, source="dtsen", as_of=BIRTH, desil=n % 5, actor=supervisor)
         with case_scope():
             Person.objects.filter(household=household, relation="kepala").update(
                 full_name=text or LINK, birth_place=text, occupation=text

@@ -2,7 +2,6 @@
 request, all or nothing, the owner led from the job to the batch."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from households.models import Household, Person
@@ -10,7 +9,7 @@ from imports import jobs as import_jobs
 from imports.models import ImportBatch
 from jobs import files
 from jobs.models import Job
-from tests.imports.helpers import row, spouse, xlsx
+from tests.imports.helpers import row, spouse, upload, xlsx
 from tests.imports.test_hostile_uploads import upload_through_page
 from tests.worker import run_worker
 
@@ -49,7 +48,7 @@ def test_a_big_file_is_checked_then_applied_in_the_background(client_as, everyth
 
 def test_an_unreadable_big_file_fails_with_the_readers_message(client_as, everything_in_background):
     client = client_as("supervisor")
-    client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("p3ke.xlsx", b"PK\x03\x04 broken")})
+    upload(client, b"PK\x03\x04 broken")
     run_worker()
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED and job.error and "kesalahan tak terduga" not in job.error
@@ -61,7 +60,7 @@ def test_a_bomb_sent_to_the_background_is_refused_with_the_readers_message(clien
     from tests.imports.test_hostile_uploads import cell_bomb
 
     client = client_as("supervisor")
-    client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("p3ke.xlsx", cell_bomb(megabytes=50))})
+    upload(client, cell_bomb(megabytes=50))
     run_worker()
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED and "kali saat dibuka" in job.error
@@ -71,7 +70,7 @@ def test_a_bomb_sent_to_the_background_is_refused_with_the_readers_message(clien
 def test_the_dry_run_of_a_big_file_tells_how_many_rows_it_has_read(client_as, everything_in_background, settings):
     settings.JOBS_PROGRESS_EVERY = 0
     client = client_as("supervisor")
-    client.post(reverse("imports:upload"), {"file": SimpleUploadedFile("p3ke.xlsx", xlsx([row()] * 2500))})
+    upload(client, xlsx([row()] * 2500))
     run_worker()
     job = Job.objects.get()
     assert job.status == Job.Status.DONE and job.done == 2000 and job.total is None  # told every 1,000 rows

@@ -31,6 +31,7 @@ from households.models import (
     MaritalStatus,
     Ownership,
     Person,
+    RankingSource,
     Relation,
     Roof,
     Sex,
@@ -39,11 +40,14 @@ from households.models import (
     Wall,
 )
 from households.nik import make_nik
+from households.rankings import ranking_record
 from households.services import household_register, visit_log
 from interventions.models import Intervention, Program
 from interventions.services import intervention_record, intervention_transition
 
 SOURCE = "seed_demo"
+P3KE_LIST_DATE = datetime.date(2024, 1, 15)
+DTSEN_LIST_DATE = datetime.date(2025, 10, 1)
 SEED = 2024
 
 # username, first name, last name, OPD short name, role
@@ -286,13 +290,32 @@ class Command(BaseCommand):
                 no_kk=spec.no_kk,
                 kelurahan=kelurahan[spec.kelurahan],
                 status=spec.status,
-                desil=spec.desil,
                 address=spec.address,
                 rt=spec.rt,
                 rw=spec.rw,
                 members=members,
                 **spec.house,
             )
+            # The family's places in the national lists: the 2024 P3KE list, and for the extreme poor the DTSEN
+            # list of October 2025 (desil 1) as well, so case files show a history of rankings.
+            ranking_record(
+                household=household,
+                source=RankingSource.P3KE,
+                as_of=P3KE_LIST_DATE,
+                desil=spec.desil,
+                family_id=spec.p3ke_id,
+                actor=users["dinsos"],
+                via=SOURCE,
+            )
+            if extreme:
+                ranking_record(
+                    household=household,
+                    source=RankingSource.DTSEN,
+                    as_of=DTSEN_LIST_DATE,
+                    desil=1,
+                    actor=users["dinsos"],
+                    via=SOURCE,
+                )
             created += 1
             if household.status == Household.Status.EXTREME_POOR:
                 self._casework(household, users, programs, rng, today)

@@ -25,7 +25,7 @@ from accounts.models import Role, User
 from coordination.models import PERSON_NEEDS, Referral, ResponsibilityRule
 from dashboard import derived
 from dashboard.models import Baseline, BaselinePerson
-from households.models import Household, HouseholdStatusChange, Kelurahan, Person, Visit
+from households.models import Household, HouseholdStatusChange, Kelurahan, Person, Ranking, Visit
 from interventions.models import Intervention, Program
 
 FIRST = ["Budi", "Siti", "Agus", "Dewi", "Rudi", "Ani", "Joko", "Rina", "Andi", "Sri", "Yanto", "Lina", "Hadi", "Wati"]
@@ -139,6 +139,7 @@ class Command(BaseCommand):
         households, people = Writer(Household), Writer(Person)
         interventions, visits = Writer(Intervention), Writer(Visit)
         changes, referrals = Writer(HouseholdStatusChange), Writer(Referral)
+        rankings = Writer(Ranking)
         baseline = Baseline.objects.create(
             label=f"Skala {target:,}".replace(",", "."),
             persons=0,
@@ -260,10 +261,15 @@ class Command(BaseCommand):
                     fulfilled_at=moment(min(today, sent + datetime.timedelta(days=rng.randint(5, 90)))) if state == "fulfilled" else None,
                 )  # fmt: skip
             kelurahan_id = rng.choice(kelurahan)
+            rt, rw, desil = f"{rng.randint(1, 15):03d}", f"{rng.randint(1, 6):03d}", rng.randint(1, 4)
             households.add(
                 id=household_id, no_kk=f"6271{household_id:012d}", p3ke_id=f"SKALA-{household_id:09d}", kelurahan_id=kelurahan_id,
-                address="Jl. Contoh", rt=f"{rng.randint(1, 15):03d}", rw=f"{rng.randint(1, 6):03d}", desil=rng.randint(1, 4), status=status,
+                address="Jl. Contoh", rt=rt, rw=rw, desil=desil, desil_source="p3ke", desil_as_of=registered, status=status,
                 status_changed_at=moment(registered), version=1, created_at=moment(registered), updated_at=now, created_by_id=actor,
+            )  # fmt: skip
+            rankings.add(
+                household_id=household_id, source="p3ke", as_of=registered, desil=desil, family_id=f"SKALA-{household_id:09d}",
+                recorded_at=now, via="seed_scale",
             )  # fmt: skip
             for member in member_rows:
                 people.add(search_name=member["full_name"].lower(), version=1, created_at=now, updated_at=now, **member)
@@ -279,7 +285,7 @@ class Command(BaseCommand):
                     baseline_persons += 1
             written += size
         # Households first: members, interventions and the rest point at them.
-        for writer in (households, people, interventions, visits, changes, referrals, members_written):
+        for writer in (households, people, interventions, visits, changes, referrals, members_written, rankings):
             writer.finish()
         baseline.persons, baseline.households = baseline_persons, baseline_households
         baseline.save(update_fields=["persons", "households"])

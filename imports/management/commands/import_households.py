@@ -1,3 +1,4 @@
+import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import Role
 from core.errors import DomainError
 from core.identity import mask_numbers_in
+from households.models import RankingSource
 from imports.models import ImportBatch
 from imports.planner import read_plan
 from imports.services import import_apply, import_preview
@@ -23,8 +25,21 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="Nama pengguna admin yang bertanggung jawab atas impor ini.")
         parser.add_argument("--source", default="", help="Sumber data, mis. 'P3KE Januari 2024'.")
         parser.add_argument("--dry-run", action="store_true", help="Tampilkan hasil tanpa menyimpan apa pun.")
+        parser.add_argument(
+            "--list",
+            dest="list_kind",
+            choices=RankingSource.values,
+            default=RankingSource.DTSEN,
+            help="Jenis daftar: kolom desil disimpan sebagai peringkat daftar ini (bawaan: dtsen).",
+        )
+        parser.add_argument(
+            "--as-of",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="Tanggal data daftar, YYYY-MM-DD (bawaan: hari ini).",
+        )
 
-    def handle(self, *args, file: Path, user: str, source: str, dry_run: bool, **options):
+    def handle(self, *args, file: Path, user: str, source: str, dry_run: bool, list_kind: str, as_of, **options):
         actor = get_user_model().objects.filter(username=user, is_active=True).first()
         if actor is None or actor.role != Role.ADMIN:
             raise CommandError(f"Pengguna {user!r} tidak ada atau bukan admin.")
@@ -35,8 +50,16 @@ class Command(BaseCommand):
                 f"Berkas terlalu besar ({file.stat().st_size:,} byte); batasnya {settings.IMPORT_MAX_BYTES:,} byte."
             )
         data = file.read_bytes()
-        plan = read_plan(file.name, data)  # matched with the database by import_preview
-        batch = import_preview(file_name=file.name, data=data, source=source or "command", user=actor, plan=plan)
+        plan = read_plan(file.name, data, list_kind=list_kind)  # matched with the database by import_preview
+        batch = import_preview(
+            file_name=file.name,
+            data=data,
+            source=source or "command",
+            user=actor,
+            list_kind=list_kind,
+            as_of=as_of,
+            plan=plan,
+        )
         if batch.status == ImportBatch.Status.REJECTED:
             raise CommandError(batch.message)
         self._report(batch, "Pratinjau" if dry_run else "Rencana")
