@@ -85,6 +85,9 @@ def prepare_sqlite(persons: int) -> Path:
         for command in (["migrate", "-v0"], ["seed_demo"], ["seed_scale", "--persons", str(persons)]):
             subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
         building.rename(SQLITE)
+    else:  # built by an earlier version of the code: bring its tables up to date (a data migration may take a while)
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{SQLITE}", "DEBUG": "1"}
+        subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, capture_output=True)
     scratch = tempfile.mkdtemp(prefix="render_cost-")
     atexit.register(shutil.rmtree, scratch, ignore_errors=True)
     copy = Path(scratch) / "db.sqlite3"
