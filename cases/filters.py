@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Opd
 from core.filters import StableOrderingFilter, StrictFilterSet
 from core.forms import digits_only
-from households.models import Household, Kecamatan, Kelurahan, Person, normalize_name
+from households.models import DESIL_CHOICES, Household, Kecamatan, Kelurahan, Person, normalize_name
 from interventions.models import Intervention, Program
 
 YES_NO = [("", _("Semua")), ("1", _("Ya"))]
@@ -34,7 +34,7 @@ class HouseholdFilter(StrictFilterSet):
         widget=forms.CheckboxSelectMultiple,
         distinct=False,  # a column of the household: no duplicates to remove (DISTINCT made PostgreSQL sort them all)
     )
-    desil = django_filters.ChoiceFilter(label=_("Desil"), choices=[(d, f"Desil {d}") for d in range(1, 5)])
+    desil = django_filters.ChoiceFilter(label=_("Desil"), choices=DESIL_CHOICES)
     no_delivery = django_filters.ChoiceFilter(
         label=_("Belum ada intervensi tersalurkan"), choices=YES_NO[1:], method="filter_no_delivery"
     )
