@@ -90,6 +90,12 @@ def template_workbook():
         _("Tanggal: dd/mm/yyyy (mis. 05/06/1980)."),
         _("Isi ID keluarga P3KE atau No. KK agar anggota satu keluarga dikelompokkan."),
         _(
+            "Daftar DTSEN: kolom yang dikenali antara lain nomor_induk_kependudukan (NIK), nomor_kartu_keluarga "
+            "(No. KK), nama, alamat, kode_desa atau kode_wilayah (Kemendagri atau BPS), desil_nasional atau "
+            "peringkat (1-10). Saat mengunggah, pilih Jenis daftar DTSEN dan tanggal daftar itu: desil disimpan "
+            "sebagai peringkat DTSEN per tanggal tersebut, tanpa menghapus peringkat daftar sebelumnya."
+        ),
+        _(
             "Wilayah: isi nama kelurahan, atau kode_wilayah dengan kode kelurahan Kemendagri (62.71.04.1004, "
             "Kepmendagri 300.2.2-2138/2025) atau BPS (6271011004); boleh bercampur dalam satu berkas. Kode "
             "Kemendagri tanpa titik bisa sama dengan kode BPS kelurahan lain: tulis dengan titik, atau isi juga "

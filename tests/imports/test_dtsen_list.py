@@ -1,0 +1,70 @@
+"""A DTSEN list as it arrives (issue 15, item 2): its column names, a BOM and `;`, an NIK Excel turned into a
+number, Kemendagri and BPS region codes mixed — read as a dated DTSEN snapshot of rankings."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from households.models import Household, Ranking
+from imports.models import ImportBatch
+from tests.imports.helpers import upload
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "nomor_kartu_keluarga;nomor_induk_kependudukan;nama;jenis_kelamin;tanggal_lahir;"
+    "hubungan_dengan_kepala_keluarga;alamat;nama_desa;kode_desa;desil_nasional"
+)
+ROWS = [
+    # KK; NIK; name; sex; born; relation; address; kelurahan; code; desil
+    "6271042001000001;6271040506800001;Rudi Hartono;L;05/06/1980;Kepala Keluarga;Jl. Mahir Mahar 9;;62.71.04.1004;1",
+    "6271042001000001;6271044506850002;Siti Aminah;P;05/06/1985;Istri;Jl. Mahir Mahar 9;;62.71.04.1004;1",
+    # a BPS code that is also Kemendagri's 62.71.01.1004 without dots: the kelurahan's name settles it
+    "6271042001000002;6271040101900004;Budi;L;01/01/1990;Kepala Keluarga;Jl. Mahir 2;Kameloh Baru;6271011004;3",
+    # a Kemendagri code without dots that no BPS code shares
+    "6271052001000003;6271050101900003;Joko;L;01/01/1990;Kepala Keluarga;Jl. Petuk Bukit 1;;6271051001;2",
+    # an NIK Excel turned into a number: refused, never repaired; the family waits to be uploaded again
+    "6271042001000004;6,27104E+15;Ani;P;05/06/1985;Kepala Keluarga;Jl. Sabaru 4;;62.71.04.1006;1",
+]  # fmt: skip
+OCTOBER = datetime.date(2025, 10, 1)
+
+
+def dtsen_csv() -> bytes:
+    return ("\ufeff" + "\r\n".join([HEADER, *ROWS]) + "\r\n").encode("utf-8")
+
+
+def test_a_dtsen_list_imports_as_a_dated_snapshot_of_rankings(client_as):
+    client = client_as("supervisor")
+    upload(client, dtsen_csv(), "dtsen-oktober-2025.csv", list_kind="dtsen", as_of="01/10/2025")
+    batch = ImportBatch.objects.get()
+    assert batch.summary["households"] == {"new": 3, "updated": 0, "unchanged": 0, "skipped": 1}
+    assert batch.summary["unknown_columns"] == []
+    (refused,) = batch.errors
+    assert refused["row"] == 6 and refused["problems"][0][0] == "nik" and "Excel" in refused["problems"][0][1]
+    client.post(reverse("imports:confirm", args=[batch.pk]))
+    places = dict(Household.objects.values_list("no_kk", "kelurahan__name"))
+    assert places == {
+        "6271042001000001": "Kameloh Baru",
+        "6271042001000002": "Kameloh Baru",
+        "6271052001000003": "Petuk Bukit",
+    }
+    ranked = {r.household.no_kk: (r.source, r.as_of, r.desil) for r in Ranking.objects.select_related("household")}
+    assert ranked == {
+        "6271042001000001": ("dtsen", OCTOBER, 1),
+        "6271042001000002": ("dtsen", OCTOBER, 3),
+        "6271052001000003": ("dtsen", OCTOBER, 2),
+    }
+    assert set(Household.objects.values_list("desil_source", "desil_as_of")) == {("dtsen", OCTOBER)}
+
+
+def test_the_template_names_the_dtsen_columns(client_as):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client_as("supervisor").get(reverse("imports:template"))
+    guide = load_workbook(BytesIO(b"".join(response.streaming_content)))["Petunjuk"]
+    text = " ".join(str(cell) for line in guide.iter_rows(values_only=True) for cell in line if cell)
+    for name in ("nomor_induk_kependudukan", "nomor_kartu_keluarga", "kode_desa", "desil_nasional", "peringkat"):
+        assert name in text
