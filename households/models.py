@@ -472,6 +472,8 @@ class Ranking(CaseRecord):
             models.CheckConstraint(
                 condition=Q(source__in=["dtsen", "p3ke", "dtks", "other"]), name="households_ranking_source_valid"
             ),
+            # P3KE ranks the poorest 40 %: desil 1-4 (households.rankings refuses more with a message).
+            models.CheckConstraint(condition=~Q(source="p3ke") | Q(desil__lte=4), name="households_ranking_p3ke_1_4"),
         ]
         indexes = [
             models.Index(fields=["household", "as_of"], name="households_rank_hh_asof_idx"),

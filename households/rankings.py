@@ -90,7 +90,7 @@ def rankings_record_many(
     Returns how many rankings were created or corrected."""
     recorded_by = actor if actor is not None and actor.is_authenticated else None
     content_type = ContentType.objects.get_for_model(Ranking)
-    label = RankingSource(source).label
+    label = str(RankingSource(source).label)
     now = timezone.now()
     written = 0
     rows = list(rows)
@@ -119,7 +119,12 @@ def rankings_record_many(
                     )
                 )
             elif (ranking.desil, ranking.family_id) != (desil, family_id[:40]):
-                log.append((ranking, {"desil": [ranking.desil, desil], "family_id": [ranking.family_id, family_id]}))
+                changes = {}
+                if ranking.desil != desil:
+                    changes["desil"] = [_desil(ranking.desil), _desil(desil)]
+                if ranking.family_id != family_id[:40]:
+                    changes["family_id"] = [ranking.family_id, family_id[:40]]
+                log.append((ranking, changes))
                 ranking.desil, ranking.family_id, ranking.via = desil, family_id[:40], via[:100]
                 ranking.recorded_at, ranking.recorded_by = now, recorded_by
                 changed.append(ranking)
@@ -127,10 +132,8 @@ def rankings_record_many(
         if changed:
             Ranking.objects.bulk_update(changed, ["desil", "family_id", "via", "recorded_at", "recorded_by"])
         day = as_of.strftime("%d/%m/%Y")
-        first = {"source": [None, label], "as_of": [None, day]}
-        entries = [
-            (ranking, ChangeLog.Action.CREATE, {**first, "desil": [None, ranking.desil]}) for ranking in created
-        ] + [(ranking, ChangeLog.Action.UPDATE, changes) for ranking, changes in log]
+        entries = [(ranking, ChangeLog.Action.CREATE, _created(ranking, label, day)) for ranking in created]
+        entries += [(ranking, ChangeLog.Action.UPDATE, changes) for ranking, changes in log]
         title = str(_("Peringkat %(list)s per %(date)s") % {"list": label, "date": day})[:200]
         ChangeLog.objects.bulk_create(
             [
@@ -149,3 +152,16 @@ def rankings_record_many(
         )
         written += len(created) + len(changed)
     return written
+
+
+def _desil(value: int) -> str:
+    return f"Desil {value}"  # as the change log shows the field's choices (DESIL_CHOICES)
+
+
+def _created(ranking: Ranking, label: str, day: str) -> dict[str, list]:
+    """A created ranking's change-log values, as `log_change` writes them for one made in the app."""
+    changes: dict[str, list] = {"source": [None, label], "as_of": [None, day], "desil": [None, _desil(ranking.desil)]}
+    if ranking.family_id:
+        changes["family_id"] = [None, ranking.family_id]
+    changes["via"] = [None, ranking.via]
+    return changes

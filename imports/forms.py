@@ -14,10 +14,10 @@ class UploadForm(forms.Form):
         label=_("Berkas .xlsx atau .csv"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+    # No default for either: a P3KE file of 2024 left on "DTSEN, today" would outrank every real list.
     list_kind = forms.ChoiceField(
         label=_("Jenis daftar"),
-        choices=RankingSource.choices,
-        initial=RankingSource.DTSEN,
+        choices=[("", _("— pilih jenis daftar —")), *RankingSource.choices],
         help_text=_("Kolom desil disimpan sebagai peringkat dari daftar ini (DTSEN: desil 1-10; P3KE: 1-4)."),
     )
     as_of = forms.DateField(
@@ -28,10 +28,6 @@ class UploadForm(forms.Form):
     source = forms.CharField(
         label=_("Sumber data"), max_length=100, required=False, help_text=_("Mis. P3KE Januari 2024, DTKS Maret 2025.")
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["as_of"].initial = timezone.localdate()
 
     def clean_as_of(self):
         as_of = self.cleaned_data["as_of"]

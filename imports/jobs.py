@@ -74,7 +74,7 @@ def apply_start(*, owner: User, batch: ImportBatch) -> Job:
 
 def apply_run(job: Job, progress: Progress) -> None:
     """All or nothing, as in the request: a job killed half-way has changed nothing and can be run again."""
-    batch = ImportBatch.objects.get(pk=job.params["batch"])
+    batch = ImportBatch.objects.defer("content", "plan").get(pk=job.params["batch"])  # import_apply reads them
     _result(job, import_apply(batch=batch, actor=job_owner(job)))
 
 

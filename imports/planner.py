@@ -115,6 +115,7 @@ class Plan:
     groups: dict[str, HouseholdGroup] = field(default_factory=dict)
     raw: RawRows = field(default_factory=RawRows)
     fatal: str = ""
+    list_kind: str = ""  # the list the desil column was read as (its bounds: households.rankings)
 
     def fail_row(self, row: int, column: str, message: str) -> None:
         self.error_rows.add(row)
@@ -174,6 +175,7 @@ class Plan:
         chunks = range(0, len(groups), CHUNK)
         header = {
             "format": PLAN_FORMAT,
+            "list_kind": self.list_kind,
             "header": self.header,
             "unknown_columns": self.unknown_columns,
             "rows_read": self.rows_read,
@@ -206,7 +208,9 @@ class Plan:
             header = json.loads(next(lines))
             if header.get("format") != PLAN_FORMAT:
                 return None
-            plan = cls(header=header["header"], unknown_columns=header["unknown_columns"])
+            plan = cls(
+                header=header["header"], unknown_columns=header["unknown_columns"], list_kind=header["list_kind"]
+            )
             plan.rows_read = header["rows_read"]
             plan.errors = [RowError(*error) for error in header["errors"]]
             plan.error_rows = set(header["error_rows"])
@@ -242,7 +246,7 @@ def _lines(frozen: bytes) -> Iterator[bytes]:
 
 
 # Raise when what freeze() writes changes: a plan kept by another version is then read from the file again.
-PLAN_FORMAT = 1
+PLAN_FORMAT = 2  # 2: JSON lines read a piece at a time; region codes; the desil bounded by the list kind
 DATE_KEY = "__date__"
 
 
@@ -283,7 +287,7 @@ def read_plan(
 ) -> Plan:
     """Read and check the file, without the database. `list_kind` (households.models.RankingSource) bounds the
     desil column (P3KE: 1-4). `on_rows(n)` hears of every 1,000 rows read."""
-    plan = Plan()
+    plan = Plan(list_kind=list_kind)
     max_rows = max_rows or settings.IMPORT_MAX_ROWS
     try:
         rows = read_rows(file_name, data, Limits.from_settings(rows=max_rows))

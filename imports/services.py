@@ -14,7 +14,7 @@ from audit.casework import case_write
 from audit.models import ChangeLog
 from audit.services import display_value
 from core.errors import DomainError
-from households.models import Household, HouseholdStatusChange, Kelurahan, Person, RankingSource, normalize_name
+from households.models import Household, HouseholdStatusChange, Kelurahan, Person, normalize_name
 from households.rankings import rankings_record_many
 from imports.models import ImportBatch
 from imports.planner import CHUNK, Plan, _chunks, household_columns, match_plan, read_plan
@@ -82,8 +82,8 @@ def import_preview(
     data: bytes,
     source: str,
     user: User,
-    list_kind: str = RankingSource.DTSEN,
-    as_of: datetime.date | None = None,
+    list_kind: str,
+    as_of: datetime.date,
     plan: Plan | None = None,
 ) -> ImportBatch:
     """Dry run: store the file and what importing it would do. Nothing in the case data changes.
@@ -98,7 +98,7 @@ def import_preview(
         uploaded_by=user,
         size=len(data),
         list_kind=list_kind,
-        as_of=as_of or timezone.localdate(),
+        as_of=as_of,
     )
     if plan.fatal or plan.is_empty():
         batch.status = ImportBatch.Status.REJECTED
@@ -167,8 +167,9 @@ def import_apply(*, batch: ImportBatch, actor: User, plan: Plan | None = None) -
 def _read_again(batch: ImportBatch) -> Plan:
     """What the preview read from the file; the file is read again when the preview kept nothing readable (a
     batch previewed before plans were kept, or by a version of the app that kept them differently)."""
-    if batch.plan is not None and (plan := Plan.thaw(bytes(batch.plan))) is not None:
-        return plan
+    kept = Plan.thaw(bytes(batch.plan)) if batch.plan is not None else None
+    if kept is not None and kept.list_kind == batch.list_kind:  # read for the list the batch is applied as
+        return kept
     assert batch.content is not None  # a batch waiting in preview keeps its file
     return read_plan(batch.file_name, bytes(batch.content), list_kind=batch.list_kind)
 

@@ -56,7 +56,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @permission_required(ADD, ImportBatch)
 @require_POST
 def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_for(request.user, ImportBatch, pk)
+    batch = get_object_for(request.user, ImportBatch.objects.defer("content", "plan"), pk)
     if batch.status == ImportBatch.Status.PREVIEW and (batch.summary.get("rows") or 0) > jobs.INLINE_ROWS:
         return redirect("jobs:detail", jobs.apply_start(owner=request.user, batch=batch).pk)
     try:
@@ -81,7 +81,7 @@ def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @permission_required(ADD, ImportBatch)
 @require_POST
 def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_for(request.user, ImportBatch, pk)
+    batch = get_object_for(request.user, ImportBatch.objects.defer("content", "plan"), pk)
     try:
         import_cancel(batch=batch, actor=request.user)
     except DomainError as error:
@@ -93,7 +93,7 @@ def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(VIEW, ImportBatch)
 def error_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
-    batch = get_object_for(request.user, ImportBatch.objects.defer("content"), pk)
+    batch = get_object_for(request.user, ImportBatch.objects.defer("content", "plan"), pk)
     name = f"perbaikan-impor-{batch.pk}.xlsx"
     # The rows come back as they were in the file, full NIK / No. KK included, so the source spreadsheet
     # can be corrected: every download is recorded like an export with full numbers.

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import migrations, models
 
 # The desil a household had before rankings were kept: from a P3KE list (the only source then), as of the day the
-# household was registered in Asia/Jakarta (when the list was seen at the latest). One statement each, at 1M rows.
+# household was registered in Asia/Jakarta (when the list was seen at the latest; 0014 caps it at 2024, the last
+# year of P3KE lists). One statement each, at 1M rows.
 AS_OF = {
     "postgresql": "(created_at AT TIME ZONE 'Asia/Jakarta')::date",
     "sqlite": "date(created_at, '+7 hours')",

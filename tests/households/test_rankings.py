@@ -141,13 +141,17 @@ def test_a_desil_stored_before_the_history_becomes_a_p3ke_ranking_of_the_day_of_
     with case_scope():
         stored = households.create(kelurahan_id=kelurahan.pk, address="Jl. Uji", desil=2, p3ke_id="P3KE-MIG")
         unranked = households.create(kelurahan_id=kelurahan.pk, address="Jl. Uji 2", desil=None)
+        recent = households.create(kelurahan_id=kelurahan.pk, address="Jl. Uji 3", desil=3)  # registered today
     evening = datetime.datetime(2024, 1, 14, 20, 0, tzinfo=datetime.UTC)  # 03:00 on 15 January in Palangka Raya
     households.filter(pk=stored.pk).update(created_at=evening)
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
-    ranking = Ranking.objects.get()
-    assert (ranking.household_id, ranking.source, ranking.as_of, ranking.desil, ranking.family_id) == (
-        stored.pk, "p3ke", P3KE_2024, 2, "P3KE-MIG",
-    )  # fmt: skip
+    ranking = Ranking.objects.get(household_id=stored.pk)
+    assert (ranking.source, ranking.as_of, ranking.desil, ranking.family_id) == ("p3ke", P3KE_2024, 2, "P3KE-MIG")
     assert latest(Household.objects.get(pk=stored.pk)) == (2, "p3ke", P3KE_2024)
     assert latest(Household.objects.get(pk=unranked.pk)) == (None, "", None)
+    # Registered after 2024: its P3KE desil is from a list of 2024 at the latest, so a DTSEN list of 2025 outranks it.
+    end_of_2024 = datetime.date(2024, 12, 31)
+    assert latest(Household.objects.get(pk=recent.pk)) == (3, "p3ke", end_of_2024)
+    ranking_record(household=Household.objects.get(pk=recent.pk), source="dtsen", as_of=DTSEN_OCT, desil=1, actor=None)
+    assert latest(Household.objects.get(pk=recent.pk)) == (1, "dtsen", DTSEN_OCT)

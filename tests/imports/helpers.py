@@ -10,6 +10,8 @@ from openpyxl import Workbook
 
 from tests.pageforms import page_form
 
+P3KE_LIST = {"list_kind": "p3ke", "as_of": datetime.date(2024, 1, 15)}  # a service's arguments for a P3KE file
+P3KE_ARGS = ["--list", "p3ke", "--as-of", "2024-01-15"]  # the same for import_households
 HEADER = [
     "id_keluarga_p3ke", "no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan_keluarga",
     "kecamatan", "kelurahan", "alamat", "rt", "rw", "desil", "status_miskin_ekstrem",
@@ -71,10 +73,12 @@ def date(day: int, month: int, year: int) -> datetime.date:
 
 
 def upload(client, data: bytes, name: str = "p3ke.xlsx", *, follow: bool = False, **fields):
-    """Upload a file as the office does: the upload page's form as rendered (the list kind and date it offers,
-    unless `fields` names others), with the file chosen."""
+    """Upload a file as the office does: the upload page's form as rendered, the file chosen, the list named
+    (DTSEN as of today unless `fields` says otherwise)."""
     form = page_form(client.get(reverse("imports:upload")), containing="file")
     form["source"] = "P3KE 2024"
+    form["list_kind"] = "dtsen"
+    form["as_of"] = datetime.date.today().strftime("%d/%m/%Y")
     for field_name, value in fields.items():
         form[field_name] = value
     return form.submit(client, files={"file": SimpleUploadedFile(name, data)}, follow=follow)

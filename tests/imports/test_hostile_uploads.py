@@ -33,7 +33,7 @@ from households.models import Household, Person
 from imports import jobs as import_jobs
 from imports import reader
 from imports.models import ImportBatch
-from tests.imports.helpers import HEADER, row, spouse, upload, xlsx
+from tests.imports.helpers import HEADER, P3KE_ARGS, row, spouse, upload, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -245,7 +245,7 @@ def test_a_bomb_is_refused_on_the_upload_page_with_a_message_and_nothing_is_stor
 
 def test_the_command_line_refuses_a_bomb_with_its_message_and_stores_nothing(bombs, city_admin):
     with capped_memory(), pytest.raises(CommandError, match="terlalu besar setelah dibuka"):
-        call_command("import_households", str(bombs["cell"]), "--user", city_admin.username, "--dry-run")
+        call_command("import_households", str(bombs["cell"]), "--user", city_admin.username, *P3KE_ARGS, "--dry-run")
     assert nothing_stored()
 
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from audit.models import ChangeLog
 from households.models import Household, Person
 from imports.models import ImportBatch
-from tests.imports.helpers import row, spouse, upload, xlsx
+from tests.imports.helpers import P3KE_ARGS, row, spouse, upload, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -186,11 +186,18 @@ def test_the_command_line_does_a_dry_run_and_an_import(tmp_path, city_admin, din
     path = tmp_path / "p3ke.xlsx"
     path.write_bytes(xlsx(GOOD))
     out = io.StringIO()
-    call_command("import_households", str(path), "--user", city_admin.username, "--dry-run", stdout=out)
+    call_command("import_households", str(path), "--user", city_admin.username, *P3KE_ARGS, "--dry-run", stdout=out)
     assert "rumah tangga baru 2" in out.getvalue() and counts()[0] == 0
     call_command(
-        "import_households", str(path), "--user", city_admin.username, "--source", "P3KE", stdout=io.StringIO()
+        "import_households",
+        str(path),
+        "--user",
+        city_admin.username,
+        *P3KE_ARGS,
+        "--source",
+        "P3KE",
+        stdout=io.StringIO(),
     )
     assert counts()[:2] == (2, 3)
     with pytest.raises(CommandError, match="bukan admin"):
-        call_command("import_households", str(path), "--user", dinsos_caseworker.username)
+        call_command("import_households", str(path), "--user", dinsos_caseworker.username, *P3KE_ARGS)

@@ -14,7 +14,7 @@ from households.models import Household, Person
 from imports.models import ImportBatch
 from imports.planner import Plan, build_plan, match_plan, read_plan
 from tests.factories import PersonFactory
-from tests.imports.helpers import row, spouse, xlsx
+from tests.imports.helpers import P3KE_ARGS, row, spouse, xlsx
 from tests.imports.test_import_flow import GOOD, JOKO, upload
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +116,6 @@ def test_the_command_line_reads_the_file_once(tmp_path, city_admin):
     file = tmp_path / "p3ke.xlsx"
     file.write_bytes(xlsx([row(), spouse()]))
     with mock.patch("imports.management.commands.import_households.read_plan", wraps=read_plan) as read:
-        call_command("import_households", str(file), "--user", city_admin.username, stdout=io.StringIO())
+        call_command("import_households", str(file), "--user", city_admin.username, *P3KE_ARGS, stdout=io.StringIO())
     assert read.call_count == 1
     assert Person.objects.count() == 2 and ImportBatch.objects.get().plan is None

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from audit.models import AccessLog
 from imports.models import ImportBatch
 from imports.services import import_preview
-from tests.imports.helpers import row, spouse, xlsx
+from tests.imports.helpers import P3KE_ARGS, P3KE_LIST, row, spouse, xlsx
 from tests.pageforms import links
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ JOKO = row(
 def test_downloading_the_report_of_rows_to_fix_writes_one_access_row_naming_the_batch(client_as, cast, role):
     # Rudi's row is wrong (desil 9), so his wife's row is skipped with it: both come back in the report.
     data = xlsx([row(desil="9"), spouse(), JOKO])
-    batch = import_preview(file_name="p3ke.xlsx", data=data, source="P3KE 2024", user=cast[role])
+    batch = import_preview(file_name="p3ke.xlsx", data=data, source="P3KE 2024", user=cast[role], **P3KE_LIST)
     client = client_as(role)
     page = client.get(reverse("imports:detail", args=[batch.pk]))
     report_url = reverse("imports:errors", args=[batch.pk])
@@ -66,7 +66,7 @@ QUOTED = [
 
 
 def test_the_import_preview_masks_a_number_quoted_in_an_error_message(client_as, supervisor):
-    batch = import_preview(file_name="p3ke.xlsx", data=xlsx(QUOTED), source="", user=supervisor)
+    batch = import_preview(file_name="p3ke.xlsx", data=xlsx(QUOTED), source="", user=supervisor, **P3KE_LIST)
     assert "6271040506800001X" in str(batch.errors)  # the report keeps what was written
     page = client_as("supervisor").get(reverse("imports:detail", args=[batch.pk]))
     assert "6271040506800001" not in page.text and "6271050101900003" not in page.text
@@ -77,7 +77,7 @@ def test_the_command_line_masks_a_number_quoted_in_an_error_message(tmp_path, ci
     path = tmp_path / "p3ke.xlsx"
     path.write_bytes(xlsx(QUOTED))
     out = io.StringIO()
-    call_command("import_households", str(path), "--user", city_admin.username, "--dry-run", stdout=out)
+    call_command("import_households", str(path), "--user", city_admin.username, *P3KE_ARGS, "--dry-run", stdout=out)
     assert "baris 2: nik:" in out.getvalue()
     assert "6271040506800001" not in out.getvalue() and "6271050101900003" not in out.getvalue()
     assert "6271••••••••0001X" in out.getvalue()

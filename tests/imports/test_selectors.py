@@ -7,7 +7,7 @@ from django.urls import reverse
 from imports import selectors
 from imports.models import ImportBatch
 from imports.services import import_preview
-from tests.imports.helpers import row, xlsx
+from tests.imports.helpers import P3KE_LIST, row, xlsx
 
 pytestmark = pytest.mark.django_db
 WHOLE_NIK = "6271040506800001"
@@ -22,7 +22,7 @@ def families_with_a_bad_nik(count: int, start: int = 0) -> list[dict]:
 
 
 def preview(user, rows: list[dict]) -> ImportBatch:
-    return import_preview(file_name="p3ke.xlsx", data=xlsx(rows), source="P3KE 2024", user=user)
+    return import_preview(file_name="p3ke.xlsx", data=xlsx(rows), source="P3KE 2024", user=user, **P3KE_LIST)
 
 
 def test_batch_list_reads_in_a_fixed_number_of_queries(client_as, supervisor, django_assert_num_queries):

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accounts.models import Role
 from core.errors import DomainError
@@ -29,14 +30,11 @@ class Command(BaseCommand):
             "--list",
             dest="list_kind",
             choices=RankingSource.values,
-            default=RankingSource.DTSEN,
-            help="Jenis daftar: kolom desil disimpan sebagai peringkat daftar ini (bawaan: dtsen).",
+            required=True,
+            help="Jenis daftar: kolom desil disimpan sebagai peringkat daftar ini.",
         )
         parser.add_argument(
-            "--as-of",
-            type=datetime.date.fromisoformat,
-            default=None,
-            help="Tanggal data daftar, YYYY-MM-DD (bawaan: hari ini).",
+            "--as-of", type=datetime.date.fromisoformat, required=True, help="Tanggal data daftar, YYYY-MM-DD."
         )
 
     def handle(self, *args, file: Path, user: str, source: str, dry_run: bool, list_kind: str, as_of, **options):
@@ -49,6 +47,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Berkas terlalu besar ({file.stat().st_size:,} byte); batasnya {settings.IMPORT_MAX_BYTES:,} byte."
             )
+        if as_of > timezone.localdate():
+            raise CommandError("Tanggal daftar tidak boleh di masa depan.")
         data = file.read_bytes()
         plan = read_plan(file.name, data, list_kind=list_kind)  # matched with the database by import_preview
         batch = import_preview(
