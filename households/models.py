@@ -211,7 +211,7 @@ class RankingSource(models.TextChoices):
     DTSEN = "dtsen", "DTSEN"
     P3KE = "p3ke", "P3KE"
     DTKS = "dtks", "DTKS"
-    OTHER = "other", _("Daftar lain")
+    OTHER = "other", _("Lainnya")
 
 
 DESIL_CHOICES = [(d, f"Desil {d}") for d in range(1, 11)]

@@ -176,10 +176,14 @@ def yes_no(value: Any) -> bool | None:
 def desil(value: Any) -> int | None:
     if is_blank(value):
         return None
-    key = normalize(value).replace("desil", "").strip()
+    # "3", "Desil 3", 3.0 from a number cell, "3.0" or "3,0" from a CSV Excel wrote
+    key = str(value).strip().lower().replace("desil", "").strip().replace(",", ".")
     try:
-        number = int(float(key))
-    except (ValueError, OverflowError):  # not a number, or "1e999"
+        written = float(key)
+        if not written.is_integer():  # 2.5, or "1e999" (infinity)
+            raise ValueError
+        number = int(written)
+    except ValueError:
         raise CellError(_("Desil %(value)s bukan angka.") % {"value": value}) from None
     if not 1 <= number <= 10:
         raise CellError(_("Desil harus 1 sampai 10 (tertulis %(value)s).") % {"value": value})

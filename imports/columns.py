@@ -62,7 +62,7 @@ COLUMNS: list[Column] = [
     Column("kelurahan", _("Kelurahan"), _("nama kelurahan di Kota Palangka Raya; wajib bila kode_wilayah kosong"), "region", None,
            partial(cleaning.text, max_length=100), ("kel", "desa_kelurahan", "nama_kelurahan", "kelurahan_desa", "desa", "nama_desa")),
     Column("kode_wilayah", _("Kode wilayah kelurahan"),
-           _("kode Kemendagri (62.71.04.1004) atau BPS (6271011004); wajib bila kelurahan kosong"), "region", None,
+           _("kode Kemendagri (62.71.04.1004) atau BPS (6271010004); wajib bila kelurahan kosong"), "region", None,
            partial(cleaning.text, max_length=40),
            ("kode_kelurahan", "kode_desa", "kd_desa", "kode_desa_kelurahan", "kd_kel", "kode_kel", "kode_kemendagri",
             "kode_wilayah_kemendagri", "kode_bps", "kode_wilayah_bps", "kode_desa_bps", "kd_wilayah")),
@@ -115,6 +115,12 @@ ALIASES: dict[str, str] = {}
 for _column in COLUMNS:
     for _name in (_column.key, *_column.aliases):
         ALIASES[header_key(_name)] = _column.key
+
+
+def lacks_region(cells: list[Any]) -> bool:
+    """This row is a header but for its place: a name and other known columns, neither kelurahan nor its code."""
+    keys = {ALIASES.get(header_key(cell)) for cell in cells if not cleaning.is_blank(cell)} - {None}
+    return "nama" in keys and not keys & {"kelurahan", "kode_wilayah"} and len(keys) >= 3
 
 
 def match_header(cells: list[Any]) -> tuple[dict[int, str], list[str]] | None:

@@ -26,7 +26,10 @@ class UploadForm(forms.Form):
         help_text=_("Tanggal data daftar itu (mis. tanggal pemeringkatan DTSEN), bukan tanggal unggah."),
     )
     source = forms.CharField(
-        label=_("Sumber data"), max_length=100, required=False, help_text=_("Mis. P3KE Januari 2024, DTKS Maret 2025.")
+        label=_("Sumber data"),
+        max_length=100,
+        required=False,
+        help_text=_("Catatan Anda, mis. DTSEN Oktober 2025 dari Dinsos Provinsi."),
     )
 
     def clean_as_of(self):

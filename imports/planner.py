@@ -29,7 +29,7 @@ from households.models import Household, Person, normalize_name
 from households.nik import validate_nik
 from households.rankings import refusal as desil_refusal
 from imports import cleaning
-from imports.columns import BY_KEY, COLUMNS, match_header
+from imports.columns import BY_KEY, COLUMNS, lacks_region, match_header
 from imports.reader import FileError, Limits, read_rows, thousands
 from imports.regions import RegionIndex
 
@@ -67,6 +67,9 @@ class HouseholdGroup:
     failed: bool = False
     existing_id: int | None = None
     changes: dict[str, list[Any]] = field(default_factory=dict)
+    # The household's latest ranking is from a newer list than this file: only the ranking is recorded, its own data
+    # and members (perhaps corrected, moved or deceased since) are left as they are.
+    older: bool = False
 
 
 def jsonable(value: Any) -> Any:
@@ -133,13 +136,17 @@ class Plan:
         return [g for g in self.groups.values() if not g.failed]
 
     def counts(self) -> dict[str, Any]:
-        households = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+        households = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0, "older": 0}
         persons = {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0}
         skipped_rows = set(self.error_rows)
         for group in self.groups.values():
             if group.failed:
                 households["skipped"] += 1
                 skipped_rows.update(person.row for person in group.persons)
+                continue
+            if group.older:
+                households["older"] += 1
+                persons["unchanged"] += len(group.persons)
                 continue
             households["new" if group.existing_id is None else "updated" if group.changes else "unchanged"] += 1
             for person in group.persons:
@@ -297,9 +304,10 @@ def read_plan(
     return plan
 
 
-def match_plan(plan: Plan) -> None:
-    """Match the households and persons read with the database: which are new, which change, which conflict."""
-    _match_households(plan)
+def match_plan(plan: Plan, *, as_of: datetime.date | None = None) -> None:
+    """Match the households and persons read with the database: which are new, which change, which conflict.
+    A household whose latest ranking is from a list newer than `as_of` (the file's date) is not changed by it."""
+    _match_households(plan, as_of)
     _match_persons(plan)
 
 
@@ -313,6 +321,7 @@ def _read(
 ) -> None:
     regions = RegionIndex()
     mapping: dict[int, str] | None = None
+    header_row: int | None = None  # a row that is the header but for a place column
     seen_niks: dict[str, int] = {}
     for row, cells in rows:
         if mapping is None:
@@ -322,6 +331,8 @@ def _read(
             if found:
                 mapping, plan.unknown_columns = found
                 plan.header = [str(c) if c is not None else "" for c in cells]
+            elif header_row is None and lacks_region(cells):
+                header_row = row
             continue
         if all(cleaning.is_blank(cell) for cell in cells):
             continue
@@ -335,7 +346,12 @@ def _read(
             return
         plan.raw.add(row, cells[: len(plan.header)])
         _read_row(plan, row, cells, mapping, regions, seen_niks, list_kind)
-    if mapping is None:
+    if mapping is None and header_row is not None:
+        plan.fatal = _(
+            "Baris judul (baris %(row)d) tidak punya kolom wilayah: tambahkan kolom kelurahan (nama kelurahan) atau "
+            "kode_wilayah (kode Kemendagri atau BPS)."
+        ) % {"row": header_row}
+    elif mapping is None:
         plan.fatal = _(
             "Baris judul kolom tidak ditemukan di 30 baris pertama. Pastikan ada kolom nama, kelurahan (atau "
             "kode_wilayah) dan kolom lain sesuai templat."
@@ -449,11 +465,11 @@ def _diff(incoming: dict[str, Any], stored: dict[str, Any]) -> dict[str, list[An
     }
 
 
-def _match_households(plan: Plan) -> None:
+def _match_households(plan: Plan, as_of: datetime.date | None = None) -> None:
     groups = plan.groups.values()
     by_p3ke: dict[str, dict] = {}
     by_kk: dict[str, dict] = {}
-    columns = ["id", "p3ke_id", "no_kk", *[f for f in HOUSEHOLD_FIELDS if f not in ("p3ke_id", "no_kk")]]
+    columns = ["id", "p3ke_id", "no_kk", "desil_as_of", *[f for f in HOUSEHOLD_FIELDS if f not in ("p3ke_id", "no_kk")]]
     for chunk in _chunks([g.fields.get("p3ke_id") for g in groups if g.fields.get("p3ke_id")]):
         for row in Household.objects.filter(p3ke_id__in=chunk).values(*columns):
             by_p3ke[row["p3ke_id"]] = row
@@ -484,7 +500,8 @@ def _match_households(plan: Plan) -> None:
             continue
         if stored is not None:
             group.existing_id = stored["id"]
-            group.changes = _diff(household_columns(group.fields), stored)
+            group.older = as_of is not None and stored["desil_as_of"] is not None and as_of < stored["desil_as_of"]
+            group.changes = {} if group.older else _diff(household_columns(group.fields), stored)
 
 
 def _match_persons(plan: Plan) -> None:
@@ -524,4 +541,4 @@ def _match_persons(plan: Plan) -> None:
                 stored = unnumbered.pop(key, None)
             if stored is not None:
                 person.existing_id = stored["id"]
-                person.changes = _diff(person.fields, stored)
+                person.changes = {} if group.older else _diff(person.fields, stored)

@@ -92,7 +92,7 @@ class RegionIndex:
             else:
                 message = _(
                     "Kode wilayah %(code)s tidak dikenal: tulis kode kelurahan Kemendagri (mis. 62.71.04.1004) "
-                    "atau BPS (mis. 6271011004)."
+                    "atau BPS (mis. 6271010004)."
                 )
             return None, "kode_wilayah", message % {"code": code[:40]}
         if len({kelurahan_id for kelurahan_id, _system in found}) > 1:
@@ -107,8 +107,8 @@ class RegionIndex:
                     None,
                     "kode_wilayah",
                     _(
-                        "Kode wilayah %(code)s bisa berarti %(places)s. Tulis kode Kemendagri dengan titik "
-                        "(62.71.xx.xxxx) atau isi kolom kelurahan."
+                        "Kode wilayah %(code)s bisa berarti %(places)s. Isi kolom kelurahan (nama kelurahannya), "
+                        "atau tulis kode Kemendagri dengan titik (62.71.xx.xxxx)."
                     )
                     % {"code": code, "places": places},
                 )

@@ -97,7 +97,7 @@ def template_workbook():
         ),
         _(
             "Wilayah: isi nama kelurahan, atau kode_wilayah dengan kode kelurahan Kemendagri (62.71.04.1004, "
-            "Kepmendagri 300.2.2-2138/2025) atau BPS (6271011004); boleh bercampur dalam satu berkas. Kode "
+            "Kepmendagri 300.2.2-2138/2025) atau BPS (6271010004); boleh bercampur dalam satu berkas. Kode "
             "Kemendagri tanpa titik bisa sama dengan kode BPS kelurahan lain: tulis dengan titik, atau isi juga "
             "kolom kelurahan. Bila keduanya diisi, keduanya harus menunjuk kelurahan yang sama."
         ),

@@ -3,8 +3,10 @@
 from typing import Any, TypedDict
 
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 
 from core.identity import mask_numbers_in
+from households.models import Household, Person
 from imports.models import ImportBatch
 
 ERROR_SAMPLE_SIZE = 100
@@ -37,3 +39,20 @@ def error_sample(batch: ImportBatch, limit: int = ERROR_SAMPLE_SIZE) -> list[Err
         )
         for entry in entries
     ]
+
+
+def changed_sample(batch: ImportBatch) -> list[dict[str, Any]]:
+    """The preview's sample of what would change, each field named as the forms name it, not by its column."""
+    labels = {"household": _field_labels(Household), "person": _field_labels(Person)}
+    return [
+        {**change, "labels": [labels[change["kind"]].get(name, name) for name in change["fields"]]}
+        for change in batch.summary.get("changed", [])
+    ]
+
+
+def _field_labels(model: type[Household | Person]) -> dict[str, str]:
+    return {
+        name: capfirst(str(field.verbose_name))
+        for field in model._meta.concrete_fields
+        for name in (field.name, field.attname)
+    }

@@ -105,7 +105,7 @@ def import_preview(
         batch.message = plan.fatal or _("Berkas tidak berisi baris data.")
         return batch
     batch.plan = plan.freeze()  # what the file says, kept for applying: matching with the database is redone then
-    match_plan(plan)
+    match_plan(plan, as_of=as_of)
     batch.content = data
     batch.summary = _summary(plan)
     batch.errors = _error_rows(plan)
@@ -138,7 +138,7 @@ def import_apply(*, batch: ImportBatch, actor: User, plan: Plan | None = None) -
         plan = _read_again(batch)
         if plan.fatal:
             raise DomainError(plan.fatal)
-        match_plan(plan)
+        match_plan(plan, as_of=batch.as_of)
     summary = _summary(plan)  # before applying: applying gives the new households their ids
     _apply(plan, actor=actor, source=batch.source_label)
     if batch.list_kind and batch.as_of:
@@ -290,7 +290,7 @@ def _apply(plan: Plan, *, actor: User, source: str) -> None:
         (cast(int, group.existing_id), person)
         for group in groups
         for person in group.persons
-        if person.existing_id is None
+        if person.existing_id is None and not group.older
     )
     for new_chunk in _chunks(new_rows):
         created_persons = Person.objects.bulk_create(

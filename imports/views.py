@@ -1,4 +1,4 @@
-"""Upload a P3KE/DTKS spreadsheet, see what it would change, confirm; download the template and reports."""
+"""Upload a DTSEN/P3KE/DTKS spreadsheet, see what it would change, confirm; download the template and reports."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -50,7 +50,8 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required(VIEW, ImportBatch)
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = get_object_for(request.user, selectors.batch_details(), pk)
-    return render(request, "imports/detail.html", {"batch": batch, "error_sample": selectors.error_sample(batch)})
+    samples = {"error_sample": selectors.error_sample(batch), "changed": selectors.changed_sample(batch)}
+    return render(request, "imports/detail.html", {"batch": batch, **samples})
 
 
 @permission_required(ADD, ImportBatch)
@@ -116,4 +117,4 @@ def error_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase
 
 @permission_required(VIEW, ImportBatch)
 def template(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    return FileResponse(template_workbook(), as_attachment=True, filename="templat-impor-p3ke.xlsx", content_type=XLSX)
+    return FileResponse(template_workbook(), as_attachment=True, filename="templat-impor.xlsx", content_type=XLSX)

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 (
                     "source",
                     models.CharField(
-                        choices=[("dtsen", "DTSEN"), ("p3ke", "P3KE"), ("dtks", "DTKS"), ("other", "Daftar lain")],
+                        choices=[("dtsen", "DTSEN"), ("p3ke", "P3KE"), ("dtks", "DTKS"), ("other", "Lainnya")],
                         max_length=10,
                         verbose_name="daftar",
                     ),
@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
             name="desil_source",
             field=models.CharField(
                 blank=True,
-                choices=[("dtsen", "DTSEN"), ("p3ke", "P3KE"), ("dtks", "DTKS"), ("other", "Daftar lain")],
+                choices=[("dtsen", "DTSEN"), ("p3ke", "P3KE"), ("dtks", "DTKS"), ("other", "Lainnya")],
                 editable=False,
                 max_length=10,
                 verbose_name="sumber desil",

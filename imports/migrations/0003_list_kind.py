@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
             name="list_kind",
             field=models.CharField(
                 blank=True,
-                choices=[("dtsen", "DTSEN"), ("p3ke", "P3KE"), ("dtks", "DTKS"), ("other", "Daftar lain")],
+                choices=[("dtsen", "DTSEN"), ("p3ke", "P3KE"), ("dtks", "DTKS"), ("other", "Lainnya")],
                 max_length=10,
                 verbose_name="jenis daftar",
             ),

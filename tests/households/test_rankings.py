@@ -155,3 +155,25 @@ def test_a_desil_stored_before_the_history_becomes_a_p3ke_ranking_of_the_day_of_
     assert latest(Household.objects.get(pk=recent.pk)) == (3, "p3ke", end_of_2024)
     ranking_record(household=Household.objects.get(pk=recent.pk), source="dtsen", as_of=DTSEN_OCT, desil=1, actor=None)
     assert latest(Household.objects.get(pk=recent.pk)) == (1, "dtsen", DTSEN_OCT)
+
+
+def test_an_older_list_records_its_ranking_but_changes_nothing_newer(client_as):
+    """A P3KE list of 2024 uploaded after the October 2025 DTSEN list: the family's address and members as the
+    newer list (and the caseworkers since) left them stay; the old list's desil is kept in the history only."""
+    client = client_as("supervisor")
+    upload(client, xlsx([row(desil="1"), spouse(desil="1")]), "dtsen.xlsx", list_kind="dtsen", as_of="01/10/2025")
+    client.post(reverse("imports:confirm", args=[ImportBatch.objects.get().pk]))
+    family = Household.objects.get()
+    child = row(nik="", nama="Anak", hubungan_keluarga="Anak", tanggal_lahir="01/02/2010", desil="3", alamat="Jl. Lama")
+    old = [row(desil="3", alamat="Jl. Lama", nama="Rudi Lama"), spouse(desil="3", alamat="Jl. Lama"), child]
+    upload(client, xlsx(old), "p3ke-2024.xlsx", list_kind="p3ke", as_of="15/01/2024")
+    batch = ImportBatch.objects.latest("id")
+    assert batch.summary["households"] == {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0, "older": 1}
+    assert batch.summary["changed"] == []
+    assert "hanya peringkat dicatat" in client.get(reverse("imports:detail", args=[batch.pk])).text
+    client.post(reverse("imports:confirm", args=[batch.pk]))
+    family.refresh_from_db()
+    assert family.address == "Jl. Mahir Mahar No. 9" and family.members.count() == 2
+    assert set(family.members.values_list("full_name", flat=True)) == {"Rudi Hartono", "Siti Aminah"}  # no "Anak"
+    assert latest(family) == (1, "dtsen", DTSEN_OCT)
+    assert list(family.rankings.values_list("source", "desil")) == [("dtsen", 1), ("p3ke", 3)]

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from households.models import Household, Person
+from imports import cleaning
 from imports.planner import build_plan
 from tests.imports.helpers import HEADER, csv_bytes, row, spouse, xlsx
 
@@ -189,3 +190,18 @@ def test_a_family_with_one_bad_row_is_skipped_whole():
     assert plan.skipped_rows() == [2]
     assert plan.counts()["persons"]["skipped"] == 2
     assert not Household.objects.exists() and not Person.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("3", 3), ("Desil 3", 3), (3.0, 3), ("3.0", 3), ("3,0", 3), (" 10 ", 10), ("", None), (None, None)],
+)
+def test_desil_as_offices_write_it(cell, expected):
+    """3.0 is what Excel writes into a CSV for a number cell (a new user's DTSEN file was refused for it)."""
+    assert cleaning.desil(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["2.5", "tiga", "1e999", "nan", True])
+def test_a_desil_that_is_not_a_whole_number_is_refused(cell):
+    with pytest.raises(cleaning.CellError, match="bukan angka"):
+        cleaning.desil(cell)

@@ -38,7 +38,7 @@ def test_a_dtsen_list_imports_as_a_dated_snapshot_of_rankings(client_as):
     client = client_as("supervisor")
     upload(client, dtsen_csv(), "dtsen-oktober-2025.csv", list_kind="dtsen", as_of="01/10/2025")
     batch = ImportBatch.objects.get()
-    assert batch.summary["households"] == {"new": 3, "updated": 0, "unchanged": 0, "skipped": 1}
+    assert batch.summary["households"] == {"new": 3, "updated": 0, "unchanged": 0, "skipped": 1, "older": 0}
     assert batch.summary["unknown_columns"] == []
     (refused,) = batch.errors
     assert refused["row"] == 6 and refused["problems"][0][0] == "nik" and "Excel" in refused["problems"][0][1]

@@ -38,7 +38,7 @@ def test_the_dry_run_writes_nothing_and_shows_what_would_change(client_as):
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and response.url == reverse("imports:detail", args=[batch.pk])
     assert counts() == (0, 0, 0)
-    assert batch.summary["households"] == {"new": 2, "updated": 0, "unchanged": 0, "skipped": 0}
+    assert batch.summary["households"] == {"new": 2, "updated": 0, "unchanged": 0, "skipped": 0, "older": 0}
     assert batch.summary["persons"]["new"] == 3
     page = client.get(response.url)
     assert "Konfirmasi impor" in page.text
@@ -90,6 +90,9 @@ def test_a_changed_file_updates_only_what_changed(client_as):
     upload(client, xlsx(changed))
     batch = ImportBatch.objects.latest("id")
     assert batch.summary["households"]["updated"] == 1 and batch.summary["persons"]["updated"] == 1
+    preview = client.get(reverse("imports:detail", args=[batch.pk])).text
+    assert "<td>RT</td>" in preview and "<td>Nama lengkap</td>" in preview  # as the forms name them
+    assert "full_name" not in preview
     client.post(reverse("imports:confirm", args=[batch.pk]))
     family = Household.objects.get(p3ke_id="P3KE-T-001")
     assert family.rt == "007"

@@ -66,7 +66,7 @@ def test_a_code_of_two_places_needs_the_name():
     assert "Tumbang Rungan (Kemendagri)" in message and "Kameloh Baru (BPS)" in message
 
 
-UNKNOWN = "tidak dikenal: tulis kode kelurahan Kemendagri (mis. 62.71.04.1004) atau BPS (mis. 6271011004)."
+UNKNOWN = "tidak dikenal: tulis kode kelurahan Kemendagri (mis. 62.71.04.1004) atau BPS (mis. 6271010004)."
 
 
 @pytest.mark.parametrize(
@@ -107,8 +107,17 @@ def test_the_template_explains_both_code_systems(client_as):
     response = client_as("supervisor").get(reverse("imports:template"))
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     text = " ".join(str(cell) for line in workbook["Petunjuk"].iter_rows(values_only=True) for cell in line if cell)
-    assert "kode_wilayah" in text and "62.71.04.1004" in text and "6271011004" in text
+    assert "kode_wilayah" in text and "62.71.04.1004" in text and "6271010004" in text
     assert "kode_desa" in text  # an alias the office's files use
     header = [cell.value for cell in workbook["Data"][1]]
     example = dict(zip(header, [cell.value for cell in workbook["Data"][2]], strict=True))
     assert (example["kelurahan"], example["kode_wilayah"]) == ("Kameloh Baru", "62.71.04.1004")
+
+
+def test_a_list_without_any_place_column_says_so():
+    header = [name for name in HEADER if name not in ("kecamatan", "kelurahan")]
+    plan = build_plan("dtsen.xlsx", xlsx([family(1)], header=header))
+    assert plan.fatal == (
+        "Baris judul (baris 1) tidak punya kolom wilayah: tambahkan kolom kelurahan (nama kelurahan) atau "
+        "kode_wilayah (kode Kemendagri atau BPS)."
+    )

@@ -17,7 +17,7 @@ from imports.services import import_apply, import_preview
 
 class Command(BaseCommand):
     help = (
-        "Impor daftar P3KE/DTKS (.xlsx atau .csv). Dengan --dry-run hanya menampilkan apa yang akan berubah. "
+        "Impor daftar DTSEN/P3KE/DTKS (.xlsx atau .csv). Dengan --dry-run hanya menampilkan apa yang akan berubah. "
         "Sama dengan halaman unggah: kolom, pembersihan, dan laporan baris bermasalah."
     )
 
