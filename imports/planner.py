@@ -70,6 +70,7 @@ class HouseholdGroup:
     # The household's latest ranking is from a newer list than this file: only the ranking is recorded, its own data
     # and members (perhaps corrected, moved or deceased since) are left as they are.
     older: bool = False
+    stored_desil: tuple[int | None, str, datetime.date | None] = (None, "", None)  # latest ranking: desil, list, date
 
 
 def jsonable(value: Any) -> Any:
@@ -469,7 +470,14 @@ def _match_households(plan: Plan, as_of: datetime.date | None = None) -> None:
     groups = plan.groups.values()
     by_p3ke: dict[str, dict] = {}
     by_kk: dict[str, dict] = {}
-    columns = ["id", "p3ke_id", "no_kk", "desil_as_of", *[f for f in HOUSEHOLD_FIELDS if f not in ("p3ke_id", "no_kk")]]
+    columns = [
+        "id",
+        "p3ke_id",
+        "no_kk",
+        "desil_source",
+        "desil_as_of",
+        *[f for f in HOUSEHOLD_FIELDS if f not in ("p3ke_id", "no_kk")],
+    ]
     for chunk in _chunks([g.fields.get("p3ke_id") for g in groups if g.fields.get("p3ke_id")]):
         for row in Household.objects.filter(p3ke_id__in=chunk).values(*columns):
             by_p3ke[row["p3ke_id"]] = row
@@ -500,6 +508,7 @@ def _match_households(plan: Plan, as_of: datetime.date | None = None) -> None:
             continue
         if stored is not None:
             group.existing_id = stored["id"]
+            group.stored_desil = (stored["desil"], stored["desil_source"], stored["desil_as_of"])
             group.older = as_of is not None and stored["desil_as_of"] is not None and as_of < stored["desil_as_of"]
             group.changes = {} if group.older else _diff(household_columns(group.fields), stored)
 

@@ -1,12 +1,13 @@
 """Reads for the import screens: the batches uploaded, and one batch with a sample of its rows in error."""
 
+import datetime
 from typing import Any, TypedDict
 
 from django.db.models import QuerySet
 from django.utils.text import capfirst
 
 from core.identity import mask_numbers_in
-from households.models import Household, Person
+from households.models import Household, Person, RankingSource
 from imports.models import ImportBatch
 
 ERROR_SAMPLE_SIZE = 100
@@ -56,3 +57,16 @@ def _field_labels(model: type[Household | Person]) -> dict[str, str]:
         for field in model._meta.concrete_fields
         for name in (field.name, field.attname)
     }
+
+
+def desil_changes(batch: ImportBatch) -> list[dict[str, Any]]:
+    """The preview's sample of families whose desil the list changes, with the list and date they had it from."""
+    lists = dict(RankingSource.choices)
+    return [
+        {
+            **change,
+            "from_list": lists.get(change["from_list"], ""),
+            "from_as_of": datetime.date.fromisoformat(change["from_as_of"]) if change["from_as_of"] else None,
+        }
+        for change in batch.summary.get("desil_changes", [])
+    ]

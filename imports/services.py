@@ -14,10 +14,10 @@ from audit.casework import case_write
 from audit.models import ChangeLog
 from audit.services import display_value
 from core.errors import DomainError
-from households.models import Household, HouseholdStatusChange, Kelurahan, Person, normalize_name
+from households.models import Household, HouseholdStatusChange, Kelurahan, Person, Ranking, normalize_name
 from households.rankings import rankings_record_many
 from imports.models import ImportBatch
-from imports.planner import CHUNK, Plan, _chunks, household_columns, match_plan, read_plan
+from imports.planner import CHUNK, HouseholdGroup, Plan, _chunks, household_columns, match_plan, read_plan
 
 # The stored report of rows to fix: its first rows, up to this many and this many characters of cells.
 MAX_STORED_ERROR_ROWS = 50_000
@@ -44,7 +44,7 @@ def _error_rows(plan: Plan) -> list[dict[str, Any]]:
     return report
 
 
-def _summary(plan: Plan, limit: int = 200) -> dict[str, Any]:
+def _summary(plan: Plan, list_kind: str, as_of: datetime.date, limit: int = 200) -> dict[str, Any]:
     """Counts, plus a sample of what would change, for the preview page."""
     changed = []
     for group in plan.ok_groups:
@@ -65,14 +65,46 @@ def _summary(plan: Plan, limit: int = 200) -> dict[str, Any]:
                 )
         if len(changed) >= limit:
             break
-    ranked = sum(1 for group in plan.ok_groups if group.fields.get("desil") is not None)
+    ranked = [group for group in plan.ok_groups if group.fields.get("desil") is not None]
     return {
         **plan.counts(),
         "header": plan.header,
         "unknown_columns": plan.unknown_columns,
         "changed": changed[:limit],
-        "ranked": ranked,
+        "ranked": len(ranked),
+        **_desil_changes(ranked, list_kind, as_of, limit),
     }
+
+
+def _desil_changes(groups: list[HouseholdGroup], list_kind: str, as_of: datetime.date, limit: int) -> dict[str, Any]:
+    """Families whose desil this list changes (their latest ranking is older, with another desil), and rankings of
+    this same list and date recorded before that it would correct: both for the preview to show before applying."""
+    existing = [group for group in groups if group.existing_id is not None]
+    same_list: dict[int, int] = {}
+    for chunk in _chunks([cast(int, group.existing_id) for group in existing]):
+        same_list.update(
+            Ranking.objects.filter(household_id__in=chunk, source=list_kind, as_of=as_of).values_list(
+                "household_id", "desil"
+            )
+        )
+    moved, corrected = [], 0
+    for group in existing:
+        desil = group.fields["desil"]
+        before = same_list.get(cast(int, group.existing_id))
+        corrected += before is not None and before != desil
+        stored_desil, stored_list, stored_as_of = group.stored_desil
+        if stored_desil != desil and (stored_as_of is None or as_of >= stored_as_of):
+            moved.append(
+                {
+                    "id": group.existing_id,
+                    "row": group.first_row,
+                    "from": stored_desil,
+                    "from_list": stored_list,
+                    "from_as_of": stored_as_of.isoformat() if stored_as_of else None,
+                    "to": desil,
+                }
+            )
+    return {"desil_changed": len(moved), "desil_changes": moved[:limit], "rankings_corrected": corrected}
 
 
 @transaction.atomic
@@ -107,7 +139,7 @@ def import_preview(
     batch.plan = plan.freeze()  # what the file says, kept for applying: matching with the database is redone then
     match_plan(plan, as_of=as_of)
     batch.content = data
-    batch.summary = _summary(plan)
+    batch.summary = _summary(plan, list_kind, as_of)
     batch.errors = _error_rows(plan)
     batch.save()
     return batch
@@ -139,7 +171,9 @@ def import_apply(*, batch: ImportBatch, actor: User, plan: Plan | None = None) -
         if plan.fatal:
             raise DomainError(plan.fatal)
         match_plan(plan, as_of=batch.as_of)
-    summary = _summary(plan)  # before applying: applying gives the new households their ids
+    summary = _summary(
+        plan, batch.list_kind, cast(datetime.date, batch.as_of)
+    )  # before applying: applying gives the new households their ids
     _apply(plan, actor=actor, source=batch.source_label)
     if batch.list_kind and batch.as_of:
         rankings_record_many(

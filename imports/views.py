@@ -50,7 +50,11 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required(VIEW, ImportBatch)
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = get_object_for(request.user, selectors.batch_details(), pk)
-    samples = {"error_sample": selectors.error_sample(batch), "changed": selectors.changed_sample(batch)}
+    samples = {
+        "error_sample": selectors.error_sample(batch),
+        "changed": selectors.changed_sample(batch),
+        "desil_changes": selectors.desil_changes(batch),
+    }
     return render(request, "imports/detail.html", {"batch": batch, **samples})
 
 

@@ -91,6 +91,13 @@ def test_an_import_keeps_each_list_as_a_dated_ranking(client_as, supervisor):
     batch = ImportBatch.objects.latest("id")
     assert (batch.list_kind, batch.as_of, batch.summary["ranked"]) == ("dtsen", DTSEN_OCT, 1)
     assert batch.summary["households"]["unchanged"] == 1  # a new desil is not a change of the family's own data
+    assert (batch.summary["desil_changed"], batch.summary["rankings_corrected"]) == (1, 0)
+    preview = client.get(reverse("imports:detail", args=[batch.pk]))
+    shown = preview.context["desil_changes"]
+    assert [(c["id"], c["from"], str(c["from_list"]), c["from_as_of"], c["to"]) for c in shown] == [
+        (family.pk, 2, "P3KE", P3KE_2024, 1)
+    ]
+    assert "1 keluarga mendapat desil baru dari daftar ini." in preview.text
     client.post(reverse("imports:confirm", args=[batch.pk]))
     assert latest(family) == (1, "dtsen", DTSEN_OCT)
     assert list(family.rankings.values_list("source", "desil")) == [("dtsen", 1), ("p3ke", 2)]
@@ -100,6 +107,20 @@ def test_an_import_keeps_each_list_as_a_dated_ranking(client_as, supervisor):
     }
     page = client.get(reverse("cases:detail", args=[family.pk])).text
     assert "Riwayat peringkat" in page and "DTSEN" in page
+
+
+def test_the_same_list_and_date_again_says_which_rankings_it_corrects(client_as):
+    client = client_as("supervisor")
+    upload(client, xlsx([row(desil="2"), spouse(desil="2")]), list_kind="dtsen", as_of="01/10/2025")
+    client.post(reverse("imports:confirm", args=[ImportBatch.objects.get().pk]))
+    upload(client, xlsx([row(desil="4"), spouse(desil="4")]), list_kind="dtsen", as_of="01/10/2025")
+    batch = ImportBatch.objects.latest("id")
+    assert (batch.summary["desil_changed"], batch.summary["rankings_corrected"]) == (1, 1)
+    assert "akan diganti" in client.get(reverse("imports:detail", args=[batch.pk])).text
+    client.post(reverse("imports:confirm", args=[batch.pk]))
+    assert latest(Household.objects.get()) == (4, "dtsen", DTSEN_OCT)
+    entry = ChangeLog.objects.filter(content_type__model="ranking").latest("id")
+    assert entry.action == "update" and entry.changes == {"desil": ["Desil 2", "Desil 4"]}
 
 
 def test_an_import_refuses_a_desil_its_list_cannot_give(client_as):
