@@ -11,7 +11,7 @@ from cases.selectors import tallied_totals
 from households.models import Household, Kecamatan
 from households.services import visit_log
 from interventions.services import intervention_record, intervention_transition
-from tests.factories import HouseholdFactory, PersonFactory, ProgramFactory, kelurahan, opd
+from tests.factories import HouseholdFactory, InterventionFactory, PersonFactory, ProgramFactory, kelurahan, opd
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +227,22 @@ def test_filtering_by_status_asks_for_no_distinct_rows(client):
     assert found == set()
     household_queries = [q["sql"] for q in queries if '"households_household"' in q["sql"]]
     assert household_queries and not any("DISTINCT" in sql for sql in household_queries)
+
+
+def test_a_household_with_many_matching_members_and_interventions_is_listed_once(client):
+    """Without DISTINCT every other filter must not multiply rows: a household column, a to-one join, a subquery
+    (search) or EXISTS (OPD, programme). Two members match the search, two interventions the programme."""
+    household = HouseholdFactory(status="extreme_poor")
+    budi = PersonFactory(household=household, full_name="Budi Satu")
+    PersonFactory(household=household, full_name="Budi Dua", relation="anak")
+    first = InterventionFactory(person=budi)
+    InterventionFactory(person=budi, program=first.program)
+    filters = {
+        "status": ["extreme_poor", "poor"],
+        "opd": first.opd_id,
+        "program": first.program_id,
+        "kecamatan": household.kelurahan.kecamatan_id,
+    }
+    response = client.post(f"{URL}?{urlencode(filters, doseq=True)}", {"q": "budi"}, follow=True)
+    page = response.context["page_obj"]
+    assert [h.pk for h in page.object_list] == [household.pk] and page.paginator.count == 1
