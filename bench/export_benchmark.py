@@ -53,7 +53,8 @@ print(json.dumps({{"status": job.status, "rows": job.rows, "bytes": job.file_siz
 # The same rows as cases.exports.COLUMNS, straight from PostgreSQL (labels as stored values: COPY has no
 # translations, so this is the floor the app's export is compared with).
 COPY = """COPY (SELECT p.household_id, h.p3ke_id, h.no_kk, p.nik, p.full_name, p.sex, p.birth_date, p.birth_place,
-  p.relation, kc.name, k.name, h.address, h.rt, h.rw, h.desil, h.status, p.is_extreme_poor, p.occupation,
+  p.relation, kc.name, k.name, h.address, h.rt, h.rw, h.desil, h.desil_source, h.desil_as_of, h.status,
+  p.is_extreme_poor, p.occupation,
   p.education, p.disability, p.health_insurance, h.ownership, h.floor, h.wall, h.roof, h.lighting, h.cooking_fuel,
   h.drinking_water, h.toilet, h.delivered_count, h.last_visit_on
   FROM households_person p JOIN households_household h ON h.id = p.household_id

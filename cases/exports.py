@@ -13,7 +13,8 @@ from households.models import HOUSE_INDICATOR_FIELDS, Household, Person
 
 REGISTRY_HEADER = [
     "id_rumah_tangga", "id_keluarga_p3ke", "no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "tempat_lahir",
-    "hubungan_keluarga", "kecamatan", "kelurahan", "alamat", "rt", "rw", "desil", "status_rumah_tangga",
+    "hubungan_keluarga", "kecamatan", "kelurahan", "alamat", "rt", "rw", "desil", "daftar_desil", "desil_per_tanggal",
+    "status_rumah_tangga",
     "status_miskin_ekstrem", "pekerjaan", "pendidikan", "disabilitas", "jkn", "status_rumah", "jenis_lantai", "jenis_dinding",
     "jenis_atap", "sumber_penerangan", "bahan_bakar_memasak", "sumber_air_minum", "fasilitas_bab",
     "intervensi_tersalurkan_rumah_tangga", "kunjungan_terakhir",
@@ -31,7 +32,8 @@ HOUSEHOLD_CHOICES = ("status", *HOUSE_INDICATOR_FIELDS)
 COLUMNS = (
     "household_id", "household__p3ke_id", "household__no_kk", "nik", "full_name", "sex", "birth_date", "birth_place",
     "relation", "household__kelurahan__kecamatan__name", "household__kelurahan__name", "household__address",
-    "household__rt", "household__rw", "household__desil", "household__status", "is_extreme_poor", "occupation",
+    "household__rt", "household__rw", "household__desil", "household__desil_source", "household__desil_as_of",
+    "household__status", "is_extreme_poor", "occupation",
     "education", "disability", "health_insurance", *(f"household__{name}" for name in HOUSE_INDICATOR_FIELDS),
     "household__delivered_count", "household__last_visit_on",
 )  # fmt: skip
@@ -44,6 +46,7 @@ def registry_rows(households: QuerySet[Household], *, full_numbers: bool) -> Ite
     person = {name: labels(Person, name) for name in PERSON_CHOICES}
     house = [labels(Household, name) for name in HOUSE_INDICATOR_FIELDS]
     status = labels(Household, "status")
+    lists = labels(Household, "desil_source")
     relation, education, disability, insurance = (person[name] for name in PERSON_CHOICES)
     yes, no = _("Ya"), _("Tidak")
     rows = (
@@ -53,14 +56,15 @@ def registry_rows(households: QuerySet[Household], *, full_numbers: bool) -> Ite
     )
     yield REGISTRY_HEADER
     for row in rows.iterator(chunk_size=CHUNK):
-        (household, p3ke, kk, nik, name, sex, born, place, rel, kecamatan, kelurahan, address, rt, rw, desil, state,
-         extreme_poor, occupation, edu, dis, jkn) = row[:21]  # fmt: skip
+        (household, p3ke, kk, nik, name, sex, born, place, rel, kecamatan, kelurahan, address, rt, rw, desil, listed,
+         listed_on, state, extreme_poor, occupation, edu, dis, jkn) = row[:23]  # fmt: skip
         delivered, visited = row[-2:]
         yield [
             household, p3ke, show(kk), show(nik), name, sex, _date(born), place, relation.get(rel, rel), kecamatan,
-            kelurahan, address, rt, rw, desil or "", status.get(state, state), yes if extreme_poor else no,
+            kelurahan, address, rt, rw, desil or "", lists.get(listed, listed), _date(listed_on), status.get(state, state),
+            yes if extreme_poor else no,
             occupation, education.get(edu, edu), disability.get(dis, dis), insurance.get(jkn, jkn),
-            *(choices.get(value, value) for choices, value in zip(house, row[21:-2], strict=True)),
+            *(choices.get(value, value) for choices, value in zip(house, row[23:-2], strict=True)),
             delivered, _date(visited),
         ]  # fmt: skip
 
@@ -90,6 +94,8 @@ def registry_cells(households: QuerySet[Household], *, full_numbers: bool) -> Qu
         sql_safe(F("household__rt")),
         sql_safe(F("household__rw")),
         number("household__desil"),
+        sql_label("household__desil_source", labels(Household, "desil_source")),
+        sql_date("household__desil_as_of"),
         sql_label("household__status", labels(Household, "status")),
         Case(When(is_extreme_poor=True, then=Value(_("Ya"))), default=Value(_("Tidak")), output_field=CharField()),
         sql_safe(F("occupation")),

@@ -98,6 +98,8 @@ def test_registry_export_writes_formula_like_names_as_text(client_as, hostile, k
     assert sorted(column(table, "nama")) == sorted(neutralised(name, kind) for name in HOSTILE)
     assert set(column(table, "alamat")) == {neutralised("-2+3 Jl. Mahir Mahar")}
     assert set(column(table, "id_keluarga_p3ke")) == {neutralised("@SUM(1)")}
+    # the desil comes with the list and the date it is from
+    assert set(column(table, "daftar_desil")) == {"DTSEN"} and set(column(table, "desil_per_tanggal")) == {"05/06/1980"}
     if kind == "xlsx":  # numbers stay numbers
         assert set(column(table, "id_rumah_tangga")) == {hostile.pk}
         assert set(column(table, "desil")) == {2}
