@@ -74,6 +74,9 @@ COLUMNS: list[Column] = [
            _("DTSEN: 1-10; P3KE: 1-4"), "household", "desil", cleaning.desil,
            ("desil_kesejahteraan", "peringkat_desil", "desil_nasional", "desil_dtsen", "peringkat",
             "kd_peringkat_kesejahteraan_keluarga", "peringkat_kesejahteraan")),
+    Column("id_keluarga_daftar", _("ID keluarga di daftar DTSEN/DTKS (disimpan dengan peringkatnya)"), _("teks"),
+           "household", "family_id", partial(cleaning.text, max_length=40),
+           ("id_keluarga_dtsen", "id_dtsen", "idkeluarga_dtsen", "id_keluarga_dtks", "id_dtks")),
     Column("status_miskin_ekstrem", _("Termasuk miskin ekstrem"), "Ya / Tidak", "person", "is_extreme_poor", cleaning.yes_no,
            ("miskin_ekstrem", "kategori_miskin_ekstrem", "status_kemiskinan_ekstrem", "is_miskin_ekstrem")),
     Column("pekerjaan", _("Pekerjaan"), _("teks"), "person", "occupation", partial(cleaning.text, max_length=100),
@@ -115,6 +118,23 @@ ALIASES: dict[str, str] = {}
 for _column in COLUMNS:
     for _name in (_column.key, *_column.aliases):
         ALIASES[header_key(_name)] = _column.key
+
+
+# Family-id headers that name no list: a P3KE family id in a P3KE file, the list's own id in any other.
+GENERIC_FAMILY_ID = {header_key(name) for name in ("id_keluarga", "idkeluarga", "id_kel")}
+
+
+def list_family_id(mapping: dict[int, str], header: list[Any], list_kind: str) -> dict[int, str]:
+    """The mapping with a generic family-id column read as the list's own family id when the list is not P3KE (its
+    id is then no P3KE id: kept with the ranking, neither matched on nor written to the household)."""
+    if list_kind in ("", "p3ke") or "id_keluarga_daftar" in mapping.values():
+        return mapping
+    return {
+        index: "id_keluarga_daftar"
+        if key == "id_keluarga_p3ke" and header_key(header[index]) in GENERIC_FAMILY_ID
+        else key
+        for index, key in mapping.items()
+    }
 
 
 def lacks_region(cells: list[Any]) -> bool:

@@ -29,14 +29,14 @@ from households.models import Household, Person, normalize_name
 from households.nik import validate_nik
 from households.rankings import refusal as desil_refusal
 from imports import cleaning
-from imports.columns import BY_KEY, COLUMNS, lacks_region, match_header
+from imports.columns import BY_KEY, COLUMNS, lacks_region, list_family_id, match_header
 from imports.reader import FileError, Limits, read_rows, thousands
 from imports.regions import RegionIndex
 
 HOUSEHOLD_FIELDS = [c.field for c in COLUMNS if c.level == "household" and c.field is not None] + ["kelurahan_id"]
 PERSON_FIELDS = [c.field for c in COLUMNS if c.level == "person" and c.field is not None]
 CHUNK = 2000
-RANKING_FIELDS = {"desil"}
+RANKING_FIELDS = {"desil", "family_id"}  # kept with the list's ranking, not as the household's own columns
 HEADER_SEARCH_ROWS = 30
 # Problems kept word for word (a file of nothing but errors must not fill memory); all are counted.
 MAX_KEPT_PROBLEMS = 100_000
@@ -331,6 +331,7 @@ def _read(
             found = match_header(cells)
             if found:
                 mapping, plan.unknown_columns = found
+                mapping = list_family_id(mapping, cells, list_kind)
                 plan.header = [str(c) if c is not None else "" for c in cells]
             elif header_row is None and lacks_region(cells):
                 header_row = row
@@ -476,7 +477,7 @@ def _match_households(plan: Plan, as_of: datetime.date | None = None) -> None:
         "no_kk",
         "desil_source",
         "desil_as_of",
-        *[f for f in HOUSEHOLD_FIELDS if f not in ("p3ke_id", "no_kk")],
+        *[f for f in HOUSEHOLD_FIELDS if f not in ("p3ke_id", "no_kk", "family_id")],
     ]
     for chunk in _chunks([g.fields.get("p3ke_id") for g in groups if g.fields.get("p3ke_id")]):
         for row in Household.objects.filter(p3ke_id__in=chunk).values(*columns):

@@ -178,7 +178,7 @@ def import_apply(*, batch: ImportBatch, actor: User, plan: Plan | None = None) -
     if batch.list_kind and batch.as_of:
         rankings_record_many(
             (
-                (cast(int, group.existing_id), group.fields["desil"], group.fields.get("p3ke_id") or "")
+                (cast(int, group.existing_id), group.fields["desil"], _family_id(group, batch.list_kind))
                 for group in plan.ok_groups
                 if group.fields.get("desil") is not None
             ),
@@ -196,6 +196,11 @@ def import_apply(*, batch: ImportBatch, actor: User, plan: Plan | None = None) -
     batch.content = batch.plan = None
     batch.save()
     return batch
+
+
+def _family_id(group: HouseholdGroup, list_kind: str) -> str:
+    """The family's id in the list: its own column, or for a P3KE list the P3KE family id."""
+    return group.fields.get("family_id") or (group.fields.get("p3ke_id") or "" if list_kind == "p3ke" else "")
 
 
 def _read_again(batch: ImportBatch) -> Plan:

@@ -68,3 +68,26 @@ def test_the_template_names_the_dtsen_columns(client_as):
     text = " ".join(str(cell) for line in guide.iter_rows(values_only=True) for cell in line if cell)
     for name in ("nomor_induk_kependudukan", "nomor_kartu_keluarga", "kode_desa", "desil_nasional", "peringkat"):
         assert name in text
+
+
+def test_a_family_id_column_of_a_dtsen_list_is_the_lists_own_id_not_the_p3ke_id(client_as):
+    """`id_keluarga` names no list: in a P3KE file it is the P3KE family id, in a DTSEN file DTSEN's own id, kept with
+    the ranking (the family known by its P3KE id is matched by its KK, its P3KE id left as it is)."""
+    from tests.imports.helpers import row, spouse, xlsx
+
+    client = client_as("supervisor")
+    header = ["id_keluarga", "no_kk", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan_keluarga",
+              "kecamatan", "kelurahan", "alamat", "desil"]  # fmt: skip
+    p3ke = [row(id_keluarga="P3KE-T-001", desil="2"), spouse(id_keluarga="P3KE-T-001", desil="2")]
+    upload(client, xlsx(p3ke, header=header), "p3ke.xlsx", list_kind="p3ke", as_of="15/01/2024")
+    client.post(reverse("imports:confirm", args=[ImportBatch.objects.get().pk]))
+    family = Household.objects.get()
+    assert family.p3ke_id == "P3KE-T-001"
+    dtsen = [row(id_keluarga="DTSEN-77", desil="1"), spouse(id_keluarga="DTSEN-77", desil="1")]
+    upload(client, xlsx(dtsen, header=header), "dtsen.xlsx", list_kind="dtsen", as_of="01/10/2025")
+    batch = ImportBatch.objects.latest("id")
+    assert batch.summary["households"]["unchanged"] == 1 and batch.summary["households"]["skipped"] == 0
+    client.post(reverse("imports:confirm", args=[batch.pk]))
+    family.refresh_from_db()
+    assert family.p3ke_id == "P3KE-T-001" and Household.objects.count() == 1
+    assert dict(family.rankings.values_list("source", "family_id")) == {"p3ke": "P3KE-T-001", "dtsen": "DTSEN-77"}
