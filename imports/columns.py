@@ -120,6 +120,9 @@ for _column in COLUMNS:
         ALIASES[header_key(_name)] = _column.key
 
 
+# The two columns the report of rows to fix adds (imports.reports): a fixed report uploaded again is not "unknown".
+REPORT_COLUMNS = {"baris_asal", "kesalahan", "source_row", "error"}  # its Indonesian and English headers
+
 # Family-id headers that name no list: a P3KE family id in a P3KE file, the list's own id in any other.
 GENERIC_FAMILY_ID = {header_key(name) for name in ("id_keluarga", "idkeluarga", "id_kel")}
 
@@ -148,7 +151,7 @@ def match_header(cells: list[Any]) -> tuple[dict[int, str], list[str]] | None:
     mapping: dict[int, str] = {}
     unknown: list[str] = []
     for index, cell in enumerate(cells):
-        if cleaning.is_blank(cell):
+        if cleaning.is_blank(cell) or header_key(cell) in REPORT_COLUMNS:
             continue
         key = ALIASES.get(header_key(cell))
         if key and key not in mapping.values():

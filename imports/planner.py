@@ -422,8 +422,15 @@ def _read_row(
                 problems.append(
                     (
                         column_key,
-                        _("Data keluarga berbeda dengan baris %(row)d (anggota keluarga yang sama).")
-                        % {"row": group.first_row},
+                        _(
+                            "Data keluarga berbeda dengan baris %(row)d (anggota keluarga yang sama): di sini "
+                            "%(here)s, di baris %(row)d %(there)s."
+                        )
+                        % {
+                            "row": group.first_row,
+                            "here": _shown(name, value, regions),
+                            "there": _shown(name, known, regions),
+                        },
                     )
                 )
                 break
@@ -442,6 +449,15 @@ def _read_row(
     assert group is not None  # a row without a family key has a problem (above)
     person_fields = {name: clean[name] for name in PERSON_FIELDS if name in clean}
     group.persons.append(PersonRow(row=number, fields=person_fields))
+
+
+def _shown(name: str, value: Any, regions: RegionIndex) -> str:
+    """A cleaned value as the office wrote it: a kelurahan by its name, a date as dd/mm/yyyy."""
+    if name == "kelurahan_id":
+        return regions.names.get(value, str(value))
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
 
 
 T = TypeVar("T")

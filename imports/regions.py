@@ -4,6 +4,7 @@ A region code may be Kemendagri's (62.71.04.1004, or without dots 6271041004) or
 systems number the kecamatan differently, so a Kemendagri code without its dots can be the BPS code of another
 kelurahan. Such a code is taken only when the kelurahan's name, in the same row, says which one is meant."""
 
+import difflib
 import re
 from typing import Any
 
@@ -141,11 +142,11 @@ class RegionIndex:
                     _("%(name)s adalah kecamatan, bukan kelurahan; isi nama kelurahannya.")
                     % {"name": str(kelurahan_text).strip()},
                 )
-            return (
-                None,
-                "kelurahan",
-                _("Kelurahan %(name)s tidak ada di Kota Palangka Raya.") % {"name": str(kelurahan_text).strip()},
-            )
+            message = _("Kelurahan %(name)s tidak ada di Kota Palangka Raya.") % {"name": str(kelurahan_text).strip()}
+            close = difflib.get_close_matches(name, self.kelurahan, n=1, cutoff=0.8)
+            if close:
+                message += " " + _("Maksud Anda %(name)s?") % {"name": self.names[self.kelurahan[close[0]][0]]}
+            return None, "kelurahan", message
         kelurahan_id, kecamatan = found
         if not is_blank(kecamatan_text):
             given = canonical(kecamatan_text)

@@ -204,3 +204,28 @@ def test_the_command_line_does_a_dry_run_and_an_import(tmp_path, city_admin, din
     assert counts()[:2] == (2, 3)
     with pytest.raises(CommandError, match="bukan admin"):
         call_command("import_households", str(path), "--user", dinsos_caseworker.username, *P3KE_ARGS)
+
+
+def test_a_fixed_report_uploaded_again_has_no_unknown_columns():
+    from imports.planner import build_plan
+    from tests.imports.helpers import HEADER
+
+    header = [*HEADER, "baris_asal", "kesalahan"]
+    plan = build_plan("laporan.xlsx", xlsx([{**row(), "baris_asal": 2, "kesalahan": "NIK: ..."}], header=header))
+    assert plan.unknown_columns == [] and plan.counts()["households"]["new"] == 1
+
+
+def test_a_family_whose_rows_disagree_is_told_both_values():
+    from imports.planner import build_plan
+
+    plan = build_plan("p3ke.xlsx", xlsx([row(rt="3"), spouse(rt="5")]))
+    (problem,) = plan.errors
+    assert (problem.row, problem.column) == (3, "rt")
+    assert problem.message == (
+        "Data keluarga berbeda dengan baris 2 (anggota keluarga yang sama): di sini 005, di baris 2 003."
+    )
+
+
+def test_a_refused_upload_says_to_choose_the_file_again(client_as):
+    response = upload(client_as("supervisor"), xlsx(GOOD), list_kind="dtsen", as_of="01/01/2099")
+    assert response.status_code == 200 and "Pilih berkasnya lagi" in response.text

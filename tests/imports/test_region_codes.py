@@ -121,3 +121,10 @@ def test_a_list_without_any_place_column_says_so():
         "Baris judul (baris 1) tidak punya kolom wilayah: tambahkan kolom kelurahan (nama kelurahan) atau "
         "kode_wilayah (kode Kemendagri atau BPS)."
     )
+
+
+def test_a_near_miss_kelurahan_name_gets_a_suggestion():
+    planned, refused = places([family(1, kecamatan="", kelurahan="Kalampangn", kode_wilayah="")])
+    assert refused == {2: ["kelurahan: Kelurahan Kalampangn tidak ada di Kota Palangka Raya. Maksud Anda Kalampangan?"]}
+    planned, refused = places([family(1, kecamatan="", kelurahan="Jakarta", kode_wilayah="")])
+    assert refused == {2: ["kelurahan: Kelurahan Jakarta tidak ada di Kota Palangka Raya."]}
