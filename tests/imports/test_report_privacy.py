@@ -81,3 +81,10 @@ def test_the_command_line_masks_a_number_quoted_in_an_error_message(tmp_path, ci
     assert "baris 2: nik:" in out.getvalue()
     assert "6271040506800001" not in out.getvalue() and "6271050101900003" not in out.getvalue()
     assert "6271••••••••0001X" in out.getvalue()
+
+
+def test_a_region_code_in_a_message_stays_readable_an_identity_number_does_not():
+    from core.identity import mask_numbers_in
+
+    text = "Kode wilayah 62.71.04.9999 tidak dikenal; NIK 6271040506800001; kode 6271011004"
+    assert mask_numbers_in(text) == "Kode wilayah 62.71.04.9999 tidak dikenal; NIK 6271••••••••0001; kode 6271••1004"
