@@ -22,6 +22,7 @@ from imports.planner import CHUNK, HouseholdGroup, Plan, _chunks, household_colu
 # The stored report of rows to fix: its first rows, up to this many and this many characters of cells.
 MAX_STORED_ERROR_ROWS = 50_000
 MAX_STORED_ERROR_CHARS = 50_000_000
+CREATED_SHOWN = 200
 
 
 def _error_rows(plan: Plan) -> list[dict[str, Any]]:
@@ -171,10 +172,12 @@ def import_apply(*, batch: ImportBatch, actor: User, plan: Plan | None = None) -
         if plan.fatal:
             raise DomainError(plan.fatal)
         match_plan(plan, as_of=batch.as_of)
-    summary = _summary(
-        plan, batch.list_kind, cast(datetime.date, batch.as_of)
-    )  # before applying: applying gives the new households their ids
+    # Before applying: applying gives the new households their ids.
+    summary = _summary(plan, batch.list_kind, cast(datetime.date, batch.as_of))
+    new = [group for group in plan.ok_groups if group.existing_id is None]
     _apply(plan, actor=actor, source=batch.source_label)
+    # The first new households, to open from the result (the registry lists them all, newest first).
+    summary["created"] = [{"id": group.existing_id, "row": group.first_row} for group in new[:CREATED_SHOWN]]
     if batch.list_kind and batch.as_of:
         rankings_record_many(
             (

@@ -67,6 +67,11 @@ def test_confirming_imports_everything_with_history_naming_the_import(client_as,
     assert {entry.actor for entry in history} == {supervisor}
     batch.refresh_from_db()
     assert batch.status == "applied" and batch.content is None
+    # the result links each new household
+    joko = Household.objects.get(p3ke_id="P3KE-T-002")
+    assert batch.summary["created"] == [{"id": family.pk, "row": 2}, {"id": joko.pk, "row": 4}]
+    result = client.get(reverse("imports:detail", args=[batch.pk])).text
+    assert reverse("cases:detail", args=[family.pk]) in result and reverse("cases:detail", args=[joko.pk]) in result
 
 
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(client_as):
