@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 
 from audit.casework import case_write
 from audit.models import ChangeLog
-from audit.services import log_change, snapshot
 from core.errors import DomainError
-from households.models import Household, Ranking, RankingSource
+from households.models import DESIL_CHOICES, Household, Ranking, RankingSource
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
 DESIL_RANGE = {RankingSource.P3KE: range(1, 5)}
 ALL_DESIL = range(1, 11)
 CHUNK = 2000
+DESIL_LABELS = dict(DESIL_CHOICES)
 
 
 def desil_range(source: str) -> range:
@@ -60,21 +60,8 @@ def ranking_record(
     """Record the household's place in one list. The same list on the same date again corrects its desil."""
     if (message := refusal(source, desil)) is not None:
         raise DomainError(message)
-    ranking = Ranking.objects.filter(household=household, source=source, as_of=as_of).first()
-    if ranking is None:
-        ranking = Ranking(household=household, source=source, as_of=as_of)
-        action = ChangeLog.Action.CREATE
-        before = None
-    else:
-        action = ChangeLog.Action.UPDATE
-        before = snapshot(ranking)
-    ranking.desil, ranking.family_id = desil, family_id[:40]
-    ranking.recorded_by = actor if actor is not None and actor.is_authenticated else None
-    ranking.via = via[:100]
-    ranking.full_clean()
-    ranking.save()
-    log_change(actor=actor, instance=ranking, action=action, before=before, case_id=household.pk, source=via)
-    return ranking
+    rankings_record_many([(household.pk, desil, family_id)], source=source, as_of=as_of, actor=actor, via=via)
+    return Ranking.objects.get(household=household, source=source, as_of=as_of)
 
 
 def rankings_record_many(
@@ -155,7 +142,7 @@ def rankings_record_many(
 
 
 def _desil(value: int) -> str:
-    return f"Desil {value}"  # as the change log shows the field's choices (DESIL_CHOICES)
+    return DESIL_LABELS[value]  # as the change log shows a field with choices
 
 
 def _created(ranking: Ranking, label: str, day: str) -> dict[str, list]:

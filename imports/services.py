@@ -14,7 +14,15 @@ from audit.casework import case_write
 from audit.models import ChangeLog
 from audit.services import display_value
 from core.errors import DomainError
-from households.models import Household, HouseholdStatusChange, Kelurahan, Person, Ranking, normalize_name
+from households.models import (
+    Household,
+    HouseholdStatusChange,
+    Kelurahan,
+    Person,
+    Ranking,
+    RankingSource,
+    normalize_name,
+)
 from households.rankings import rankings_record_many
 from imports.models import ImportBatch
 from imports.planner import CHUNK, HouseholdGroup, Plan, _chunks, household_columns, match_plan, read_plan
@@ -178,18 +186,17 @@ def import_apply(*, batch: ImportBatch, actor: User, plan: Plan | None = None) -
     _apply(plan, actor=actor, source=batch.source_label)
     # The first new households, to open from the result (the registry lists them all, newest first).
     summary["created"] = [{"id": group.existing_id, "row": group.first_row} for group in new[:CREATED_SHOWN]]
-    if batch.list_kind and batch.as_of:
-        rankings_record_many(
-            (
-                (cast(int, group.existing_id), group.fields["desil"], _family_id(group, batch.list_kind))
-                for group in plan.ok_groups
-                if group.fields.get("desil") is not None
-            ),
-            source=batch.list_kind,
-            as_of=batch.as_of,
-            actor=actor,
-            via=batch.source_label,
-        )
+    rankings_record_many(
+        (
+            (cast(int, group.existing_id), group.fields["desil"], _family_id(group, batch.list_kind))
+            for group in plan.ok_groups
+            if group.fields.get("desil") is not None
+        ),
+        source=batch.list_kind,
+        as_of=cast(datetime.date, batch.as_of),
+        actor=actor,
+        via=batch.source_label,
+    )
     batch.status = ImportBatch.Status.APPLIED
     batch.applied_at = timezone.now()
     batch.applied_by = actor
@@ -203,7 +210,10 @@ def import_apply(*, batch: ImportBatch, actor: User, plan: Plan | None = None) -
 
 def _family_id(group: HouseholdGroup, list_kind: str) -> str:
     """The family's id in the list: its own column, or for a P3KE list the P3KE family id."""
-    return group.fields.get("family_id") or (group.fields.get("p3ke_id") or "" if list_kind == "p3ke" else "")
+    own: str = group.fields.get("family_id") or ""
+    if own or list_kind != RankingSource.P3KE:
+        return own
+    return str(group.fields.get("p3ke_id") or "")
 
 
 def _read_again(batch: ImportBatch) -> Plan:
