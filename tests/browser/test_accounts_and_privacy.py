@@ -19,7 +19,7 @@ def test_admin_creates_dinkes_and_a_caseworker_who_changes_password_and_sees_mas
     admin.locator("#id_name").fill("Dinas Kesehatan")
     admin.locator("#id_short_name").fill("Dinkes")
     admin.get_by_role("button", name="Simpan").click()
-    assert "OPD disimpan." in admin.content()
+    admin.get_by_text("OPD disimpan.").wait_for()
     admin.goto("/accounts/manage/users/new/")
     admin.locator("#id_username").fill("nakes")
     admin.locator("#id_first_name").fill("Rina")
@@ -28,7 +28,7 @@ def test_admin_creates_dinkes_and_a_caseworker_who_changes_password_and_sees_mas
     admin.locator("#id_password").fill("Sementara-2026!")
     screenshot(admin, "admin-create-user-desktop")
     admin.get_by_role("button", name="Simpan").click()
-    assert "Akun nakes dibuat" in admin.content()
+    admin.get_by_text("Akun nakes dibuat").wait_for()
 
     nakes = new_page(PHONE)
     sign_in(nakes, "nakes", "Sementara-2026!")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from playwright.sync_api import expect
 
 from households.models import Household, Person
 from tests.browser.conftest import DESKTOP, screenshot, sign_in
@@ -78,4 +79,4 @@ def test_supervisor_imports_a_messy_file_fixes_it_and_confirms(new_page, tmp_pat
     expected = {r[nik_column] for r in clean}
     assert set(Person.objects.values_list("nik", flat=True)) == expected
     page.get_by_role("link", name="Registri").click()
-    assert page.get_by_test_id("registry-total").inner_text() == str(Household.objects.count())
+    expect(page.get_by_test_id("registry-total")).to_have_text(str(Household.objects.count()))

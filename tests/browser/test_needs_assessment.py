@@ -35,6 +35,7 @@ def test_assessment_on_a_phone_offers_each_member_their_needs_and_opens_notes_wh
     sign_in(page, "dinsos1", PASSWORD)
     page.goto(f"/households/{household.pk}/")
     page.get_by_role("link", name="Asesmen kebutuhan").click()
+    page.wait_for_url(f"**/households/{household.pk}/assess/")  # counting does not wait for the page to load
 
     baby_needs = page.get_by_test_id(f"needs-person-{baby.pk}")
     assert baby_needs.get_by_role("checkbox", name="Risiko stunting").count() == 1

@@ -4,6 +4,7 @@ training; the consolidation matrix shows it; a supervisor approves a graduation.
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coordination.models import GraduationProposal, Referral
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
@@ -44,12 +45,12 @@ def test_referrals_from_assessment_to_fulfilment_and_graduation(new_page):
     referral = Referral.objects.get(opd__short_name="Disnaker")
     disnaker.get_by_test_id(f"referral-{referral.pk}").get_by_role("link").first.click()
     disnaker.get_by_role("button", name="Terima").click()
-    assert disnaker.get_by_test_id("referral-status").inner_text() == "Diterima"
+    expect(disnaker.get_by_test_id("referral-status")).to_have_text("Diterima")
     disnaker.get_by_role("link", name="Catat intervensi & penuhi").click()
     assert disnaker.get_by_label("Program").input_value() != ""
     disnaker.get_by_label("Catatan").fill("Pelatihan las angkatan II")
     disnaker.get_by_role("button", name="Simpan dan penuhi").click()
-    assert disnaker.get_by_test_id("referral-status").inner_text() == "Terpenuhi"
+    expect(disnaker.get_by_test_id("referral-status")).to_have_text("Terpenuhi")
     screenshot(disnaker, "referral-fulfilled-phone")
     referral.refresh_from_db()
     assert referral.intervention.program.name == "Pelatihan kerja" and referral.intervention.person == head
