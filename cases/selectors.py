@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from audit.models import ChangeLog
 from cases.filters import HouseholdFilter
-from coordination.models import GraduationProposal, Referral
+from coordination.models import DtsenProposal, GraduationProposal, Referral
 from core.permissions import is_caseworker
 from dashboard.models import Tally
 from dashboard.tallies import Measure
@@ -29,7 +29,11 @@ if TYPE_CHECKING:
 REGISTRY_PAGE_SIZE = 25
 # Filters the tallies can answer (the archive filter left at its default: active households only).
 TALLIED_FILTERS = {"kecamatan", "kelurahan", "priority", "status"}
-TALLIED_STATUSES = {Household.Status.EXTREME_POOR: Measure.EP_HOUSEHOLDS, Household.Status.GRADUATED: Measure.GRADUATED}
+TALLIED_STATUSES = {
+    Household.Status.EXTREME_POOR: Measure.EP_HOUSEHOLDS,
+    Household.Status.PROPOSED: Measure.PENDING_HOUSEHOLDS,
+    Household.Status.GRADUATED: Measure.GRADUATED,
+}
 
 
 @dataclass
@@ -127,6 +131,7 @@ class CaseFile:
     history: QuerySet[ChangeLog]
     referrals: QuerySet[Referral]
     pending_proposal: GraduationProposal | None
+    dtsen_proposals: QuerySet[DtsenProposal]  # newest first
     can_record: bool
     lacks_programs: bool  # a caseworker whose OPD has no active programme: told why nothing can be recorded
     active_member_count: int = field(init=False)
@@ -195,6 +200,9 @@ def case_file(household: Household, user: User) -> CaseFile:
         history=ChangeLog.objects.for_case(household.pk).select_related("actor", "content_type")[:HISTORY_ROWS],
         referrals=household.referrals.select_related("opd", "person").order_by("status", "due_on"),
         pending_proposal=_pending_proposal(household),
+        dtsen_proposals=household.dtsen_proposals.select_related("person").order_by("-proposed_at", "-id")[
+            :RANKING_ROWS
+        ],
         # An archived household is read-only: no case-work action is offered (its views refuse them too).
         can_record=not household.is_archived and has_programs,
         lacks_programs=not household.is_archived and is_caseworker(user) and not has_programs,

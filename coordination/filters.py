@@ -5,8 +5,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
-from coordination.models import Referral
+from coordination.models import DtsenProposal, Referral
 from core.filters import StrictFilterSet
+from core.forms import DateInput
 from households.models import Kecamatan, Kelurahan
 
 
@@ -44,3 +45,22 @@ class ReferralFilter(StrictFilterSet):
     def chosen(self, name: str) -> Any:
         """A filter's valid value, or None (also when another filter is invalid: the list is empty then)."""
         return self.form.cleaned_data.get(name) if self.is_valid() else None
+
+
+class DtsenProposalFilter(StrictFilterSet):
+    """The DTSEN proposals list's filters; the SIKS-NG workbook takes the same ones (approved proposals only)."""
+
+    state = django_filters.ChoiceFilter(label=_("Tahap"), choices=DtsenProposal.State.choices)
+    kind = django_filters.ChoiceFilter(label=_("Jenis usulan"), choices=DtsenProposal.Kind.choices)
+    kelurahan = django_filters.ModelChoiceFilter(
+        label=_("Kelurahan"),
+        field_name="household__kelurahan",
+        queryset=Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__code", "code"),
+    )
+    decided_from = django_filters.DateFilter(
+        label=_("Diputuskan sejak"), field_name="decided_at", lookup_expr="date__gte", widget=DateInput()
+    )
+
+    class Meta:
+        model = DtsenProposal
+        fields: list[str] = []

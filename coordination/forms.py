@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
 from audit.forms import EditedFromMixin
-from coordination.models import HOUSEHOLD_NEEDS, GraduationProposal, ResponsibilityRule, need_refusal, needs_for
+from coordination.models import (
+    HOUSEHOLD_NEEDS,
+    DtsenProposal,
+    GraduationProposal,
+    ResponsibilityRule,
+    need_refusal,
+    needs_for,
+)
+from coordination.services import OUTSIDE_STATUSES, PROPOSAL_REASONS
 from core.dates import happened, planned
 from core.forms import DateInput, EmptyChoiceLabelsMixin, RupiahField, form_helper
 from core.submissions import SubmitOnceMixin
@@ -197,3 +205,94 @@ class RuleForm(EditedFromMixin, forms.ModelForm):
         # django-stubs types `self.fields` as plain Fields; this one is a ModelMultipleChoiceField.
         self.fields["programs"].queryset = Program.objects.filter(is_active=True).select_related("opd")  # type: ignore[attr-defined]
         self.helper = form_helper()
+
+
+class DtsenProposalForm(SubmitOnceMixin, EmptyChoiceLabelsMixin, forms.Form):
+    """A caseworker's proposal to change DTSEN for one household (coordination.services.dtsen_propose)."""
+
+    kind = forms.ChoiceField(label=_("Jenis usulan"), choices=DtsenProposal.Kind.choices, widget=forms.RadioSelect)
+    reason = forms.ChoiceField(label=_("Alasan"), choices=DtsenProposal.Reason.choices)
+    person = forms.ModelChoiceField(
+        label=_("Anggota yang diusulkan"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("Seluruh keluarga"),
+        help_text=_("Pilih anggota bila usulan hanya untuk satu orang (mis. meninggal, NIK diperbaiki)."),
+    )
+    description = forms.CharField(
+        label=_("Keterangan"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Apa yang berubah dan dari mana diketahui; ini dibacakan di musyawarah kelurahan."),
+        error_messages={"required": _("Keterangan usulan wajib diisi.")},
+    )
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = household.members.filter(status="active").order_by("id")  # type: ignore[attr-defined]
+        self.fields["person"].label_from_instance = lambda p: p.full_name  # type: ignore[attr-defined]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, reason = cleaned.get("kind"), cleaned.get("reason")
+        if kind and reason and reason not in PROPOSAL_REASONS[kind]:
+            allowed = ", ".join(str(DtsenProposal.Reason(r).label) for r in PROPOSAL_REASONS[kind])
+            self.add_error(
+                "reason",
+                gettext("Untuk usulan %(kind)s pilih salah satu alasan: %(allowed)s.")
+                % {"kind": DtsenProposal.Kind(kind).label.lower(), "allowed": allowed},
+            )
+        return cleaned
+
+
+class MuskelForm(forms.Form):
+    """What the kelurahan meeting (musyawarah kelurahan) decided, from its berita acara."""
+
+    held_on = forms.DateField(label=_("Tanggal musyawarah"), widget=DateInput())
+    minutes_number = forms.CharField(
+        label=_("Nomor berita acara"),
+        max_length=60,
+        error_messages={"required": _("Nomor berita acara musyawarah wajib diisi.")},
+    )
+    attendees = forms.IntegerField(
+        label=_("Jumlah peserta hadir"),
+        min_value=1,
+        max_value=5000,
+        error_messages={"min_value": _("Jumlah peserta hadir minimal 1.")},
+    )
+    agreed = forms.TypedChoiceField(
+        label=_("Keputusan musyawarah"),
+        choices=[("1", _("Setuju diusulkan")), ("0", _("Tidak setuju"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Catatan musyawarah"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        happened(self.fields["held_on"])
+        self.fields["attendees"].widget.attrs["inputmode"] = "numeric"
+
+
+class DtsenDecisionForm(forms.Form):
+    """A supervisor's decision on a DTSEN proposal."""
+
+    decision = forms.ChoiceField(
+        label=_("Keputusan"),
+        choices=[("approve", _("Setujui")), ("reject", _("Tolak"))],
+        widget=forms.RadioSelect,
+    )
+    resulting_status = forms.ChoiceField(
+        label=_("Status rumah tangga setelah keputusan"),
+        choices=[("", _("Tidak berubah")), *[(s.value, s.label) for s in OUTSIDE_STATUSES]],
+        required=False,
+        help_text=_("Wajib untuk usulan penghapusan yang disetujui dan untuk keluarga usulan baru yang ditolak."),
+    )
+    note = forms.CharField(
+        label=_("Catatan keputusan"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": _("Catatan keputusan wajib diisi.")},
+    )

@@ -340,3 +340,142 @@ class GraduationProposal(models.Model):
 
     def __str__(self) -> str:
         return _("Usulan graduasi rumah tangga #%(id)s") % {"id": self.household_id}
+
+
+class DtsenProposal(models.Model):
+    """A proposal (usulan) to change the national register DTSEN for one household: add a family not yet in it,
+    change what it says (moved, died, NIK/KK corrected, circumstances changed) or remove a family.
+
+    A city changes DTSEN only through proposals: a kelurahan meeting (musyawarah kelurahan, Muskel) agrees on it
+    and signs a berita acara; Dinsos checks it and may check it in the field (ground check); the operator then
+    enters it in SIKS-NG. In this app a proposal counts nowhere official until its Muskel agreed *and* a Dinsos
+    supervisor approved it (constraint `coord_dtsen_approved_after_muskel`). A household registered in the
+    browser starts as status "proposed" (`Household.Status.PROPOSED`) with a proposal for a new family; only the
+    approval makes it extreme poor, so it enters the official count (see `dashboard.derived`)."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("Keluarga baru")
+        CHANGE = "change", _("Perubahan data")
+        REMOVAL = "removal", _("Penghapusan")
+
+    class Reason(models.TextChoices):
+        NOT_LISTED = "not_listed", _("Belum terdaftar di DTSEN")
+        CIRCUMSTANCES = "circumstances", _("Kondisi ekonomi berubah")
+        MOVED = "moved", _("Pindah domisili")
+        DIED = "died", _("Meninggal dunia")
+        IDENTITY = "identity", _("NIK/No. KK diperbaiki")
+        NOT_ELIGIBLE = "not_eligible", _("Sudah mampu / tidak layak")
+        DUPLICATE = "duplicate", _("Data ganda")
+        OTHER = "other", _("Lainnya")
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Menunggu musyawarah kelurahan")
+        DELIBERATED = "deliberated", _("Sudah dimusyawarahkan, menunggu keputusan")
+        APPROVED = "approved", _("Disetujui")
+        REJECTED = "rejected", _("Ditolak")
+
+    OPEN_STATES: ClassVar[tuple[str, ...]] = (State.SUBMITTED, State.DELIBERATED)
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("rumah tangga"), on_delete=models.PROTECT, related_name="dtsen_proposals"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("anggota yang diusulkan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dtsen_proposals",
+        help_text=_("Kosongkan bila usulan untuk seluruh keluarga."),
+    )
+    kind = models.CharField(_("jenis usulan"), max_length=10, choices=Kind.choices)
+    reason = models.CharField(_("alasan"), max_length=20, choices=Reason.choices)
+    description = models.TextField(_("keterangan"))
+    state = models.CharField(_("tahap"), max_length=12, choices=State.choices, default=State.SUBMITTED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("diusulkan oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("diusulkan"), default=timezone.now)
+    # Musyawarah kelurahan (Muskel / Musdesus): the meeting that agreed or did not agree, with its berita acara.
+    muskel_held_on = models.DateField(_("tanggal musyawarah"), null=True, blank=True, validators=[validate_happened])
+    muskel_minutes_number = models.CharField(_("nomor berita acara"), max_length=60, blank=True)
+    muskel_attendees = models.PositiveSmallIntegerField(_("jumlah peserta hadir"), null=True, blank=True)
+    muskel_agreed = models.BooleanField(_("musyawarah menyetujui"), null=True, blank=True)
+    muskel_note = models.TextField(_("catatan musyawarah"), blank=True)
+    muskel_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicatat oleh"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The field check (ground check) of the proposal, a visit with its checklist.
+    ground_check = models.ForeignKey(
+        Visit,
+        verbose_name=_("cek lapangan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="checked_proposals",
+    )
+    ground_check_ok = models.BooleanField(_("hasil cek lapangan sesuai"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diputuskan oleh"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+    decision_note = models.TextField(_("catatan keputusan"), blank=True)
+
+    class Meta:
+        verbose_name = _("usulan DTSEN")
+        verbose_name_plural = _("usulan DTSEN")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["submitted", "deliberated", "approved", "rejected"]),
+                name="coord_dtsen_state_valid",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=["new", "change", "removal"]), name="coord_dtsen_kind_valid"),
+            models.CheckConstraint(condition=~Q(description=""), name="coord_dtsen_has_description"),
+            # A Muskel result is complete: its date, its berita acara number, who attended, what it decided.
+            models.CheckConstraint(
+                condition=Q(muskel_agreed__isnull=True)
+                | (Q(muskel_held_on__isnull=False, muskel_attendees__gt=0) & ~Q(muskel_minutes_number="")),
+                name="coord_dtsen_muskel_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="submitted") | Q(muskel_agreed__isnull=False) | Q(state="rejected"),
+                name="coord_dtsen_deliberated_has_muskel",
+            ),
+            # The rule of the issue: nothing is approved without a Muskel that agreed and a supervisor's decision.
+            models.CheckConstraint(
+                condition=~Q(state="approved") | Q(muskel_agreed=True, decided_by__isnull=False),
+                name="coord_dtsen_approved_after_muskel",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["approved", "rejected"])
+                | (Q(decided_by__isnull=False, decided_at__isnull=False) & ~Q(decision_note="")),
+                name="coord_dtsen_decision_complete",
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(state__in=["submitted", "deliberated"]),
+                name="coord_dtsen_one_open_per_household",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "-proposed_at", "-id"], name="coord_dtsen_state_idx"),
+            models.Index(fields=["-proposed_at", "-id"], name="coord_dtsen_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Usulan DTSEN #%(id)s") % {"id": self.pk}
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES

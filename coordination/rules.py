@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from coordination.models import Assessment, GraduationProposal, Referral, ResponsibilityRule
+from coordination.models import Assessment, DtsenProposal, GraduationProposal, Referral, ResponsibilityRule
 from core.permissions import (
     ACT,
     ADD,
     CHANGE,
     DECIDE,
+    EXPORT_FULL,
     REASSIGN,
     VIEW,
     admin,
@@ -36,3 +37,6 @@ register(Assessment, {ADD: casework})
 register(Referral, {VIEW: any_role, ACT: addressed_opd, REASSIGN: supervisor})
 register(GraduationProposal, {VIEW: any_role, ADD: casework, DECIDE: supervisor})
 register(ResponsibilityRule, {VIEW: any_role, CHANGE: admin})
+# DTSEN proposals: caseworkers propose and record the kelurahan meeting; a Dinsos supervisor decides; the SIKS-NG
+# workbook carries full NIKs, so only supervisors download it.
+register(DtsenProposal, {VIEW: any_role, ADD: casework, ACT: casework, DECIDE: supervisor, EXPORT_FULL: supervisor})

@@ -15,6 +15,7 @@ from audit.models import ChangeLog
 from audit.services import log_change, snapshot
 from coordination.models import (
     Assessment,
+    DtsenProposal,
     GraduationProposal,
     Need,
     Referral,
@@ -24,7 +25,7 @@ from coordination.models import (
 )
 from core.errors import DomainError
 from households.models import Household, Person, PovertyLine, Visit
-from households.services import ensure_open, household_change_status
+from households.services import ensure_open, household_change_status, household_register
 from interventions.models import Intervention, Program
 from interventions.services import intervention_record, intervention_transition
 
@@ -307,3 +308,194 @@ def rule_save(
     rule = form.save()
     log_change(actor=actor, instance=rule, action=ChangeLog.Action.UPDATE, before=before)
     return rule
+
+
+# Which reasons go with which kind of DTSEN proposal (the first is the form's default).
+PROPOSAL_REASONS: dict[str, tuple[str, ...]] = {
+    DtsenProposal.Kind.NEW: (
+        DtsenProposal.Reason.NOT_LISTED,
+        DtsenProposal.Reason.CIRCUMSTANCES,
+        DtsenProposal.Reason.OTHER,
+    ),
+    DtsenProposal.Kind.CHANGE: (
+        DtsenProposal.Reason.CIRCUMSTANCES,
+        DtsenProposal.Reason.MOVED,
+        DtsenProposal.Reason.DIED,
+        DtsenProposal.Reason.IDENTITY,
+        DtsenProposal.Reason.OTHER,
+    ),
+    DtsenProposal.Kind.REMOVAL: (
+        DtsenProposal.Reason.DIED,
+        DtsenProposal.Reason.MOVED,
+        DtsenProposal.Reason.NOT_ELIGIBLE,
+        DtsenProposal.Reason.DUPLICATE,
+        DtsenProposal.Reason.OTHER,
+    ),
+}
+# The statuses a household may be given when a proposal leaves it outside extreme poverty.
+OUTSIDE_STATUSES = (
+    Household.Status.POOR,
+    Household.Status.VULNERABLE,
+    Household.Status.MOVED,
+    Household.Status.DISSOLVED,
+)
+
+
+def _locked_proposal(proposal: DtsenProposal) -> DtsenProposal:
+    return DtsenProposal.objects.select_for_update(of=("self",)).select_related("household").get(pk=proposal.pk)
+
+
+@case_write
+def dtsen_propose(
+    *,
+    household: Household,
+    actor: User,
+    kind: str,
+    reason: str,
+    description: str,
+    person: Person | None = None,
+    source: str = "web",
+) -> DtsenProposal:
+    """Open a DTSEN proposal for a household (one open proposal per household)."""
+    ensure_open(household.pk)
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    description = (description or "").strip()
+    if kind not in PROPOSAL_REASONS:
+        raise DomainError(_("Jenis usulan tidak dikenal."))
+    if reason not in PROPOSAL_REASONS[kind]:
+        raise DomainError(
+            _("Alasan “%(reason)s” tidak berlaku untuk usulan %(kind)s.")
+            % {
+                "reason": DtsenProposal.Reason(reason).label if reason in DtsenProposal.Reason.values else reason,
+                "kind": DtsenProposal.Kind(kind).label.lower(),
+            }
+        )
+    if not description:
+        raise DomainError(_("Keterangan usulan wajib diisi."))
+    if person is not None and person.household_id != household.pk:
+        raise DomainError(_("Anggota yang dipilih bukan anggota rumah tangga ini."))
+    if open_one := household.dtsen_proposals.filter(state__in=DtsenProposal.OPEN_STATES).first():
+        raise DomainError(
+            _("Rumah tangga ini sudah punya usulan DTSEN yang belum diputuskan (usulan #%(id)s).") % {"id": open_one.pk}
+        )
+    proposal = DtsenProposal.objects.create(
+        household=household, person=person, kind=kind, reason=reason, description=description, proposed_by=actor
+    )
+    log_change(actor=actor, instance=proposal, action=ChangeLog.Action.CREATE, case_id=household.pk, source=source)
+    return proposal
+
+
+@case_write
+def dtsen_record_muskel(
+    *,
+    proposal: DtsenProposal,
+    actor: User,
+    held_on: datetime.date,
+    minutes_number: str,
+    attendees: int,
+    agreed: bool,
+    note: str = "",
+) -> DtsenProposal:
+    """Record what the kelurahan meeting (Muskel) decided, with its berita acara; it can be corrected until a
+    supervisor decides."""
+    proposal = _locked_proposal(proposal)
+    if not proposal.is_open:
+        raise DomainError(_("Usulan ini sudah diputuskan; hasil musyawarah tidak dapat diubah lagi."))
+    minutes_number = (minutes_number or "").strip()
+    if not minutes_number:
+        raise DomainError(_("Nomor berita acara musyawarah wajib diisi."))
+    if attendees is None or attendees < 1:
+        raise DomainError(_("Jumlah peserta hadir minimal 1."))
+    if held_on > timezone.localdate():
+        raise DomainError(_("Tanggal musyawarah tidak boleh di masa depan."))
+    before = snapshot(proposal)
+    proposal.muskel_held_on = held_on
+    proposal.muskel_minutes_number = minutes_number
+    proposal.muskel_attendees = attendees
+    proposal.muskel_agreed = agreed
+    proposal.muskel_note = (note or "").strip()
+    proposal.muskel_recorded_by = actor
+    proposal.state = DtsenProposal.State.DELIBERATED
+    proposal.save()
+    log_change(
+        actor=actor, instance=proposal, action=ChangeLog.Action.UPDATE, before=before, case_id=proposal.household_id
+    )
+    return proposal
+
+
+@case_write
+def dtsen_decide(
+    *, proposal: DtsenProposal, actor: User, approve: bool, note: str, resulting_status: str = ""
+) -> DtsenProposal:
+    """A Dinsos supervisor approves a proposal whose Muskel agreed, or rejects one, always with a note.
+
+    What the decision does to the household: a household waiting as "proposed" becomes extreme poor when its
+    proposal is approved (it enters the official count now); an approved removal, or a rejection of a household
+    still waiting as "proposed", gives it the status the supervisor chose (`resulting_status`)."""
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Catatan keputusan wajib diisi."))
+    proposal = _locked_proposal(proposal)
+    if not proposal.is_open:
+        raise DomainError(_("Usulan ini sudah diputuskan."))
+    household = Household.objects.select_for_update().get(pk=proposal.household_id)
+    if approve:
+        if proposal.muskel_agreed is None:
+            raise DomainError(_("Belum ada hasil musyawarah kelurahan: catat musyawarahnya dulu."))
+        if not proposal.muskel_agreed:
+            raise DomainError(_("Musyawarah kelurahan tidak menyetujui usulan ini; usulan hanya dapat ditolak."))
+        if proposal.ground_check_ok is False:
+            raise DomainError(_("Hasil cek lapangan tidak sesuai dengan usulan; usulan hanya dapat ditolak."))
+    needs_status = (approve and proposal.kind == DtsenProposal.Kind.REMOVAL) or (
+        not approve and household.status == Household.Status.PROPOSED
+    )
+    if needs_status and resulting_status not in OUTSIDE_STATUSES:
+        raise DomainError(_("Pilih status rumah tangga setelah keputusan ini."))
+    before = snapshot(proposal)
+    proposal.state = DtsenProposal.State.APPROVED if approve else DtsenProposal.State.REJECTED
+    proposal.decided_by = actor
+    proposal.decided_at = timezone.now()
+    proposal.decision_note = note
+    proposal.save()
+    log_change(
+        actor=actor, instance=proposal, action=ChangeLog.Action.UPDATE, before=before, case_id=proposal.household_id
+    )
+    if approve and household.status == Household.Status.PROPOSED and proposal.kind != DtsenProposal.Kind.REMOVAL:
+        status = Household.Status.EXTREME_POOR
+    elif needs_status and household.status != resulting_status:
+        status = resulting_status
+    else:
+        return proposal
+    household_change_status(
+        household=household,
+        status=status,
+        actor=actor,
+        reason=_("Usulan DTSEN #%(id)s %(decision)s (berita acara musyawarah %(minutes)s): %(note)s")
+        % {
+            "id": proposal.pk,
+            "decision": _("disetujui") if approve else _("ditolak"),
+            "minutes": proposal.muskel_minutes_number or "—",
+            "note": note,
+        },
+    )
+    return proposal
+
+
+@case_write
+def household_register_proposed(
+    *, actor: User, members: list[dict[str, Any]], source: str = "web", **fields: Any
+) -> tuple[Household, DtsenProposal]:
+    """A family registered in the app by a caseworker or supervisor: not yet verified, so it waits as
+    "diusulkan" with a proposal for a new family until its Muskel agrees and a supervisor approves."""
+    household = household_register(
+        actor=actor, members=members, source=source, **{**fields, "status": Household.Status.PROPOSED}
+    )
+    proposal = dtsen_propose(
+        household=household,
+        actor=actor,
+        kind=DtsenProposal.Kind.NEW,
+        reason=DtsenProposal.Reason.NOT_LISTED,
+        description=_("Didaftarkan lewat aplikasi; menunggu musyawarah kelurahan dan persetujuan supervisor."),
+        source=source,
+    )
+    return household, proposal

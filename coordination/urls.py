@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coordination import views
+from coordination import proposal_views, views
 
 app_name = "coordination"
 
@@ -17,6 +17,13 @@ urlpatterns = [
     path("consolidation/", views.consolidation, name="consolidation"),
     path("graduations/", views.graduation_list, name="graduations"),
     path("graduations/<int:pk>/decide/", views.graduation_decide_view, name="decide"),
+    path("households/<int:pk>/proposals/new/", proposal_views.proposal_create, name="proposal_create"),
+    path("proposals/", proposal_views.proposal_list, name="proposals"),
+    path("proposals/siks-ng.xlsx", proposal_views.proposal_workbook, name="proposal_workbook"),
+    path("proposals/<int:pk>/", proposal_views.proposal_detail, name="proposal"),
+    path("proposals/<int:pk>/muskel/", proposal_views.proposal_muskel, name="proposal_muskel"),
+    path("proposals/<int:pk>/decide/", proposal_views.proposal_decide, name="proposal_decide"),
+    path("proposals/<int:pk>/berita-acara/", proposal_views.proposal_minutes, name="proposal_minutes"),
     path("accounts/manage/rules/", views.rule_list, name="rules"),
     path("accounts/manage/rules/<int:pk>/", views.rule_edit, name="rule_edit"),
 ]

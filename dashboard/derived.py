@@ -8,6 +8,13 @@ Three layers are stored so that pages stay fast at a million persons:
 - each member's "served" flag: reached by a delivery of their own or to their whole household;
 - the dashboard's tallies: each household's ledger (`Contribution`) and the running totals (`Tally`).
 
+The official extreme-poor count is defined here, once: the members marked extreme poor of the households whose
+status is "miskin ekstrem" and that are not archived (`Measure.EP_HOUSEHOLDS`, `Measure.EP_PERSONS`). Only
+verified data puts a household in that status: a national list (DTSEN, P3KE, DTKS) through an import, a Dinsos
+supervisor's status decision, or a supervisor's approval of a DTSEN proposal after its Muskel agreed. A family a
+caseworker registers in the browser (or sets as newly extreme poor) is "diusulkan" (`Household.Status.PROPOSED`):
+counted apart as waiting for verification (`Measure.PENDING_*`), never in the official figures.
+
 `derive(ids)` computes all three for some households from their raw rows — members, visits, status
 changes, interventions, referrals — and is the only definition of these numbers. `refresh(ids)` writes
 whatever differs; `audit.casework` calls it before every transaction that changed case rows commits, for
@@ -36,6 +43,7 @@ from interventions.models import Intervention
 
 EP = Household.Status.EXTREME_POOR
 GRADUATED = Household.Status.GRADUATED
+PROPOSED = Household.Status.PROPOSED
 DELIVERED = Intervention.Status.DELIVERED
 ACTIVE = Person.Status.ACTIVE
 SUMMARY_FIELDS = (
@@ -234,6 +242,9 @@ def _ledgers(
                 add(Measure.VISITED, kelurahan, day=summary["last_visit_on"])
         elif status == GRADUATED:
             add(Measure.GRADUATED, kelurahan)
+        elif status == PROPOSED:
+            add(Measure.PENDING_HOUSEHOLDS, kelurahan)
+            add(Measure.PENDING_PERSONS, kelurahan, summary["extreme_poor_count"])
         if summary["next_follow_up_on"] is not None:
             add(Measure.FOLLOW_UP, kelurahan, day=summary["next_follow_up_on"])
 

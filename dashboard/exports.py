@@ -22,6 +22,8 @@ def dashboard_workbook(filters: Filters, data: Dashboard) -> Workbook:
         (_("Rumah tangga miskin ekstrem sekarang"), head["ep_households"]),
         (_("Rumah tangga miskin ekstrem pada data dasar"), head.get("baseline_households")),
         (_("Rumah tangga graduasi"), head["graduated"]),
+        (_("Jiwa diusulkan, menunggu verifikasi (tidak dihitung resmi)"), head["pending_persons"]),
+        (_("Rumah tangga diusulkan, menunggu verifikasi"), head["pending_households"]),
         (_("Rumah tangga kembali miskin ekstrem"), head["fell_back"]),
         (_("Jiwa miskin ekstrem terlayani (≥1 intervensi tersalurkan)"), head["served_persons"]),
         (_("Rumah tangga dengan semua kebutuhan terpenuhi"), head["needs_fulfilled"]),

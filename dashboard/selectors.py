@@ -24,6 +24,8 @@ PLACE_COLUMNS = {
     Measure.EP_PERSONS: "ep_persons",
     Measure.SERVED_PERSONS: "served_persons",
     Measure.GRADUATED: "graduated",
+    Measure.PENDING_HOUSEHOLDS: "pending_households",
+    Measure.PENDING_PERSONS: "pending_persons",
     Measure.FELL_BACK: "fell_back",
     Measure.NEEDS_FULFILLED: "needs_fulfilled",
     Measure.VISITED: "visited",  # in the last 30 days
@@ -102,6 +104,8 @@ class PlaceRow(TypedDict):
     ep_persons: int
     served_persons: int
     graduated: int
+    pending_households: int  # registered in the app, waiting for verification (not in the official count)
+    pending_persons: int
     fell_back: int
     needs_fulfilled: int
     visited: int  # extreme-poor households visited in the last 30 days
@@ -135,6 +139,8 @@ class Headline(TypedDict):
     ep_persons: int
     served_persons: int
     graduated: int
+    pending_households: int
+    pending_persons: int
     fell_back: int
     needs_fulfilled: int
     visited: int
@@ -229,6 +235,8 @@ def by_place(filters: Filters, places: dict[int, Kelurahan]) -> list[PlaceRow]:
                 ep_persons=row["ep_persons"],
                 served_persons=row["served_persons"],
                 graduated=row["graduated"],
+                pending_households=row["pending_households"],
+                pending_persons=row["pending_persons"],
                 fell_back=row["fell_back"],
                 needs_fulfilled=row["needs_fulfilled"],
                 visited=row["visited"],
@@ -247,6 +255,8 @@ def headline(filters: Filters, places: list[PlaceRow], opds: list[OpdRow], basel
         ep_persons=sum(row["ep_persons"] for row in places),
         served_persons=sum(row["served_persons"] for row in places),
         graduated=sum(row["graduated"] for row in places),
+        pending_households=sum(row["pending_households"] for row in places),
+        pending_persons=sum(row["pending_persons"] for row in places),
         fell_back=sum(row["fell_back"] for row in places),
         needs_fulfilled=sum(row["needs_fulfilled"] for row in places),
         visited=sum(row["visited"] for row in places),

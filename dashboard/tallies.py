@@ -32,6 +32,10 @@ class Measure:
     EP_PERSONS = "ep_persons"
     SERVED_PERSONS = "served_persons"
     GRADUATED = "graduated"
+    # Registered in the app as extreme poor, waiting for their DTSEN proposal's Muskel and approval: shown
+    # beside the official count, never in it.
+    PENDING_HOUSEHOLDS = "pending_households"
+    PENDING_PERSONS = "pending_persons"
     FELL_BACK = "fell_back"
     NEEDS_FULFILLED = "needs_fulfilled"
     VISITED = "visited"  # day: the latest visit of an extreme-poor household

@@ -90,6 +90,7 @@ def _links(filters: selectors.Filters, data: selectors.Dashboard, *, may_open_in
         "ep": _link("cases:registry", status="extreme_poor", **place),
         "served": _link("cases:registry", status="extreme_poor", served="1", **place),
         "graduated": _link("cases:registry", status="graduated", **place),
+        "pending": _link("cases:registry", status="proposed", **place),
         "fell_back": _link("cases:registry", status="extreme_poor", fell_back="1", **place),
         "needs_fulfilled": _link("cases:registry", status="extreme_poor", needs="fulfilled", **place),
         "visited": _link("cases:registry", status="extreme_poor", visited="1", **place),

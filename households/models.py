@@ -220,6 +220,9 @@ DESIL_CHOICES = [(d, f"Desil {d}") for d in range(1, 11)]
 class Household(CaseRecord):
     class Status(models.TextChoices):
         EXTREME_POOR = "extreme_poor", _("Miskin ekstrem")
+        # Registered in the app as extreme poor, not yet verified: a DTSEN proposal (coordination.DtsenProposal)
+        # waits for its Muskel and a supervisor's approval, which makes it extreme poor. Not in official counts.
+        PROPOSED = "proposed", _("Diusulkan, menunggu verifikasi")
         POOR = "poor", _("Miskin")
         VULNERABLE = "vulnerable", _("Rentan miskin")
         GRADUATED = "graduated", _("Graduasi")
@@ -344,7 +347,9 @@ class Household(CaseRecord):
                 violation_error_message=_("ID keluarga P3KE ini sudah dipakai rumah tangga lain; periksa ID-nya."),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["extreme_poor", "poor", "vulnerable", "graduated", "moved", "dissolved"]),
+                condition=Q(
+                    status__in=["extreme_poor", "proposed", "poor", "vulnerable", "graduated", "moved", "dissolved"]
+                ),
                 name="households_household_status_valid",
             ),
             models.CheckConstraint(

@@ -57,11 +57,17 @@ def own_visit(user: Actor, visit: Visit | None) -> bool:
 
 
 def household_statuses_for(user: Actor, household: Household) -> list[tuple[str, Any]]:
-    """The statuses this user may set on `household`; graduation is decided by supervisors only."""
+    """The statuses this user may set on `household`. Graduation and extreme poverty (the official count) are
+    decided by supervisors only: a caseworker who finds a family newly extreme poor sets "diusulkan", which opens
+    a DTSEN proposal (households.services.household_change_status). A household waiting for its proposal's
+    decision becomes extreme poor only through that decision."""
     if is_supervisor(user):
         allowed = Household.Status.choices
+        if household.dtsen_proposals.filter(state__in=("submitted", "deliberated")).exists():
+            allowed = [(value, label) for value, label in allowed if value != Household.Status.EXTREME_POOR]
     elif is_caseworker(user) and household.status != Household.Status.GRADUATED:
-        allowed = [(value, label) for value, label in Household.Status.choices if value != Household.Status.GRADUATED]
+        decided_by_supervisors = (Household.Status.GRADUATED, Household.Status.EXTREME_POOR)
+        allowed = [(value, label) for value, label in Household.Status.choices if value not in decided_by_supervisors]
     else:
         return []
     return [(value, label) for value, label in allowed if value != household.status]

@@ -3,6 +3,7 @@
 import datetime
 from typing import Any
 
+from django.apps import apps
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,6 +89,16 @@ def household_change_status(
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.status == status:
         raise DomainError(_("Rumah tangga sudah berstatus %(status)s.") % {"status": household.get_status_display()})
+    proposals = apps.get_model("coordination", "DtsenProposal")
+    open_proposal = household.dtsen_proposals.filter(state__in=proposals.OPEN_STATES).first()
+    if status == Household.Status.EXTREME_POOR and open_proposal is not None:
+        raise DomainError(
+            _(
+                "Rumah tangga ini menunggu keputusan usulan DTSEN #%(id)s: status miskin ekstrem diberikan lewat "
+                "persetujuan usulan itu setelah musyawarah kelurahan."
+            )
+            % {"id": open_proposal.pk}
+        )
     before = snapshot(household)
     change = HouseholdStatusChange.objects.create(
         household=household,
@@ -111,6 +122,17 @@ def household_change_status(
         note=reason,
         source=source,
     )
+    if status == Household.Status.PROPOSED and open_proposal is None:
+        # Newly extreme poor by a caseworker's judgement: verified only through a DTSEN proposal.
+        listed = household.rankings.exists()
+        proposal = proposals.objects.create(
+            household=household,
+            kind=proposals.Kind.CHANGE if listed else proposals.Kind.NEW,
+            reason=proposals.Reason.CIRCUMSTANCES if listed else proposals.Reason.NOT_LISTED,
+            description=reason,
+            proposed_by=actor,
+        )
+        log_change(actor=actor, instance=proposal, action=ChangeLog.Action.CREATE, case_id=household.pk, source=source)
     return change
 
 

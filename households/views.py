@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessLog
 from audit.services import log_access
+from coordination.services import household_register_proposed
 from core import permissions
 from core.http import AuthenticatedHttpRequest
 from core.permissions import (
@@ -47,7 +48,6 @@ from households.rules import household_statuses_for, require_open
 from households.services import (
     household_archive,
     household_change_status,
-    household_register,
     household_unarchive,
     household_update,
     kelurahan_set_priority,
@@ -86,10 +86,16 @@ def household_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
 
         def save() -> str:
-            household = household_register(actor=request.user, members=formset.kept_members(), **fields)
+            household, _proposal = household_register_proposed(
+                actor=request.user, members=formset.kept_members(), **fields
+            )
             return _case_url(household.pk)
 
-        if response := submit(request, form, save, success=_("Rumah tangga berhasil didaftarkan.")):
+        registered = _(
+            "Rumah tangga berhasil didaftarkan sebagai usulan DTSEN: belum dihitung sebagai miskin ekstrem resmi "
+            "sampai musyawarah kelurahan menyetujui dan supervisor Dinas Sosial menyetujui."
+        )
+        if response := submit(request, form, save, success=registered):
             return response
     return render(request, "households/household_form.html", {"form": form, "formset": formset, "creating": True})
 

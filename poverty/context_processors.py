@@ -29,6 +29,8 @@ def navigation(request: HttpRequest) -> dict:
         count = open_referrals(opd_id=user.opd_id if permissions.is_caseworker(user) else None)
         items.append((_("Rujukan (%(n)d)") % {"n": count} if count else _("Rujukan"), fixed_path("coordination:inbox")))
     items.append((_("Intervensi"), fixed_path("interventions:list")))
+    if permissions.is_caseworker(user) or permissions.is_supervisor(user):
+        items.append((_("Usulan DTSEN"), fixed_path("coordination:proposals")))
     if permissions.is_supervisor(user):
         items.append((_("Graduasi"), fixed_path("coordination:graduations")))
     if permissions.has_perm(user, permissions.VIEW, ImportBatch):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from coordination.models import GraduationProposal, ResponsibilityRule
-from coordination.services import assessment_record
+from coordination.services import assessment_record, dtsen_propose
 from households.models import PovertyLine
 from imports.models import ImportBatch
 from jobs import files
@@ -105,6 +105,14 @@ URLS = [
     ("coordination:graduations", None, SUPERVISOR_ONLY, {**SUPERVISOR_ONLY, "supervisor": 405}),
     ("coordination:decide", "proposal", POST_ONLY, {**SUPERVISOR_ONLY, "supervisor": 302}),
     ("coordination:rules", None, ADMIN_ONLY, ADMIN_ONLY),
+    # DTSEN proposals: casework proposes and records the Muskel, supervisors decide and download for SIKS-NG.
+    ("coordination:proposal_create", "household", CASEWORK, CASEWORK),
+    ("coordination:proposals", None, EVERYONE, GET_ONLY),
+    ("coordination:proposal_workbook", None, SUPERVISOR_ONLY, {**SUPERVISOR_ONLY, "supervisor": 405}),
+    ("coordination:proposal", "dtsen_proposal", EVERYONE, GET_ONLY),
+    ("coordination:proposal_muskel", "dtsen_proposal", CASEWORK, CASEWORK),
+    ("coordination:proposal_decide", "dtsen_proposal", SUPERVISOR_ONLY, SUPERVISOR_ONLY),
+    ("coordination:proposal_minutes", "dtsen_proposal", EVERYONE, GET_ONLY),
     ("dashboard:index", None, EVERYONE, GET_ONLY),
     ("dashboard:cohort", None, EVERYONE, GET_ONLY),
     ("dashboard:check", None, {**SUPERVISOR_ONLY, "supervisor": 405}, {**SUPERVISOR_ONLY, "supervisor": 302}),
@@ -145,6 +153,13 @@ def objects(cast):
         )[1][0],
         "proposal": GraduationProposal.objects.create(
             household=person.household, basis="expenditure", proposed_by=cast["dinsos_caseworker"]
+        ),
+        "dtsen_proposal": dtsen_propose(
+            household=person.household,
+            actor=cast["dinsos_caseworker"],
+            kind="change",
+            reason="identity",
+            description="NIK kepala keluarga salah satu angka",
         ),
         "rule": ResponsibilityRule.objects.get(need="no_work"),
         "job": finished_job(cast["disnaker_caseworker"]),

@@ -1,0 +1,343 @@
+"""DTSEN proposals (issue 15, items 1 and 4): a family registered in the browser waits as a proposal outside the
+official count; only a Muskel that agreed and a supervisor's approval bring it in; every step is in the case
+history; approved proposals export as the SIKS-NG workbook and print as the berita acara."""
+
+import datetime
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from audit.casework import case_scope
+from audit.models import AccessLog, ChangeLog
+from coordination.models import DtsenProposal
+from coordination.services import dtsen_decide, dtsen_propose, dtsen_record_muskel
+from coordination.siks_ng import COLUMNS
+from core.errors import DomainError
+from dashboard import derived
+from households.models import Household
+from households.rules import household_statuses_for
+from households.services import household_change_status
+from tests import oracle
+from tests.factories import HouseholdFactory, PersonFactory
+from tests.households.test_views import member, registration
+from tests.pageforms import page_form
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+def official(client) -> int:
+    """The official extreme-poor persons the dashboard shows."""
+    page = client.get(reverse("dashboard:index")).content.decode()
+    return int(re.search(r'data-testid="headline-ep-persons">(\d+)<', page).group(1))
+
+
+def submit_page(client, url: str, **fields):
+    form = page_form(client.get(url))
+    for name, value in fields.items():
+        form[name] = value
+    return form.submit(client)
+
+
+def register_in_browser(client) -> Household:
+    spouse = member(full_name="Siti Aminah", nik="6271044503850002", sex="P", birth_date="1985-03-05")
+    response = registration(client, member(), {**spouse, "relation": "pasangan"}).submit(client)
+    assert response.status_code == 302
+    return Household.objects.get(address="Jl. Mahir Mahar No. 5")
+
+
+def muskel(client, proposal, agreed="1"):
+    return submit_page(
+        client,
+        reverse("coordination:proposal_muskel", args=[proposal.pk]),
+        held_on=TODAY().isoformat(),
+        minutes_number="BA-07/KMB/XI/2026",
+        attendees="23",
+        agreed=agreed,
+        note="Dihadiri lurah, RT, tokoh masyarakat",
+    )
+
+
+def decide(client, proposal, decision="approve", **fields):
+    return submit_page(
+        client,
+        reverse("coordination:proposal_decide", args=[proposal.pk]),
+        decision=decision,
+        note="Sesuai berita acara dan cek data",
+        **fields,
+    )
+
+
+def test_a_family_registered_in_the_browser_waits_outside_the_official_count_until_muskel_and_approval(client_as, cast):
+    PersonFactory()  # an extreme-poor family from a national list, already counted
+    client = client_as("dinsos_caseworker")
+    before = official(client)
+    assert before == oracle.city()["ep_persons"] == 1
+
+    household = register_in_browser(client)
+    proposal = DtsenProposal.objects.get(household=household)
+    assert household.status == Household.Status.PROPOSED
+    assert (proposal.kind, proposal.reason, proposal.state) == ("new", "not_listed", "submitted")
+    page = client.get(reverse("dashboard:index")).content.decode()
+    assert official(client) == before  # the headline did not move (it moved from 69 to 71 before)
+    assert re.search(r"<strong>2</strong></a>\s*jiwa dalam 1 rumah tangga", page)  # shown apart, as waiting
+
+    # Approving before the Muskel is refused, and changes nothing.
+    supervisor = client_as("supervisor")
+    response = decide(supervisor, proposal)
+    assert response.status_code == 200
+    assert "Belum ada hasil musyawarah kelurahan" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.state == "submitted"
+
+    # The caseworker records the meeting; the supervisor approves: now it counts.
+    client = client_as("dinsos_caseworker")
+    assert muskel(client, proposal).status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.muskel_attendees, proposal.muskel_agreed) == ("deliberated", 23, True)
+    assert official(client) == before
+    supervisor = client_as("supervisor")
+    assert decide(supervisor, proposal).status_code == 302
+    household.refresh_from_db()
+    assert household.status == Household.Status.EXTREME_POOR
+    assert official(supervisor) == before + 2 == oracle.city()["ep_persons"]
+    assert derived.check().ok
+    change = household.status_changes.order_by("-id").first()
+    assert "BA-07/KMB/XI/2026" in change.reason and change.changed_by == cast["supervisor"]
+
+    # Every step is in the case history.
+    logged = ChangeLog.objects.for_case(household.pk).filter(object_id=proposal.pk).order_by("id")
+    assert [entry.action for entry in logged] == ["create", "update", "update"]
+    assert [entry.actor for entry in logged] == [
+        cast["dinsos_caseworker"],
+        cast["dinsos_caseworker"],
+        cast["supervisor"],
+    ]
+
+
+def test_a_muskel_that_did_not_agree_leaves_only_rejection_with_the_status_the_supervisor_chooses(client_as):
+    client = client_as("dinsos_caseworker")
+    household = register_in_browser(client)
+    proposal = household.dtsen_proposals.get()
+    muskel(client, proposal, agreed="0")
+    supervisor = client_as("supervisor")
+    response = decide(supervisor, proposal)
+    assert "tidak menyetujui" in response.content.decode()
+    response = decide(supervisor, proposal, decision="reject")  # the household's status after it is required
+    assert "Pilih status rumah tangga" in response.content.decode()
+    assert decide(supervisor, proposal, decision="reject", resulting_status="poor").status_code == 302
+    household.refresh_from_db()
+    proposal.refresh_from_db()
+    assert (proposal.state, household.status) == ("rejected", "poor")
+    assert derived.check().ok
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"state": "approved"},
+        {"state": "deliberated"},
+        {
+            "state": "approved",
+            "muskel_agreed": False,
+            "muskel_held_on": datetime.date(2026, 11, 1),
+            "muskel_minutes_number": "BA-1",
+            "muskel_attendees": 5,
+        },
+        {"muskel_agreed": True},  # a Muskel result without its date, berita acara or attendees
+    ],
+)
+def test_no_write_path_approves_a_proposal_without_an_agreeing_muskel_and_a_decision(cast, change):
+    """The database refuses it too: Django admin, a data fix or a script cannot skip the meeting."""
+    household = HouseholdFactory()
+    with case_scope():
+        proposal = dtsen_propose(
+            household=household, actor=cast["dinsos_caseworker"], kind="new", reason="not_listed", description="baru"
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DtsenProposal.objects.filter(pk=proposal.pk).update(**change)
+
+
+def test_extreme_poverty_comes_from_supervisors_and_proposals_not_from_a_caseworkers_status_change(cast):
+    household = HouseholdFactory(status=Household.Status.POOR)
+    caseworker, supervisor = cast["dinsos_caseworker"], cast["supervisor"]
+    offered = [value for value, _label in household_statuses_for(caseworker, household)]
+    assert "extreme_poor" not in offered and "graduated" not in offered and "proposed" in offered
+
+    # A caseworker who finds the family newly extreme poor sets "diusulkan": a proposal opens by itself.
+    with case_scope():
+        household_change_status(
+            household=household, status="proposed", reason="PHK, tanpa penghasilan", actor=caseworker
+        )
+    proposal = household.dtsen_proposals.get()
+    # The family is on a national list already (the factory records its P3KE ranking): a change, not a new family.
+    assert household.rankings.exists()
+    assert (proposal.kind, proposal.reason, proposal.description) == (
+        "change",
+        "circumstances",
+        "PHK, tanpa penghasilan",
+    )
+
+    # While it waits, not even a supervisor sets extreme poverty by hand: the proposal decides.
+    assert "extreme_poor" not in [value for value, _label in household_statuses_for(supervisor, household)]
+    with case_scope(), pytest.raises(DomainError, match="usulan DTSEN"):
+        household_change_status(household=household, status="extreme_poor", reason="langsung", actor=supervisor)
+    with case_scope():
+        dtsen_record_muskel(
+            proposal=proposal, actor=caseworker, held_on=TODAY(), minutes_number="BA-2", attendees=9, agreed=True
+        )
+        dtsen_decide(proposal=proposal, actor=supervisor, approve=True, note="Sesuai")
+    household.refresh_from_db()
+    assert household.status == "extreme_poor"
+
+
+def test_an_approved_removal_gives_the_status_the_supervisor_chose(cast):
+    person = PersonFactory()
+    household = person.household
+    with case_scope():
+        proposal = dtsen_propose(
+            household=household,
+            actor=cast["dinsos_caseworker"],
+            kind="removal",
+            reason="moved",
+            description="Pindah ke Kab. Katingan sejak Oktober",
+        )
+        dtsen_record_muskel(
+            proposal=proposal,
+            actor=cast["dinsos_caseworker"],
+            held_on=TODAY(),
+            minutes_number="BA-3",
+            attendees=12,
+            agreed=True,
+        )
+        with pytest.raises(DomainError, match="Pilih status"):
+            dtsen_decide(proposal=proposal, actor=cast["supervisor"], approve=True, note="Sesuai")
+        dtsen_decide(proposal=proposal, actor=cast["supervisor"], approve=True, note="Sesuai", resulting_status="moved")
+    household.refresh_from_db()
+    assert household.status == "moved"
+    assert oracle.city()["ep_persons"] == 0
+    assert derived.check().ok
+
+
+def test_one_open_proposal_per_household_and_kind_and_reason_must_fit(cast):
+    household = HouseholdFactory()
+    with case_scope():
+        with pytest.raises(DomainError, match="Alasan"):
+            dtsen_propose(household=household, actor=cast["supervisor"], kind="new", reason="died", description="x")
+        dtsen_propose(
+            household=household, actor=cast["supervisor"], kind="change", reason="identity", description="NIK"
+        )
+        with pytest.raises(DomainError, match="belum diputuskan"):
+            dtsen_propose(
+                household=household, actor=cast["supervisor"], kind="removal", reason="duplicate", description="x"
+            )
+
+
+def test_a_proposal_made_from_the_case_file_keeps_what_was_typed_when_refused(client_as):
+    person = PersonFactory(full_name="Maria Ulfa")
+    household = person.household
+    client = client_as("dinsos_caseworker")
+    case_file = client.get(reverse("cases:detail", args=[household.pk])).content.decode()
+    url = reverse("coordination:proposal_create", args=[household.pk])
+    assert url in case_file
+    response = submit_page(client, url, kind="new", reason="died", person=str(person.pk), description="Meninggal 3/11")
+    assert response.status_code == 200
+    form = page_form(response)
+    assert form["description"] == "Meninggal 3/11" and form["person"] == str(person.pk)
+    assert "Untuk usulan keluarga baru pilih salah satu alasan" in response.content.decode()
+    form["kind"] = "change"
+    assert form.submit(client).status_code == 302
+    proposal = household.dtsen_proposals.get()
+    assert (proposal.kind, proposal.reason, proposal.person) == ("change", "died", person)
+
+
+def approved(cast, household, minutes="BA-07/KMB/XI/2026", **fields) -> DtsenProposal:
+    with case_scope():
+        proposal = dtsen_propose(
+            household=household,
+            actor=cast["dinsos_caseworker"],
+            description="baru",
+            **{"kind": "new", "reason": "not_listed", **fields},
+        )
+        dtsen_record_muskel(
+            proposal=proposal,
+            actor=cast["dinsos_caseworker"],
+            held_on=datetime.date(2026, 11, 20),
+            minutes_number=minutes,
+            attendees=23,
+            agreed=True,
+        )
+        return dtsen_decide(proposal=proposal, actor=cast["supervisor"], approve=True, note="Sesuai")
+
+
+def test_the_siks_ng_workbook_round_trips_with_the_documented_columns(client_as, cast):
+    head = PersonFactory(full_name="Rudi Hartono", nik="6271040101800001", birth_date=datetime.date(1980, 1, 1))
+    PersonFactory(household=head.household, full_name='=HYPERLINK("x")', relation="pasangan", sex="P")
+    other = PersonFactory(full_name="Ahmad")
+    proposal = approved(cast, head.household)
+    approved(cast, other.household, kind="change", reason="identity", person=other)
+    with case_scope():  # still open: not in the workbook
+        dtsen_propose(
+            household=PersonFactory().household,
+            actor=cast["dinsos_caseworker"],
+            kind="new",
+            reason="not_listed",
+            description="baru",
+        )
+
+    client = client_as("supervisor")
+    list_page = client.get(reverse("coordination:proposals")).content.decode()
+    assert reverse("coordination:proposal_workbook") in list_page
+    response = client.get(reverse("coordination:proposal_workbook"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert tuple(rows[0]) == COLUMNS
+    body = [dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]]
+    assert sorted((r["ID usulan"], r["Nama lengkap"]) for r in body) == sorted(
+        [(proposal.pk, "Rudi Hartono"), (proposal.pk, '\'=HYPERLINK("x")'), (proposal.pk + 1, "Ahmad")]
+    )  # one row per member of the new family (a formula-like name stays text), one for the named person
+    rudi = next(r for r in body if r["Nama lengkap"] == "Rudi Hartono")
+    assert rudi["NIK"] == "6271040101800001"  # text, not a number
+    assert rudi["Jenis usulan"] == "Keluarga baru" and rudi["Nomor berita acara"] == "BA-07/KMB/XI/2026"
+    assert rudi["Tanggal musyawarah"] == "20/11/2026" and rudi["Peserta musyawarah"] == 23
+    assert rudi["Kode wilayah Kemendagri"] == head.household.kelurahan.code
+    assert AccessLog.objects.get(kind="export").detail["list"] == "siks_ng"
+
+    # The document lists the same columns, in the same order.
+    document = (Path(__file__).resolve().parents[2] / "docs" / "SIKS_NG_WORKBOOK.md").read_text()
+    documented = re.findall(r"^\| (\d+) \| ([^|]+?) \|", document, flags=re.M)
+    assert [name for _n, name in documented] == list(COLUMNS)
+
+
+def test_the_berita_acara_lists_every_proposal_of_the_meeting(client_as, cast):
+    first = approved(cast, PersonFactory(full_name="Rudi").household)
+    kelurahan = first.household.kelurahan
+    second = approved(cast, PersonFactory(household__kelurahan=kelurahan, full_name="Sari").household)
+    approved(cast, PersonFactory(household__kelurahan=kelurahan).household, minutes="BA-99")  # another meeting
+    page = client_as("dinsos_caseworker").get(reverse("coordination:proposal_minutes", args=[first.pk]))
+    text = page.content.decode()
+    assert text.count('data-testid="minutes-row"') == 2
+    assert f"#{first.pk}" in text and f"#{second.pk}" in text and "BA-07/KMB/XI/2026" in text
+
+
+def test_the_proposals_list_reads_a_fixed_number_of_queries(client_as, cast, django_assert_max_num_queries):
+    for _ in range(3):
+        approved(cast, PersonFactory().household)
+    client = client_as("supervisor")
+    client.get(reverse("coordination:proposals"))
+    with django_assert_max_num_queries(9):
+        first = client.get(reverse("coordination:proposals"))
+    for _ in range(10):
+        approved(cast, PersonFactory().household)
+    with django_assert_max_num_queries(9):
+        second = client.get(reverse("coordination:proposals"))
+    assert first.content.decode().count('data-testid="proposal-') < second.content.decode().count(
+        'data-testid="proposal-'
+    )
