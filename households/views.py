@@ -93,7 +93,7 @@ def household_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
         registered = _(
             "Rumah tangga berhasil didaftarkan sebagai usulan DTSEN: belum dihitung sebagai miskin ekstrem resmi "
-            "sampai musyawarah kelurahan menyetujui dan supervisor Dinas Sosial menyetujui."
+            "sampai disetujui musyawarah kelurahan dan supervisor Dinas Sosial."
         )
         if response := submit(request, form, save, success=registered):
             return response

@@ -131,11 +131,12 @@ EVERYONE = {("cases:registry_export", "xlsx", False), ("cases:registry_export", 
 OVERSIGHT = {("audit:changes", "csv", False), ("audit:access", "csv", False), ("imports:template", "xlsx", False),
              ("imports:errors", "xlsx", False)}  # fmt: skip
 FULL_NUMBERS = {("cases:registry_export", "xlsx", True), ("interventions:export", "xlsx", True)}
+SUPERVISORS = {("coordination:proposal_workbook", "xlsx", False)}  # the SIKS-NG workbook (full NIKs)
 SHOWN = {
     "anonymous": set(),
     "dinsos_caseworker": EVERYONE,
     "disnaker_caseworker": EVERYONE,
-    "supervisor": EVERYONE | OVERSIGHT | FULL_NUMBERS,
+    "supervisor": EVERYONE | OVERSIGHT | FULL_NUMBERS | SUPERVISORS,
     # Admins may open the consolidation matrix, but only the referral inbox, which is not theirs, links to it.
     "admin": EVERYONE - {("coordination:consolidation", "xlsx", False)} | OVERSIGHT,
 }

@@ -65,7 +65,10 @@ def test_register_a_household_with_members(client_as):
     assert (household.no_kk, household.rt, household.rw) == ("6271042001000001", "003", "001")
     assert household.head_name == "Budi Santoso"
     assert household.member_count == 2
-    assert ChangeLog.objects.for_case(household.pk).count() == 3
+    # Registered in the browser: waiting as a proposal for a new family, not yet extreme poor.
+    assert household.status == Household.Status.PROPOSED
+    assert household.dtsen_proposals.get().kind == "new"
+    assert ChangeLog.objects.for_case(household.pk).count() == 4  # household, two members, the proposal
 
 
 def test_a_registered_nik_leads_to_the_existing_person_and_nothing_is_saved(client_as):
