@@ -233,7 +233,7 @@ class DtsenProposalForm(SubmitOnceMixin, EmptyChoiceLabelsMixin, forms.Form):
         self.fields["person"].label_from_instance = lambda p: p.full_name  # type: ignore[attr-defined]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         kind, reason = cleaned.get("kind"), cleaned.get("reason")
         if kind and reason and reason not in PROPOSAL_REASONS[kind]:
             allowed = ", ".join(str(DtsenProposal.Reason(r).label) for r in PROPOSAL_REASONS[kind])
@@ -296,3 +296,37 @@ class DtsenDecisionForm(forms.Form):
         max_length=2000,
         error_messages={"required": _("Catatan keputusan wajib diisi.")},
     )
+
+
+YES_NO = [("1", _("Ya")), ("0", _("Tidak"))]
+
+
+def _yes(value: str) -> bool:
+    return value == "1"
+
+
+class GroundCheckForm(forms.Form):
+    """The checklist of a field check (cek lapangan) of a DTSEN proposal."""
+
+    visited_on = forms.DateField(label=_("Tanggal cek lapangan"), widget=DateInput(), initial=timezone.localdate)
+    house_matches = forms.TypedChoiceField(
+        label=_("Kondisi rumah sesuai data?"), choices=YES_NO, coerce=_yes, widget=forms.RadioSelect
+    )
+    members_present = forms.IntegerField(label=_("Jumlah anggota keluarga yang dijumpai"), min_value=0, max_value=99)
+    documents_seen = forms.TypedChoiceField(
+        label=_("KK/KTP asli diperlihatkan?"), choices=YES_NO, coerce=_yes, widget=forms.RadioSelect
+    )
+    ok = forms.TypedChoiceField(
+        label=_("Hasil cek lapangan"),
+        choices=[("1", _("Sesuai usulan")), ("0", _("Tidak sesuai usulan"))],
+        coerce=_yes,
+        widget=forms.RadioSelect,
+    )
+    findings = forms.CharField(
+        label=_("Temuan"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        happened(self.fields["visited_on"])
+        self.fields["members_present"].widget.attrs["inputmode"] = "numeric"

@@ -420,6 +420,10 @@ class DtsenProposal(models.Model):
         related_name="checked_proposals",
     )
     ground_check_ok = models.BooleanField(_("hasil cek lapangan sesuai"), null=True, blank=True)
+    # Its checklist: what the caseworker saw at the house.
+    ground_house_matches = models.BooleanField(_("kondisi rumah sesuai data"), null=True, blank=True)
+    ground_members_present = models.PositiveSmallIntegerField(_("anggota keluarga dijumpai"), null=True, blank=True)
+    ground_documents_seen = models.BooleanField(_("KK/KTP asli diperlihatkan"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("diputuskan oleh"),
@@ -461,6 +465,17 @@ class DtsenProposal(models.Model):
                 condition=~Q(state__in=["approved", "rejected"])
                 | (Q(decided_by__isnull=False, decided_at__isnull=False) & ~Q(decision_note="")),
                 name="coord_dtsen_decision_complete",
+            ),
+            # A ground check has its result and its whole checklist, with the visit it was made on.
+            models.CheckConstraint(
+                condition=Q(ground_check_ok__isnull=True)
+                | Q(
+                    ground_check__isnull=False,
+                    ground_house_matches__isnull=False,
+                    ground_members_present__isnull=False,
+                    ground_documents_seen__isnull=False,
+                ),
+                name="coord_dtsen_ground_check_complete",
             ),
             models.UniqueConstraint(
                 fields=["household"],

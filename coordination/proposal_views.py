@@ -15,9 +15,9 @@ from audit.models import AccessLog
 from audit.services import log_access
 from coordination import siks_ng
 from coordination.filters import DtsenProposalFilter
-from coordination.forms import DtsenDecisionForm, DtsenProposalForm, MuskelForm
+from coordination.forms import DtsenDecisionForm, DtsenProposalForm, GroundCheckForm, MuskelForm
 from coordination.models import DtsenProposal
-from coordination.services import dtsen_decide, dtsen_propose, dtsen_record_muskel
+from coordination.services import dtsen_decide, dtsen_ground_check, dtsen_propose, dtsen_record_muskel
 from core import permissions
 from core.exports import filters_for_log, stamped, xlsx_response
 from core.http import AuthenticatedHttpRequest
@@ -87,7 +87,9 @@ def proposal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @signed_in
 @require_GET
 def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    proposal = get_object_for(request.user, _proposals().select_related("muskel_recorded_by", "decided_by"), pk)
+    proposal = get_object_for(
+        request.user, _proposals().select_related("muskel_recorded_by", "decided_by", "ground_check__caseworker"), pk
+    )
     return render(
         request,
         "coordination/proposal_detail.html",
@@ -136,6 +138,28 @@ def proposal_muskel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request,
         "coordination/proposal_step.html",
         {"form": form, "proposal": proposal, "household": proposal.household, "step": "muskel"},
+    )
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def proposal_ground_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    proposal = get_object_for(request.user, _proposals(), pk, action=ACT)
+    form = GroundCheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def save() -> str:
+            data = form.cleaned_data
+            dtsen_ground_check(proposal=proposal, actor=request.user, **data)
+            return _detail_url(proposal)
+
+        success = _("Cek lapangan dicatat sebagai kunjungan di berkas kasus.")
+        if response := submit(request, form, save, success=success, fallback="coordination:proposals"):
+            return response
+    return render(
+        request,
+        "coordination/proposal_step.html",
+        {"form": form, "proposal": proposal, "household": proposal.household, "step": "ground_check"},
     )
 
 

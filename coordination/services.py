@@ -25,7 +25,7 @@ from coordination.models import (
 )
 from core.errors import DomainError
 from households.models import Household, Person, PovertyLine, Visit
-from households.services import ensure_open, household_change_status, household_register
+from households.services import ensure_open, household_change_status, visit_log
 from interventions.models import Intervention, Program
 from interventions.services import intervention_record, intervention_transition
 
@@ -460,6 +460,7 @@ def dtsen_decide(
     log_change(
         actor=actor, instance=proposal, action=ChangeLog.Action.UPDATE, before=before, case_id=proposal.household_id
     )
+    status: str
     if approve and household.status == Household.Status.PROPOSED and proposal.kind != DtsenProposal.Kind.REMOVAL:
         status = Household.Status.EXTREME_POOR
     elif needs_status and household.status != resulting_status:
@@ -482,20 +483,47 @@ def dtsen_decide(
 
 
 @case_write
-def household_register_proposed(
-    *, actor: User, members: list[dict[str, Any]], source: str = "web", **fields: Any
-) -> tuple[Household, DtsenProposal]:
-    """A family registered in the app by a caseworker or supervisor: not yet verified, so it waits as
-    "diusulkan" with a proposal for a new family until its Muskel agrees and a supervisor approves."""
-    household = household_register(
-        actor=actor, members=members, source=source, **{**fields, "status": Household.Status.PROPOSED}
+def dtsen_ground_check(
+    *,
+    proposal: DtsenProposal,
+    actor: User,
+    visited_on: datetime.date,
+    house_matches: bool,
+    members_present: int,
+    documents_seen: bool,
+    ok: bool,
+    findings: str = "",
+) -> DtsenProposal:
+    """The field check of an open proposal: a visit of its own kind with the checklist. A check that does not
+    bear the proposal out leaves it only to be rejected (dtsen_decide refuses to approve it); a later check
+    replaces the result (the earlier visit stays in the case file)."""
+    proposal = _locked_proposal(proposal)
+    if not proposal.is_open:
+        raise DomainError(_("Usulan ini sudah diputuskan; cek lapangan tidak dapat dicatat lagi."))
+    if members_present is None or members_present < 0:
+        raise DomainError(_("Jumlah anggota yang dijumpai tidak boleh negatif."))
+    checklist = [
+        _("kondisi rumah sesuai data") if house_matches else _("kondisi rumah TIDAK sesuai data"),
+        _("%(n)d anggota dijumpai") % {"n": members_present},
+        _("KK/KTP asli diperlihatkan") if documents_seen else _("KK/KTP asli tidak diperlihatkan"),
+        _("hasil: sesuai usulan") if ok else _("hasil: TIDAK sesuai usulan"),
+    ]
+    visit = visit_log(
+        household=proposal.household,
+        caseworker=actor,
+        purpose=Visit.Purpose.GROUND_CHECK,
+        visited_on=visited_on,
+        findings="; ".join([_("Cek lapangan usulan DTSEN #%(id)s") % {"id": proposal.pk}, *checklist])
+        + (f". {findings.strip()}" if findings.strip() else ""),
     )
-    proposal = dtsen_propose(
-        household=household,
-        actor=actor,
-        kind=DtsenProposal.Kind.NEW,
-        reason=DtsenProposal.Reason.NOT_LISTED,
-        description=_("Didaftarkan lewat aplikasi; menunggu musyawarah kelurahan dan persetujuan supervisor."),
-        source=source,
+    before = snapshot(proposal)
+    proposal.ground_check = visit
+    proposal.ground_check_ok = ok
+    proposal.ground_house_matches = house_matches
+    proposal.ground_members_present = members_present
+    proposal.ground_documents_seen = documents_seen
+    proposal.save()
+    log_change(
+        actor=actor, instance=proposal, action=ChangeLog.Action.UPDATE, before=before, case_id=proposal.household_id
     )
-    return household, proposal
+    return proposal

@@ -22,6 +22,7 @@ urlpatterns = [
     path("proposals/siks-ng.xlsx", proposal_views.proposal_workbook, name="proposal_workbook"),
     path("proposals/<int:pk>/", proposal_views.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/muskel/", proposal_views.proposal_muskel, name="proposal_muskel"),
+    path("proposals/<int:pk>/ground-check/", proposal_views.proposal_ground_check, name="proposal_ground_check"),
     path("proposals/<int:pk>/decide/", proposal_views.proposal_decide, name="proposal_decide"),
     path("proposals/<int:pk>/berita-acara/", proposal_views.proposal_minutes, name="proposal_minutes"),
     path("accounts/manage/rules/", views.rule_list, name="rules"),

@@ -684,6 +684,7 @@ class Visit(CaseRecord):
     class Purpose(models.TextChoices):
         ASSESSMENT = "assessment", _("Pendataan/asesmen")
         VERIFICATION = "verification", _("Verifikasi data")
+        GROUND_CHECK = "ground_check", _("Cek lapangan usulan DTSEN")
         MONITORING = "monitoring", _("Pemantauan")
         DELIVERY = "delivery", _("Penyaluran bantuan")
         FOLLOW_UP = "follow_up", _("Tindak lanjut")
@@ -718,7 +719,17 @@ class Visit(CaseRecord):
                 name="households_visit_follow_up_after_visit",
             ),
             models.CheckConstraint(
-                condition=Q(purpose__in=["assessment", "verification", "monitoring", "delivery", "follow_up", "other"]),
+                condition=Q(
+                    purpose__in=[
+                        "assessment",
+                        "verification",
+                        "ground_check",
+                        "monitoring",
+                        "delivery",
+                        "follow_up",
+                        "other",
+                    ]
+                ),
                 name="households_visit_purpose_valid",
             ),
         ]

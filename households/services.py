@@ -55,6 +55,28 @@ def household_register(
 
 
 @case_write
+def household_register_proposed(
+    *, actor: User, members: list[dict[str, Any]], source: str = "web", **fields: Any
+) -> Household:
+    """A family registered in the app by a caseworker or supervisor: not yet verified, so it waits as "diusulkan"
+    with a DTSEN proposal for a new family (coordination.DtsenProposal) until its kelurahan meeting agrees and a
+    supervisor approves (coordination.services.dtsen_decide)."""
+    household = household_register(
+        actor=actor, members=members, source=source, **{**fields, "status": Household.Status.PROPOSED}
+    )
+    proposals = apps.get_model("coordination", "DtsenProposal")  # the app above this one; no import
+    proposal = proposals.objects.create(
+        household=household,
+        kind=proposals.Kind.NEW,
+        reason=proposals.Reason.NOT_LISTED,
+        description=_("Didaftarkan lewat aplikasi; menunggu musyawarah kelurahan dan persetujuan supervisor."),
+        proposed_by=actor,
+    )
+    log_change(actor=actor, instance=proposal, action=ChangeLog.Action.CREATE, case_id=household.pk, source=source)
+    return household
+
+
+@case_write
 def household_update(
     *, household: Household, actor: User, expected_version: int, source: str = "web", **changes: Any
 ) -> Household:

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AccessLog
 from audit.services import log_access
-from coordination.services import household_register_proposed
 from core import permissions
 from core.http import AuthenticatedHttpRequest
 from core.permissions import (
@@ -48,6 +47,7 @@ from households.rules import household_statuses_for, require_open
 from households.services import (
     household_archive,
     household_change_status,
+    household_register_proposed,
     household_unarchive,
     household_update,
     kelurahan_set_priority,
@@ -86,9 +86,7 @@ def household_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
 
         def save() -> str:
-            household, _proposal = household_register_proposed(
-                actor=request.user, members=formset.kept_members(), **fields
-            )
+            household = household_register_proposed(actor=request.user, members=formset.kept_members(), **fields)
             return _case_url(household.pk)
 
         registered = _(

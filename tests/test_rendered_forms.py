@@ -6,6 +6,7 @@ version field, while the tests posted it by hand. Here nothing is posted that th
 
 import pytest
 from django import forms
+from django.test.utils import ContextList
 from django.urls import reverse
 
 from households.models import Household, Person
@@ -26,7 +27,8 @@ FORM_PAGES = [
 def posted_forms(context) -> list[forms.BaseForm]:
     """The forms (and formsets' forms) a view handed to its template."""
     found: dict[int, forms.BaseForm] = {}
-    for layer in context:  # the test client's ContextList: one Context per rendered template
+    # The test client's ContextList, one Context per rendered template; a page of one template gives its Context.
+    for layer in context if isinstance(context, ContextList) else [context]:
         for value in layer.flatten().values():
             if isinstance(value, forms.BaseForm):
                 found[id(value)] = value

@@ -111,6 +111,7 @@ URLS = [
     ("coordination:proposal_workbook", None, SUPERVISOR_ONLY, {**SUPERVISOR_ONLY, "supervisor": 405}),
     ("coordination:proposal", "dtsen_proposal", EVERYONE, GET_ONLY),
     ("coordination:proposal_muskel", "dtsen_proposal", CASEWORK, CASEWORK),
+    ("coordination:proposal_ground_check", "dtsen_proposal", CASEWORK, CASEWORK),
     ("coordination:proposal_decide", "dtsen_proposal", SUPERVISOR_ONLY, SUPERVISOR_ONLY),
     ("coordination:proposal_minutes", "dtsen_proposal", EVERYONE, GET_ONLY),
     ("dashboard:index", None, EVERYONE, GET_ONLY),

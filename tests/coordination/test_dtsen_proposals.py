@@ -341,3 +341,52 @@ def test_the_proposals_list_reads_a_fixed_number_of_queries(client_as, cast, dja
     assert first.content.decode().count('data-testid="proposal-') < second.content.decode().count(
         'data-testid="proposal-'
     )
+
+
+def test_a_ground_check_records_its_checklist_as_a_visit_and_a_failed_one_leaves_only_rejection(client_as, cast):
+    client = client_as("dinsos_caseworker")
+    household = register_in_browser(client)
+    proposal = household.dtsen_proposals.get()
+    muskel(client, proposal)
+    page = client.get(reverse("coordination:proposal", args=[proposal.pk])).content.decode()
+    url = reverse("coordination:proposal_ground_check", args=[proposal.pk])
+    assert url in page
+    response = submit_page(
+        client,
+        url,
+        visited_on=TODAY().isoformat(),
+        house_matches="0",
+        members_present="1",
+        documents_seen="1",
+        ok="0",
+        findings="Rumah permanen, ada mobil",
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    visit = proposal.ground_check
+    assert (visit.purpose, visit.caseworker, visit.household) == ("ground_check", cast["dinsos_caseworker"], household)
+    assert "kondisi rumah TIDAK sesuai data" in visit.findings and "Rumah permanen, ada mobil" in visit.findings
+    assert (proposal.ground_check_ok, proposal.ground_house_matches, proposal.ground_members_present) == (
+        False,
+        False,
+        1,
+    )
+    detail = client.get(reverse("coordination:proposal", args=[proposal.pk])).content.decode()
+    assert "tidak sesuai usulan" in detail
+
+    supervisor = client_as("supervisor")
+    assert "Hasil cek lapangan tidak sesuai" in decide(supervisor, proposal).content.decode()
+    assert decide(supervisor, proposal, decision="reject", resulting_status="vulnerable").status_code == 302
+    household.refresh_from_db()
+    assert household.status == "vulnerable"
+    assert derived.check().ok
+
+
+def test_a_ground_check_without_its_checklist_is_refused_by_the_database(cast):
+    household = HouseholdFactory()
+    with case_scope():
+        proposal = dtsen_propose(
+            household=household, actor=cast["dinsos_caseworker"], kind="new", reason="not_listed", description="baru"
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DtsenProposal.objects.filter(pk=proposal.pk).update(ground_check_ok=True)
