@@ -74,7 +74,7 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(label=_("Alasan"), max_length=2000, required=False, widget=forms.Textarea({"rows": 2}))
 
     def clean(self) -> dict[str, Any]:
-        data: dict[str, Any] = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         if (
             data.get("decision") not in (None, ReconciliationDecision.Choice.ACCEPT)
             and not data.get("reason", "").strip()

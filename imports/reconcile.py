@@ -125,12 +125,21 @@ class _Findings:
         self.places = places
         self.found: dict[tuple[str, str], Finding] = {}
 
-    def household(self, bucket: str, household_id: int, detail: str, **desil: int | None) -> Finding:
+    def household(
+        self,
+        bucket: str,
+        household_id: int,
+        detail: str,
+        *,
+        desil_before: int | None = None,
+        desil_after: int | None = None,
+    ) -> Finding:
         key = f"hh-{household_id}"
         finding = self.found.get((bucket, key))
         if finding is None:
             kelurahan_id = self.places.get(household_id, (None, False))[0]
-            finding = self.found[(bucket, key)] = Finding(bucket, key, household_id, kelurahan_id, **desil)
+            finding = Finding(bucket, key, household_id, kelurahan_id, desil_before, desil_after)
+            self.found[(bucket, key)] = finding
         if detail and detail not in finding.details:
             finding.details.append(detail)
         return finding

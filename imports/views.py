@@ -62,7 +62,9 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "changed": selectors.changed_sample(batch),
         "desil_changes": selectors.desil_changes(batch),
     }
-    reconciled = Reconciliation.objects.filter(source=batch.list_kind, as_of=batch.as_of).first()
+    reconciled = None  # the list's reconciliation, once the batch has recorded it
+    if batch.status == ImportBatch.Status.APPLIED and batch.list_kind and batch.as_of is not None:
+        reconciled = Reconciliation.objects.filter(source=batch.list_kind, as_of=batch.as_of).first()
     return render(request, "imports/detail.html", {"batch": batch, "reconciliation": reconciled, **samples})
 
 
