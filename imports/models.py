@@ -75,7 +75,7 @@ class Bucket(models.TextChoices):
     ENTERED = "entered", _("Baru masuk desil 1")
     LEFT = "left", _("Keluar dari desil 1")
     MISSING = "missing", _("Di registri, tidak ada di daftar")
-    CREATED = "created", _("Di daftar, belum ada di registri")
+    CREATED = "created", _("Di daftar, baru dibuat di registri")
     MISMATCH = "mismatch", _("NIK/KK atau wilayah tidak cocok")
 
 

@@ -205,8 +205,10 @@ def _back(data: QueryDict) -> str:
 def reconciliation_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = get_object_for(request.user, Reconciliation, pk, CHANGE)
     form = DecisionForm(request.POST)
-    anchor = ""
-    if form.is_valid():
+    form.is_valid()
+    named = form.cleaned_data
+    anchor = f"#row-{named['bucket']}-{named['key']}" if "bucket" in named and "key" in named else ""
+    if not form.errors:
         data = form.cleaned_data
         try:
             decide(
@@ -221,7 +223,6 @@ def reconciliation_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             messages.error(request, str(error))
         else:
             messages.success(request, _("Keputusan dicatat."))
-        anchor = f"#row-{data['bucket']}-{data['key']}"
     else:
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
     back = _back(QueryDict(request.POST.get("back", "")))

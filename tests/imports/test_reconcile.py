@@ -199,8 +199,9 @@ def test_a_decision_is_recorded_from_the_page_and_survives_recomputation(two_lis
     page = client.get(url, {"bucket": "left"})
     form = page_form(page, containing="decision")
     form["decision"] = "keep"
-    refused = form.submit(client, follow=True)  # keeping needs a reason
-    assert "perlu alasan" in refused.text and not ReconciliationDecision.objects.exists()
+    refused = form.submit(client)  # keeping needs a reason
+    assert refused.url == f"{url}?bucket=left#row-left-{left.key}"
+    assert "perlu alasan" in client.get(refused.url).text and not ReconciliationDecision.objects.exists()
 
     form = page_form(client.get(url, {"bucket": "left"}), containing="decision")
     form["decision"] = "keep"
@@ -214,11 +215,13 @@ def test_a_decision_is_recorded_from_the_page_and_survives_recomputation(two_lis
     logged = ChangeLog.objects.filter(case_id=left.household_id, object_id=decision.pk).get()
     assert logged.changes["decision"] == [None, "Pertahankan (dengan alasan)"] and logged.actor == supervisor
 
-    # Recomputed from the list page: the rows are new, the decision is the same.
+    # Recomputed from the list page: the rows are new, the decision is the same, and so is every finding.
+    findings = set(reconciliation.rows.values_list("bucket", "key", "kelurahan", "household", "detail"))
     lists = client.get(reverse("imports:reconciliations"))
     form_to(lists, reverse("imports:reconciliation_start"), as_of="2026-10-01").submit(client)
     run_latest_job()
     assert not ReconciliationRow.objects.filter(pk=left.pk).exists()
+    assert set(reconciliation.rows.values_list("bucket", "key", "kelurahan", "household", "detail")) == findings
     again = reconciliation.rows.get(bucket=Bucket.LEFT)
     assert again.decision == decision
     assert "Pertahankan (dengan alasan)" in client.get(url, {"decided": "1"}).text
@@ -266,11 +269,11 @@ def test_the_workbook_of_all_rows_reads_back_with_decisions_and_no_formulas(two_
     assert len(lines) - 1 == reconciliation.rows.count() == job.rows
     by_household = {line[5]: dict(zip(RECONCILIATION_HEADER, line, strict=True)) for line in lines[1:] if line[5]}
     new = by_household[created.household_id]
-    assert new["kelompok"] in ("Baru masuk desil 1", "Di daftar, belum ada di registri")
+    assert new["kelompok"] in ("Baru masuk desil 1", "Di daftar, baru dibuat di registri")
     created_line = next(
         dict(zip(RECONCILIATION_HEADER, line, strict=True))
         for line in lines[1:]
-        if line[2] == "Di daftar, belum ada di registri"
+        if line[2] == "Di daftar, baru dibuat di registri"
     )
     assert created_line["kepala_keluarga"] == "'@SUM(1)"  # text, never a formula
     assert created_line["keputusan"] == "Usulkan perbaikan"
