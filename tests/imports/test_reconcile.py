@@ -321,3 +321,23 @@ def test_a_list_without_rankings_is_not_started(client_as):
     form["as_of"] = "2026-01-01"
     answer = form.submit(client, follow=True)
     assert "Belum ada peringkat dari daftar DTSEN per 01/01/2026" in answer.text and not Job.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_production_worker_computes_a_list_with_its_progress(client_as, supervisor, settings):
+    from tests.worker import run_worker
+
+    settings.JOBS_PROGRESS_EVERY = 0
+    client = client_as("supervisor")
+    import_list(client, APRIL_LIST, APRIL)
+    batch = import_list(client, OCTOBER_LIST, OCTOBER)
+    page = client.get(reverse("imports:detail", args=[batch.pk]))
+    sent = form_to(page, reverse("imports:batch_reconcile", args=[batch.pk])).submit(client)
+    job = Job.objects.get(kind="reconcile_list")
+    assert sent.url == reverse("jobs:detail", args=[job.pk]) and "Menunggu giliran" in client.get(sent.url).text
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.done == job.total == 2 * 5 + 6  # October twice, April once
+    reconciliation = Reconciliation.objects.get()
+    assert reverse("imports:reconciliation", args=[reconciliation.pk]) in client.get(sent.url).text
+    assert reconciliation.rows.count() == 9
