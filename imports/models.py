@@ -157,6 +157,10 @@ class ReconciliationDecision(models.Model):
                 condition=models.Q(decision__in=["accept", "keep", "propose"]),
                 name="imports_reconciliation_decision_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(bucket__in=["entered", "left", "missing", "created", "mismatch"]),
+                name="imports_reconciliation_decision_bucket_valid",
+            ),
             # Keeping a row as it is, or proposing a correction, says why.
             models.CheckConstraint(
                 condition=models.Q(decision="accept") | ~models.Q(reason=""),

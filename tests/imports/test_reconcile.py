@@ -341,3 +341,14 @@ def test_the_production_worker_computes_a_list_with_its_progress(client_as, supe
     reconciliation = Reconciliation.objects.get()
     assert reverse("imports:reconciliation", args=[reconciliation.pk]) in client.get(sent.url).text
     assert reconciliation.rows.count() == 9
+
+
+def test_a_decision_on_a_row_the_list_no_longer_has_is_refused_with_a_message(two_lists):
+    client, batch = two_lists
+    reconciliation = start_from_batch_page(client, batch)
+    url = reverse("imports:reconciliation", args=[reconciliation.pk])
+    form = page_form(client.get(url, {"bucket": "left"}), containing="decision")
+    form.force("key", "hh-987654")  # the row of a household a recomputation no longer lists
+    form["decision"] = "accept"
+    answer = form.submit(client, follow=True)
+    assert "Baris ini sudah tidak ada" in answer.text and not ReconciliationDecision.objects.exists()
