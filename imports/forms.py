@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -6,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
 from households.models import RankingSource
+from imports.models import Bucket, ReconciliationDecision
 from imports.reader import extension
 
 
@@ -49,3 +52,32 @@ class UploadForm(forms.Form):
         if extension(upload.name) not in ("xlsx", "csv"):
             raise ValidationError(_("Format berkas tidak didukung: pakai .xlsx atau .csv."))
         return upload
+
+
+class ReconcileForm(forms.Form):
+    """Which list to reconcile: a list is the rankings of one source as of one date."""
+
+    source = forms.ChoiceField(
+        label=_("Jenis daftar"), choices=[("", _("— pilih jenis daftar —")), *RankingSource.choices]
+    )
+    as_of = forms.DateField(label=_("Daftar per tanggal"), widget=DateInput())
+
+
+class DecisionForm(forms.Form):
+    """The supervisor's decision on one reconciliation row (the row named by its bucket and key)."""
+
+    bucket = forms.ChoiceField(choices=Bucket.choices, widget=forms.HiddenInput)
+    key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        label=_("Keputusan"), choices=ReconciliationDecision.Choice.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(label=_("Alasan"), max_length=2000, required=False, widget=forms.Textarea({"rows": 2}))
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if (
+            data.get("decision") not in (None, ReconciliationDecision.Choice.ACCEPT)
+            and not data.get("reason", "").strip()
+        ):
+            self.add_error("reason", _("Tuliskan alasannya: mempertahankan atau mengusulkan perbaikan perlu alasan."))
+        return data

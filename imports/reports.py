@@ -1,8 +1,11 @@
 """Spreadsheets the office downloads: the import template and the report of rows to fix."""
 
 import tempfile
+from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -12,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from core.exports import append_row
 from imports import cleaning
 from imports.columns import COLUMNS, match_header
-from imports.models import ImportBatch
+from imports.models import Bucket, ImportBatch, Reconciliation, ReconciliationDecision
 from imports.reader import megabytes, thousands
 
 EXAMPLE = {
@@ -147,3 +150,56 @@ def identity_numbers_in(batch: ImportBatch) -> int:
         for index in columns
         if index < len(entry["values"]) and not cleaning.is_blank(entry["values"][index])
     )
+
+
+RECONCILIATION_HEADER = [
+    "daftar", "per_tanggal", "kelompok", "kecamatan", "kelurahan", "id_rumah_tangga", "kepala_keluarga",
+    "desil_daftar_sebelumnya", "desil_daftar_ini", "keterangan", "keputusan", "alasan", "diputuskan_oleh",
+    "diputuskan_pada",
+]  # fmt: skip
+
+
+def reconciliation_rows(reconciliation: Reconciliation) -> Iterator[list[Any]]:
+    """Every row of the list's reconciliation with its decision, the header first: plain values from one joined
+    query, read in chunks. Identity numbers in the details are masked when the rows are computed."""
+    buckets = dict(Bucket.choices)
+    decisions = dict(ReconciliationDecision.Choice.choices)
+    yield RECONCILIATION_HEADER
+    rows = reconciliation.rows.order_by("id").values_list(
+        "bucket",
+        "kelurahan__kecamatan__name",
+        "kelurahan__name",
+        "household_id",
+        "household__head_name",
+        "desil_before",
+        "desil_after",
+        "detail",
+        "decision__decision",
+        "decision__reason",
+        "decision__decided_by__first_name",
+        "decision__decided_by__last_name",
+        "decision__decided_by__username",
+        "decision__decided_at",
+    )
+    source, as_of = reconciliation.get_source_display(), reconciliation.as_of
+    for (
+        bucket,
+        kecamatan,
+        kelurahan,
+        household,
+        head,
+        before,
+        after,
+        detail,
+        decision,
+        reason,
+        *by,
+        at,
+    ) in rows.iterator(chunk_size=2000):
+        first, last, username = by
+        decided_by = f"{first or ''} {last or ''}".strip() or username or ""
+        yield [
+            source, as_of, str(buckets.get(bucket, bucket)), kecamatan or "", kelurahan or "", household, head or "",
+            before, after, detail, str(decisions[decision]) if decision else "", reason or "", decided_by,
+            timezone.localtime(at) if at else None,
+        ]  # fmt: skip

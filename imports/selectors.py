@@ -1,14 +1,15 @@
 """Reads for the import screens: the batches uploaded, and one batch with a sample of its rows in error."""
 
 import datetime
+from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.text import capfirst
 
 from core.identity import mask_numbers_in
 from households.models import Household, Person, RankingSource
-from imports.models import ImportBatch
+from imports.models import Bucket, ImportBatch, Reconciliation, ReconciliationRow
 
 ERROR_SAMPLE_SIZE = 100
 
@@ -70,3 +71,95 @@ def desil_changes(batch: ImportBatch) -> list[dict[str, Any]]:
         }
         for change in batch.summary.get("desil_changes", [])
     ]
+
+
+@dataclass
+class NationalList:
+    """A list (source, as of) the office has: imported, or reconciled before."""
+
+    source: str
+    as_of: datetime.date
+    batches: int = 0
+    reconciliation: Reconciliation | None = None
+
+    @property
+    def label(self) -> str:
+        return str(RankingSource(self.source).label)
+
+
+def national_lists() -> list[NationalList]:
+    """The lists the imports recorded and the lists reconciled, newest first: two queries (a list is a (source,
+    date) of rankings; those come from the import batches, a small table, not from the million rankings)."""
+    lists: dict[tuple[str, datetime.date], NationalList] = {}
+    imported = (
+        ImportBatch.objects.filter(status=ImportBatch.Status.APPLIED, as_of__isnull=False)
+        .exclude(list_kind="")
+        .order_by()
+        .values_list("list_kind", "as_of")
+        .annotate(n=Count("id"))
+    )
+    for source, as_of, batches in imported:
+        lists[(source, as_of)] = NationalList(source, as_of, batches=batches)
+    for reconciliation in Reconciliation.objects.select_related("computed_by"):
+        key = (reconciliation.source, reconciliation.as_of)
+        lists.setdefault(key, NationalList(*key)).reconciliation = reconciliation
+    return sorted(lists.values(), key=lambda entry: (entry.as_of, entry.source), reverse=True)
+
+
+@dataclass
+class SummaryLine:
+    kelurahan: str
+    kecamatan: str
+    kelurahan_id: int | None
+    counts: list[int] = field(default_factory=list)  # rows per bucket, in Bucket order
+    total: int = 0
+
+    @property
+    def cells(self) -> list[tuple[str, str, int]]:
+        """(bucket, its label, rows) in Bucket order."""
+        return [(bucket, str(label), n) for (bucket, label), n in zip(Bucket.choices, self.counts, strict=True)]
+
+
+@dataclass
+class Summary:
+    lines: list[SummaryLine]
+    totals: list[int]  # per bucket
+    undecided: list[int]  # per bucket
+    total: int
+    decided: int
+
+    @property
+    def total_cells(self) -> list[tuple[str, str, int, int]]:
+        """(bucket, its label, rows, undecided rows) in Bucket order."""
+        return [
+            (bucket, str(label), n, open_)
+            for (bucket, label), n, open_ in zip(Bucket.choices, self.totals, self.undecided, strict=True)
+        ]
+
+
+def reconciliation_summary(reconciliation: Reconciliation) -> Summary:
+    """Rows per kelurahan and bucket, with the totals and what is still undecided: one grouped query."""
+    order = {bucket: index for index, bucket in enumerate(Bucket.values)}
+    grouped = (
+        reconciliation.rows.order_by()
+        .values_list("kelurahan_id", "kelurahan__name", "kelurahan__kecamatan__name", "bucket")
+        .annotate(rows=Count("id"), decided=Count("decision"))
+    )
+    lines: dict[int | None, SummaryLine] = {}
+    totals, undecided = [0] * len(order), [0] * len(order)
+    for kelurahan_id, kelurahan, kecamatan, bucket, rows, decided in grouped:
+        line = lines.get(kelurahan_id)
+        if line is None:
+            line = lines[kelurahan_id] = SummaryLine(kelurahan or "", kecamatan or "", kelurahan_id, [0] * len(order))
+        line.counts[order[bucket]] += rows
+        line.total += rows
+        totals[order[bucket]] += rows
+        undecided[order[bucket]] += rows - decided
+    ordered = sorted(lines.values(), key=lambda line: (line.kelurahan_id is None, line.kecamatan, line.kelurahan))
+    total = sum(totals)
+    return Summary(ordered, totals, undecided, total, total - sum(undecided))
+
+
+def reconciliation_row_list(reconciliation: Reconciliation) -> QuerySet[ReconciliationRow]:
+    """The list's rows as its page shows them (a page at a time, in the order they were stored)."""
+    return reconciliation.rows.select_related("kelurahan", "household", "decision__decided_by").order_by("id")

@@ -1,26 +1,33 @@
 """Upload a DTSEN/P3KE/DTKS spreadsheet, see what it would change, confirm; download the template and reports."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import AccessLog
 from audit.services import log_access
 from core.errors import DomainError
 from core.http import AuthenticatedHttpRequest
-from core.permissions import ADD, VIEW, get_object_for, permission_required
+from core.permissions import ADD, CHANGE, VIEW, get_object_for, has_perm, permission_required
 from imports import jobs, selectors
-from imports.forms import UploadForm
-from imports.models import ImportBatch
+from imports.filters import ReconciliationRowFilter
+from imports.forms import DecisionForm, ReconcileForm, UploadForm
+from imports.models import Bucket, ImportBatch, Reconciliation, ReconciliationDecision
+from imports.reconcile import reconciliation_decide as decide
 from imports.reports import error_workbook, identity_numbers_in, template_workbook
 from imports.services import import_apply, import_cancel, import_preview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 25
+ROWS_PAGE_SIZE = 50
+ROW_FILTERS = ("kelurahan", "bucket", "decided", "page")  # what a decision takes back to the page it came from
 
 
 @permission_required(VIEW, ImportBatch)
@@ -55,7 +62,10 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "changed": selectors.changed_sample(batch),
         "desil_changes": selectors.desil_changes(batch),
     }
-    return render(request, "imports/detail.html", {"batch": batch, **samples})
+    reconciled = None  # the list's reconciliation, once the batch has recorded it
+    if batch.status == ImportBatch.Status.APPLIED and batch.list_kind and batch.as_of is not None:
+        reconciled = Reconciliation.objects.filter(source=batch.list_kind, as_of=batch.as_of).first()
+    return render(request, "imports/detail.html", {"batch": batch, "reconciliation": reconciled, **samples})
 
 
 @permission_required(ADD, ImportBatch)
@@ -122,3 +132,113 @@ def error_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase
 @permission_required(VIEW, ImportBatch)
 def template(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     return FileResponse(template_workbook(), as_attachment=True, filename="templat-impor.xlsx", content_type=XLSX)
+
+
+@permission_required(VIEW, Reconciliation)
+@require_GET
+def reconciliation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    page = Paginator(selectors.national_lists(), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page_obj": page, "form": ReconcileForm(), "may_compute": has_perm(request.user, ADD, Reconciliation)}
+    return render(request, "imports/reconciliation_list.html", context)
+
+
+@permission_required(ADD, Reconciliation)
+@require_POST
+def reconciliation_start(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ReconcileForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Pilih jenis daftar dan tanggalnya."))
+        return redirect("imports:reconciliations")
+    try:
+        job = jobs.reconcile_start(owner=request.user, **form.cleaned_data)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("imports:reconciliations")
+    return redirect("jobs:detail", job.pk)
+
+
+@permission_required(ADD, Reconciliation)
+@require_POST
+def batch_reconcile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """ "Rekonsiliasi daftar ini" on an import's page: the list the batch recorded."""
+    batch = get_object_for(request.user, ImportBatch.objects.defer("content", "plan", "errors"), pk)
+    if batch.status != ImportBatch.Status.APPLIED or not batch.list_kind or batch.as_of is None:
+        messages.error(
+            request, _("Hanya impor yang sudah diimpor, dengan jenis dan tanggal daftarnya, yang bisa direkonsiliasi.")
+        )
+        return redirect("imports:detail", pk=batch.pk)
+    try:
+        job = jobs.reconcile_start(owner=request.user, source=batch.list_kind, as_of=batch.as_of)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("imports:detail", pk=batch.pk)
+    return redirect("jobs:detail", job.pk)
+
+
+@permission_required(VIEW, Reconciliation)
+@require_GET
+def reconciliation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    found = get_object_for(request.user, Reconciliation.objects.select_related("computed_by"), pk)
+    filterset = ReconciliationRowFilter(request.GET or None, queryset=selectors.reconciliation_row_list(found))
+    page = Paginator(filterset.qs, ROWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "reconciliation": found,
+        "summary": selectors.reconciliation_summary(found),
+        "buckets": Bucket.choices,
+        "filter": filterset,
+        "page_obj": page,
+        "back": _back(request.GET),
+        "choices": ReconciliationDecision.Choice.choices,
+        "may_decide": has_perm(request.user, CHANGE, found),
+        "may_compute": has_perm(request.user, ADD, Reconciliation),
+    }
+    return render(request, "imports/reconciliation.html", context)
+
+
+def _back(data: QueryDict) -> str:
+    """The page's filters and page number, and nothing else, as a query string."""
+    return urlencode([(name, value) for name in ROW_FILTERS for value in data.getlist(name)[:1]])
+
+
+@permission_required(VIEW, Reconciliation)
+@require_POST
+def reconciliation_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    found = get_object_for(request.user, Reconciliation, pk, CHANGE)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    named = form.cleaned_data
+    anchor = f"#row-{named['bucket']}-{named['key']}" if "bucket" in named and "key" in named else ""
+    if not form.errors:
+        data = form.cleaned_data
+        try:
+            decide(
+                reconciliation=found,
+                bucket=data["bucket"],
+                key=data["key"],
+                decision=data["decision"],
+                reason=data["reason"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Keputusan dicatat."))
+    else:
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+    back = _back(QueryDict(request.POST.get("back", "")))
+    return redirect(reverse("imports:reconciliation", args=[found.pk]) + (f"?{back}" if back else "") + anchor)
+
+
+@permission_required(VIEW, Reconciliation)
+@require_POST
+def reconciliation_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """All rows with their decisions as a workbook, made in the background (a list may have a hundred thousand)."""
+    found = get_object_for(request.user, Reconciliation, pk)
+    job = jobs.reconciliation_export_start(owner=request.user, reconciliation=found)
+    log_access(
+        request=request,
+        kind=AccessLog.Kind.EXPORT,
+        instance=found,
+        detail={"list": "reconciliation", "reconciliation": found.pk, "format": "xlsx", "job": job.pk},
+    )
+    return redirect("jobs:detail", job.pk)

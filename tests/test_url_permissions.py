@@ -6,7 +6,7 @@ from django.urls import reverse
 from coordination.models import GraduationProposal, ResponsibilityRule
 from coordination.services import assessment_record, dtsen_propose
 from households.models import PovertyLine
-from imports.models import ImportBatch
+from imports.models import ImportBatch, Reconciliation
 from jobs import files
 from jobs.models import Job
 from jobs.services import job_publish
@@ -90,6 +90,33 @@ URLS = [
         {**POST_ONLY, "dinsos_caseworker": 403, "disnaker_caseworker": 403},
         {**OVERSIGHT, "supervisor": 302, "admin": 302},
     ),
+    # Reconciliation of a list: supervisors and admins read, compute and download it; only supervisors decide.
+    ("imports:reconciliations", None, OVERSIGHT, {**OVERSIGHT, "supervisor": 405, "admin": 405}),
+    (
+        "imports:reconciliation_start",
+        None,
+        {**POST_ONLY, "dinsos_caseworker": 403, "disnaker_caseworker": 403},
+        {**OVERSIGHT, "supervisor": 302, "admin": 302},  # an empty form: back to the lists, with a message
+    ),
+    (
+        "imports:batch_reconcile",
+        "batch",
+        {**POST_ONLY, "dinsos_caseworker": 403, "disnaker_caseworker": 403},
+        {**OVERSIGHT, "supervisor": 302, "admin": 302},  # a batch not yet applied: back to it, with a message
+    ),
+    ("imports:reconciliation", "reconciliation", OVERSIGHT, {**OVERSIGHT, "supervisor": 405, "admin": 405}),
+    (
+        "imports:reconciliation_decide",
+        "reconciliation",
+        {**POST_ONLY, "dinsos_caseworker": 403, "disnaker_caseworker": 403},
+        {**SUPERVISOR_ONLY, "supervisor": 302},  # an empty form: back to the page, with a message
+    ),
+    (
+        "imports:reconciliation_export",
+        "reconciliation",
+        {**POST_ONLY, "dinsos_caseworker": 403, "disnaker_caseworker": 403},
+        {**OVERSIGHT, "supervisor": 302, "admin": 302},  # to the export's job
+    ),
     ("cases:registry_export", None, EVERYONE, GET_ONLY),
     # Coordination: the referral is addressed to Disnaker
     ("coordination:assess", "household", CASEWORK, CASEWORK),
@@ -149,6 +176,7 @@ def objects(cast):
         "program": InterventionFactory(person=person, program__opd=opd("Dinsos")).program,
         "poverty_line": PovertyLine.objects.first(),
         "batch": ImportBatch.objects.create(file_name="p3ke.xlsx", uploaded_by=cast["supervisor"], content=b"x"),
+        "reconciliation": Reconciliation.objects.create(source="dtsen", as_of="2026-10-01"),
         "referral": assessment_record(
             household=person.household, actor=cast["dinsos_caseworker"], needs=[("no_work", person, "")]
         )[1][0],
