@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -80,3 +81,29 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id}"
+
+
+class QuarterlyReport(models.Model):
+    """The quarterly report of one quarter as it was made (`dashboard.quarterly.compute`). Made after its
+    quarter ended, it is final: asking for it again gives these numbers, whatever is corrected later."""
+
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    quarter = models.PositiveSmallIntegerField(_("triwulan"))
+    data = models.JSONField(_("isi laporan"))
+    final = models.BooleanField(_("dibekukan"), default=False)
+    generated_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("laporan triwulan")
+        verbose_name_plural = _("laporan triwulan")
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="dashboard_quarterly_one_per_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="dashboard_quarterly_1_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} Q{self.quarter}"

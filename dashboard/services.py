@@ -4,8 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from dashboard import derived
-from dashboard.models import Baseline, BaselinePerson
+from dashboard import derived, quarterly
+from dashboard.models import Baseline, BaselinePerson, QuarterlyReport
+from dashboard.quarterly import Quarter, Step
 from households.models import Person
 
 CHUNK = 5000
@@ -36,3 +37,19 @@ def baseline_take(*, label: str, actor: User | None = None, taken_at: datetime.d
     baseline.save(update_fields=["persons", "households"])
     derived.refresh(households)
     return baseline
+
+
+def quarterly_report(*, quarter: Quarter, actor: User | None = None, step: Step | None = None) -> QuarterlyReport:
+    """The quarter's report: the stored one if it is final, else made now (and stored; final once the quarter
+    has ended, so that the same quarter gives the same numbers later)."""
+    stored = QuarterlyReport.objects.filter(year=quarter.year, quarter=quarter.number).first()
+    if stored is not None and stored.final:
+        return stored
+    data = quarterly.compute(quarter, step)
+    final = quarter.end <= timezone.now()
+    report, _created = QuarterlyReport.objects.update_or_create(
+        year=quarter.year,
+        quarter=quarter.number,
+        defaults={"data": data, "final": final, "generated_at": timezone.now(), "generated_by": actor},
+    )
+    return report

@@ -5,9 +5,10 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,10 +17,12 @@ from core.exports import stamped, workbook_response
 from core.http import AuthenticatedHttpRequest
 from core.permissions import is_supervisor, oversight, role_required, signed_in
 from core.urls import fixed_path
-from dashboard import selectors
+from dashboard import quarterly, selectors
 from dashboard.exports import dashboard_workbook
-from dashboard.forms import DashboardFilterForm
-from dashboard.jobs import recount_start
+from dashboard.forms import DashboardFilterForm, OfficialAtForm
+from dashboard.jobs import official_at_start, quarterly_start, recount_start
+from dashboard.models import QuarterlyReport
+from dashboard.quarterly import Quarter
 from jobs.services import job_start
 
 
@@ -173,3 +176,76 @@ def recount(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not new:
         messages.info(request, _("Hitung ulang angka dasbor sudah berjalan; ini kemajuannya."))
     return redirect("jobs:detail", job.pk)
+
+
+QUARTERS_LISTED = 8
+
+
+def _quarter(year: int, number: int) -> Quarter:
+    if not 1 <= number <= 4 or not 2000 <= year <= timezone.localdate().year:
+        raise Http404
+    quarter = Quarter(year, number)
+    if quarter.first_day > timezone.localdate():
+        raise Http404  # a quarter that has not begun has nothing to report
+    return quarter
+
+
+@role_required(oversight)
+@require_GET
+def quarterly_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The quarterly reports (Inpres 8/2025): the current quarter and the seven before it, made or not."""
+    quarter = Quarter.of(timezone.localdate())
+    quarters = [quarter]
+    for _each in range(QUARTERS_LISTED - 1):
+        quarters.append(quarters[-1].previous())
+    stored = {
+        (r.year, r.quarter): r
+        for r in QuarterlyReport.objects.filter(year__gte=quarters[-1].year).select_related("generated_by")
+    }
+    rows = [(q, stored.get((q.year, q.number))) for q in quarters]
+    form = OfficialAtForm(initial={"day": timezone.localdate()})
+    return render(request, "dashboard/quarterly_list.html", {"rows": rows, "form": form})
+
+
+@role_required(oversight)
+@require_POST
+def official_at(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The official count at the end of a chosen day (the history is read whole: in the background)."""
+    form = OfficialAtForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("dashboard:quarterly")
+    data = form.cleaned_data
+    job = official_at_start(owner=request.user, day=data["day"], source=data["source"], as_of=data["as_of"])
+    return redirect("jobs:detail", job.pk)
+
+
+@role_required(oversight)
+@require_POST
+def quarterly_make(request: AuthenticatedHttpRequest, year: int, number: int) -> HttpResponse:
+    """Make the quarter's report and workbook in the background (it reads the whole history)."""
+    job = quarterly_start(owner=request.user, quarter=_quarter(year, number))
+    return redirect("jobs:detail", job.pk)
+
+
+@role_required(oversight)
+@require_GET
+def quarterly_print(request: AuthenticatedHttpRequest, year: int, number: int) -> HttpResponse:
+    """The stored report on A4, as made (frozen once its quarter ended)."""
+    quarter = _quarter(year, number)
+    report = get_object_or_404(QuarterlyReport, year=quarter.year, quarter=quarter.number)
+    data = report.data
+    totals = quarterly.totals(data)
+    context = {
+        "report": report,
+        "quarter": quarter,
+        "data": data,
+        "summary": [(key, label, totals[key]) for key, label in quarterly.PLACE_COLUMNS],
+        "totals": totals,
+        "transitions": [
+            (quarterly.STATUS_LABELS.get(a, a), quarterly.STATUS_LABELS.get(b, b), n) for a, b, n in data["transitions"]
+        ],
+        "proposals": [(quarterly.KIND_LABELS.get(kind, kind), *counts) for kind, *counts in data["proposals"]],
+        "note": quarterly.NOTE,
+    }
+    return render(request, "dashboard/quarterly_print.html", context)

@@ -2,9 +2,12 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from coordination.models import GraduationProposal, ResponsibilityRule
 from coordination.services import assessment_record, dtsen_propose
+from dashboard.quarterly import Quarter
+from dashboard.services import quarterly_report
 from households.models import PovertyLine
 from imports.models import ImportBatch, Reconciliation
 from jobs import files
@@ -143,6 +146,21 @@ URLS = [
     ("coordination:proposal_minutes", "dtsen_proposal", EVERYONE, GET_ONLY),
     ("dashboard:index", None, EVERYONE, GET_ONLY),
     ("dashboard:cohort", None, EVERYONE, GET_ONLY),
+    # The quarterly report: supervisors and admins make it (on the queue) and print it.
+    (
+        "dashboard:official_at",
+        None,
+        {**OVERSIGHT, "supervisor": 405, "admin": 405},
+        {**OVERSIGHT, "supervisor": 302, "admin": 302},
+    ),
+    ("dashboard:quarterly", None, OVERSIGHT, {**OVERSIGHT, "supervisor": 405, "admin": 405}),
+    (
+        "dashboard:quarterly_make",
+        "quarter",
+        {**OVERSIGHT, "supervisor": 405, "admin": 405},
+        {**OVERSIGHT, "supervisor": 302, "admin": 302},
+    ),
+    ("dashboard:quarterly_print", "quarter", OVERSIGHT, {**OVERSIGHT, "supervisor": 405, "admin": 405}),
     ("dashboard:check", None, {**SUPERVISOR_ONLY, "supervisor": 405}, {**SUPERVISOR_ONLY, "supervisor": 302}),
     (
         "dashboard:recount",
@@ -191,6 +209,7 @@ def objects(cast):
             description="NIK kepala keluarga salah satu angka",
         ),
         "rule": ResponsibilityRule.objects.get(need="no_work"),
+        "quarter": made_quarter(cast["supervisor"]),
         "job": finished_job(cast["disnaker_caseworker"]),
     }
 
@@ -205,8 +224,18 @@ def finished_job(owner) -> Job:
     return job
 
 
+def made_quarter(supervisor) -> tuple[int, int]:
+    """The last quarter, its report made: (year, quarter), the two parts of its URLs."""
+    quarter = Quarter.of(timezone.localdate()).previous()
+    quarterly_report(quarter=quarter, actor=supervisor)
+    return (quarter.year, quarter.number)
+
+
 def url_for(name: str, target: str | None, objects) -> str:
-    return reverse(name, args=[objects[target].pk]) if target else reverse(name)
+    if target is None:
+        return reverse(name)
+    value = objects[target]
+    return reverse(name, args=value if isinstance(value, tuple) else [value.pk])
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -230,7 +259,7 @@ def test_permission_matrix(client_as, objects, role, name, target, get, post):
 def test_guessed_ids_answer_404_to_those_who_may_use_the_page(client_as, role, name, get, post):
     """A made-up id tells nothing: 404 for whoever may use the page, the usual refusal for others."""
     client = client_as(role)
-    url = reverse(name, args=[987654])
+    url = reverse(name, args=[987654, 1] if name.startswith("dashboard:quarterly") else [987654])
     method = "get" if get[role] != 405 else "post"
     expected = get[role] if method == "get" else post[role]
     response = getattr(client, method)(url)
