@@ -84,17 +84,15 @@ class Quarter:
         return f"{self.year}-q{self.number}"
 
 
-def _status_at(histories: dict[int, list[tuple[datetime.datetime, str]]], moment: datetime.datetime) -> dict[int, str]:
-    """Each household's status just before `moment` (households with no change before it did not exist yet)."""
-    found = {}
-    for pk, changes in histories.items():
-        status = None
-        for changed_at, to_status in changes:  # in order of time
-            if changed_at >= moment:
-                break
-            status = to_status
-        if status is not None:
-            found[pk] = status
+def _statuses_before(moments: tuple[datetime.datetime, ...], rows: Any) -> list[dict[int, str]]:
+    """For each moment, every household's status just before it, from status-change rows `(household, changed_at,
+    to_status, …)` ordered by household and time (a household with no change before a moment did not exist yet).
+    One pass, keeping only the answers: the history of a million households is never held at once."""
+    found: list[dict[int, str]] = [{} for _moment in moments]
+    for pk, changed_at, to_status, *_rest in rows:
+        for index, moment in enumerate(moments):
+            if changed_at < moment:
+                found[index][pk] = to_status  # later rows of the household overwrite: the last one wins
     return found
 
 
@@ -116,14 +114,13 @@ def official_households_at(day: datetime.date) -> set[int]:
     """The households in the official count at the end of `day` (Jakarta)."""
     moment = _end_of(day)
     archived = dict(Household.objects.values_list("pk", "archived_at"))
-    histories: dict[int, list[tuple[datetime.datetime, str]]] = defaultdict(list)
-    for pk, changed_at, to_status in (
+    changes = (
         HouseholdStatusChange.objects.filter(changed_at__lt=moment)
         .order_by("household_id", "changed_at", "id")
         .values_list("household_id", "changed_at", "to_status")
         .iterator(chunk_size=CHUNK)
-    ):
-        histories[pk].append((changed_at, to_status))
+    )
+    (status,) = _statuses_before((moment,), changes)
 
     def open_then(pk: int) -> bool:
         if pk not in archived:
@@ -131,7 +128,7 @@ def official_households_at(day: datetime.date) -> set[int]:
         archived_at = archived[pk]
         return archived_at is None or archived_at >= moment
 
-    return {pk for pk, status in _status_at(histories, moment).items() if status == EP and open_then(pk)}
+    return {pk for pk, value in status.items() if value == EP and open_then(pk)}
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:
@@ -170,21 +167,23 @@ def compute(quarter: Quarter, step: Step | None = None) -> dict[str, Any]:
     }
     total = len(households)
 
-    # Status histories, one pass over the changes up to the quarter's end.
-    histories: dict[int, list[tuple[datetime.datetime, str]]] = defaultdict(list)
+    # Each household's status at the start and at the end, and the quarter's movements, in one pass.
     movements: list[tuple[datetime.datetime, int, str, str, str]] = []  # at, household, from, to, reason
-    changes = (
-        HouseholdStatusChange.objects.filter(changed_at__lt=end)
-        .order_by("household_id", "changed_at", "id")
-        .values_list("household_id", "changed_at", "from_status", "to_status", "reason")
-    )
+
+    def changes() -> Any:
+        for pk, changed_at, from_status, to_status, reason in (
+            HouseholdStatusChange.objects.filter(changed_at__lt=end)
+            .order_by("household_id", "changed_at", "id")
+            .values_list("household_id", "changed_at", "from_status", "to_status", "reason")
+            .iterator(chunk_size=CHUNK)
+        ):
+            if changed_at >= start and (from_status == EP) != (to_status == EP):
+                movements.append((changed_at, pk, from_status, to_status, reason))
+            yield pk, changed_at, to_status
+
     if step:
         step(0, total)
-    for pk, changed_at, from_status, to_status, reason in changes.iterator(chunk_size=CHUNK):
-        histories[pk].append((changed_at, to_status))
-        if changed_at >= start and (from_status == EP) != (to_status == EP):
-            movements.append((changed_at, pk, from_status, to_status, reason))
-    at_start, at_end = _status_at(histories, start), _status_at(histories, end)
+    at_start, at_end = _statuses_before((start, end), changes())
 
     def not_archived(pk: int, moment: datetime.datetime) -> bool:
         archived_at = households[pk][1]

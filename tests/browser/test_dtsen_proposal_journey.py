@@ -55,6 +55,7 @@ def test_a_family_proposed_on_a_phone_is_deliberated_approved_and_exported(new_p
     expect(phone.get_by_test_id("proposal-state")).to_have_text("Menunggu musyawarah kelurahan")
     assert axe_problems(phone) == []
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(phone, "dtsen-proposal-detail-phone")
 
     # The supervisor records the meeting's berita acara, then approves.
     desk = new_page(DESKTOP)
@@ -83,6 +84,7 @@ def test_a_family_proposed_on_a_phone_is_deliberated_approved_and_exported(new_p
     assert official(desk) == "2"  # counted now
 
     desk.goto("/proposals/?state=approved")
+    screenshot(desk, "dtsen-proposals-list-desktop")
     with desk.expect_download() as download:
         desk.get_by_test_id("siks-ng-download").click()
     sheet = load_workbook(io.BytesIO(download.value.path().read_bytes()), read_only=True).active
