@@ -6,10 +6,29 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coordination.models import DtsenProposal
+from coordination.services import PROPOSAL_REASONS
 from core.forms import DateInput
 from households.models import RankingSource
 from imports.models import Bucket, ReconciliationDecision
 from imports.reader import extension
+from imports.reconcile import PROPOSAL_KINDS
+
+
+def proposal_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The DTSEN proposals a reconciliation row may open, grouped by kind: "kind:reason" (labels in the language of
+    the request)."""
+    return [
+        (
+            str(DtsenProposal.Kind(kind).label),
+            [(f"{kind}:{reason}", str(DtsenProposal.Reason(reason).label)) for reason in PROPOSAL_REASONS[kind]],
+        )
+        for kind in PROPOSAL_KINDS
+    ]
+
+
+def _proposal_field_choices() -> list[Any]:
+    return [("", "—"), *proposal_choices()]
 
 
 class UploadForm(forms.Form):
@@ -72,9 +91,13 @@ class DecisionForm(forms.Form):
         label=_("Keputusan"), choices=ReconciliationDecision.Choice.choices, widget=forms.RadioSelect
     )
     reason = forms.CharField(label=_("Alasan"), max_length=2000, required=False, widget=forms.Textarea({"rows": 2}))
+    # For "Usulkan perbaikan": the DTSEN proposal to open (empty: the row's bucket decides, imports.reconcile).
+    proposal = forms.ChoiceField(label=_("Usulan DTSEN"), choices=_proposal_field_choices, required=False)
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
+        kind, _sep, reason = (data.get("proposal") or "").partition(":")
+        data["proposal_kind"], data["proposal_reason"] = kind, reason
         if (
             data.get("decision") not in (None, ReconciliationDecision.Choice.ACCEPT)
             and not data.get("reason", "").strip()

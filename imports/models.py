@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coordination.models import DtsenProposal
 from households.models import RankingSource
 
 
@@ -79,6 +80,17 @@ class Bucket(models.TextChoices):
     MISMATCH = "mismatch", _("NIK/KK atau wilayah tidak cocok")
 
 
+# What a "propose a correction" decision proposes for a household by default, from the row's bucket: (kind, reason)
+# of its DTSEN proposal; the supervisor may choose another change or a removal. A family missing from the list has
+# no default: removal (died, moved, …) or a change, only the supervisor knows which.
+PROPOSAL_DEFAULTS: dict[str, tuple[str, str]] = {
+    Bucket.ENTERED: (DtsenProposal.Kind.CHANGE, DtsenProposal.Reason.CIRCUMSTANCES),
+    Bucket.LEFT: (DtsenProposal.Kind.CHANGE, DtsenProposal.Reason.CIRCUMSTANCES),
+    Bucket.CREATED: (DtsenProposal.Kind.CHANGE, DtsenProposal.Reason.CIRCUMSTANCES),
+    Bucket.MISMATCH: (DtsenProposal.Kind.CHANGE, DtsenProposal.Reason.IDENTITY),
+}
+
+
 class Reconciliation(models.Model):
     """One national list — the rankings of one source as of one date — compared with the register and with the
     previous list of the same source. Its rows are replaced each time it is computed; decisions are kept apart."""
@@ -144,6 +156,15 @@ class ReconciliationDecision(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
     )
+    # "Propose a correction": the household's DTSEN proposal the decision opened, or the open one it was linked to.
+    proposal = models.ForeignKey(
+        "coordination.DtsenProposal",
+        verbose_name=_("usulan DTSEN"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reconciliation_decisions",
+    )
 
     class Meta:
         verbose_name = _("keputusan rekonsiliasi")
@@ -165,6 +186,10 @@ class ReconciliationDecision(models.Model):
             models.CheckConstraint(
                 condition=models.Q(decision="accept") | ~models.Q(reason=""),
                 name="imports_reconciliation_decision_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(proposal__isnull=True) | models.Q(decision="propose"),
+                name="imports_reconciliation_decision_proposal_if_proposed",
             ),
         ]
 
@@ -230,3 +255,13 @@ class ReconciliationRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reconciliation}: {self.get_bucket_display()} {self.key}"
+
+    @property
+    def proposal_choice(self) -> str:
+        """The proposal the decision form offers first ("kind:reason"): the one linked to the row's decision, else the
+        bucket's default ("" when the supervisor must choose). Reads the decision and proposal the page joined."""
+        decision = self.decision
+        if decision is not None and decision.proposal is not None:
+            return f"{decision.proposal.kind}:{decision.proposal.reason}"
+        kind_reason = PROPOSAL_DEFAULTS.get(self.bucket)
+        return ":".join(kind_reason) if kind_reason else ""

@@ -19,7 +19,8 @@ list (an indexed lookup), so a household an import created without a desil (not 
 
 The rows are computed on the job queue and stored (`ReconciliationRow`), replacing the list's earlier rows; the
 supervisor's decisions are kept apart (`ReconciliationDecision`, keyed by list, bucket and row key) and the rows
-point at them, so a recomputed list keeps them.
+point at them, so a recomputed list keeps them. A decision to propose a correction opens the household's DTSEN
+proposal (coordination.services.dtsen_propose) or links to the one it has open.
 """
 
 import datetime
@@ -27,7 +28,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -38,12 +39,21 @@ from django.utils.translation import gettext as _
 from audit.casework import case_write
 from audit.models import ChangeLog
 from audit.services import save_with_log
+from coordination.models import DtsenProposal
+from coordination.services import dtsen_propose
 from core.errors import DomainError
 from core.identity import mask, mask_numbers_in
 from households.models import Household, Kelurahan, Ranking, RankingSource
 from imports import cleaning
 from imports.columns import BY_KEY, list_family_id, match_header
-from imports.models import Bucket, ImportBatch, Reconciliation, ReconciliationDecision, ReconciliationRow
+from imports.models import (
+    PROPOSAL_DEFAULTS,
+    Bucket,
+    ImportBatch,
+    Reconciliation,
+    ReconciliationDecision,
+    ReconciliationRow,
+)
 from imports.regions import RegionIndex
 
 if TYPE_CHECKING:
@@ -386,6 +396,15 @@ def bucket_counts(reconciliation: Reconciliation) -> dict[tuple[str, int | None]
     }
 
 
+# What a reconciliation row may propose: it is about a family DTSEN lists (or listed), so a change or a removal.
+PROPOSAL_KINDS = (DtsenProposal.Kind.CHANGE, DtsenProposal.Kind.REMOVAL)
+
+
+class Decided(NamedTuple):
+    decision: ReconciliationDecision
+    opened: bool  # the decision opened its DTSEN proposal (False: linked to the household's open one, or none)
+
+
 @case_write
 def reconciliation_decide(
     *,
@@ -395,9 +414,15 @@ def reconciliation_decide(
     decision: str,
     reason: str,
     actor: "User",
-) -> ReconciliationDecision:
+    proposal_kind: str = "",
+    proposal_reason: str = "",
+) -> Decided:
     """Record (or change) the supervisor's decision on a row of the list, in the change log (and so in the
-    household's case history when the row has a household)."""
+    household's case history when the row has a household).
+
+    "Propose a correction" opens the household's DTSEN proposal in the same transaction (`proposal_kind` and
+    `proposal_reason`, by default the bucket's: PROPOSAL_DEFAULTS), or links the decision to the proposal the
+    household already has open; a row without a household (a refused file row) cannot be proposed from here."""
     row = ReconciliationRow.objects.filter(reconciliation=reconciliation, bucket=bucket, key=key).first()
     if row is None:
         raise DomainError(_("Baris ini sudah tidak ada: daftar dihitung ulang. Muat ulang halamannya."))
@@ -411,6 +436,9 @@ def reconciliation_decide(
         .filter(reconciliation=reconciliation, bucket=bucket, key=key)
         .first()
     )
+    proposal, opened = None, False
+    if decision == ReconciliationDecision.Choice.PROPOSE:
+        proposal, opened = _proposal_for(row, reconciliation, proposal_kind, proposal_reason, reason, actor)
     instance = stored or ReconciliationDecision(
         reconciliation=reconciliation, bucket=bucket, key=key, household_id=row.household_id
     )
@@ -421,6 +449,49 @@ def reconciliation_decide(
         reason=reason,
         decided_at=timezone.now(),
         decided_by=actor,
+        proposal=proposal,
     )
     ReconciliationRow.objects.filter(reconciliation=reconciliation, bucket=bucket, key=key).update(decision=instance)
-    return instance
+    return Decided(instance, opened)
+
+
+def _proposal_for(
+    row: ReconciliationRow, reconciliation: Reconciliation, kind: str, proposal_reason: str, reason: str, actor: "User"
+) -> tuple[DtsenProposal, bool]:
+    """The household's open DTSEN proposal, or one opened now for the row (its change-log entry written by
+    dtsen_propose); True when opened now."""
+    household = row.household if row.household_id is not None else None
+    if household is None:
+        raise DomainError(
+            _(
+                "Baris ini belum punya rumah tangga di registri, jadi perbaikannya tidak dapat diusulkan dari sini. "
+                "Perbaiki barisnya di berkas dan unggah ulang, atau daftarkan keluarganya, lalu hitung ulang "
+                "rekonsiliasi."
+            )
+        )
+    open_one = DtsenProposal.objects.filter(household=household, state__in=DtsenProposal.OPEN_STATES).first()
+    if open_one is not None:
+        return open_one, False
+    if not kind:
+        kind, proposal_reason = PROPOSAL_DEFAULTS.get(row.bucket, ("", ""))
+    if not kind:
+        raise DomainError(
+            _(
+                "Pilih jenis usulan: keluarga yang tidak ada di daftar dapat diusulkan dihapus (meninggal, pindah, "
+                "…) atau diubah datanya."
+            )
+        )
+    if kind not in PROPOSAL_KINDS:
+        raise DomainError(_("Dari rekonsiliasi hanya dapat diusulkan perubahan data atau penghapusan."))
+    reference = _("Dari rekonsiliasi daftar %(list)s, kelompok “%(bucket)s”.") % {
+        "list": list_label(reconciliation.source, reconciliation.as_of),
+        "bucket": Bucket(row.bucket).label,
+    }
+    proposal = dtsen_propose(
+        household=household,
+        actor=actor,
+        kind=kind,
+        reason=proposal_reason,
+        description=f"{reason}\n\n{reference}",
+    )
+    return proposal, True

@@ -155,7 +155,7 @@ def identity_numbers_in(batch: ImportBatch) -> int:
 RECONCILIATION_HEADER = [
     "daftar", "per_tanggal", "kelompok", "kecamatan", "kelurahan", "id_rumah_tangga", "kepala_keluarga",
     "desil_daftar_sebelumnya", "desil_daftar_ini", "keterangan", "keputusan", "alasan", "diputuskan_oleh",
-    "diputuskan_pada",
+    "diputuskan_pada", "usulan_dtsen",
 ]  # fmt: skip
 
 
@@ -180,6 +180,7 @@ def reconciliation_rows(reconciliation: Reconciliation) -> Iterator[list[Any]]:
         "decision__decided_by__last_name",
         "decision__decided_by__username",
         "decision__decided_at",
+        "decision__proposal_id",
     )
     source, as_of = reconciliation.get_source_display(), reconciliation.as_of
     for (
@@ -195,11 +196,12 @@ def reconciliation_rows(reconciliation: Reconciliation) -> Iterator[list[Any]]:
         reason,
         *by,
         at,
+        proposal,
     ) in rows.iterator(chunk_size=2000):
         first, last, username = by
         decided_by = f"{first or ''} {last or ''}".strip() or username or ""
         yield [
             source, as_of, str(buckets.get(bucket, bucket)), kecamatan or "", kelurahan or "", household, head or "",
             before, after, detail, str(decisions[decision]) if decision else "", reason or "", decided_by,
-            timezone.localtime(at) if at else None,
+            timezone.localtime(at) if at else None, proposal,
         ]  # fmt: skip

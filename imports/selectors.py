@@ -162,4 +162,6 @@ def reconciliation_summary(reconciliation: Reconciliation) -> Summary:
 
 def reconciliation_row_list(reconciliation: Reconciliation) -> QuerySet[ReconciliationRow]:
     """The list's rows as its page shows them (a page at a time, in the order they were stored)."""
-    return reconciliation.rows.select_related("kelurahan", "household", "decision__decided_by").order_by("id")
+    return reconciliation.rows.select_related(
+        "kelurahan", "household", "decision__decided_by", "decision__proposal"
+    ).order_by("id")

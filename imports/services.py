@@ -13,6 +13,7 @@ from accounts.models import User
 from audit.casework import case_write
 from audit.models import ChangeLog
 from audit.services import display_value
+from coordination.models import DtsenProposal
 from core.errors import DomainError
 from households.models import (
     Household,
@@ -75,12 +76,14 @@ def _summary(plan: Plan, list_kind: str, as_of: datetime.date, limit: int = 200)
         if len(changed) >= limit:
             break
     ranked = [group for group in plan.ok_groups if group.fields.get("desil") is not None]
+    proposed = sum(1 for group in plan.ok_groups if group.existing_id is None and _waits_as_proposal(group, list_kind))
     return {
         **plan.counts(),
         "header": plan.header,
         "unknown_columns": plan.unknown_columns,
         "changed": changed[:limit],
         "ranked": len(ranked),
+        "proposed": proposed,
         **_desil_changes(ranked, list_kind, as_of, limit),
     }
 
@@ -183,7 +186,7 @@ def import_apply(*, batch: ImportBatch, actor: User, plan: Plan | None = None) -
     # Before applying: applying gives the new households their ids.
     summary = _summary(plan, batch.list_kind, cast(datetime.date, batch.as_of))
     new = [group for group in plan.ok_groups if group.existing_id is None]
-    _apply(plan, actor=actor, source=batch.source_label)
+    _apply(plan, actor=actor, source=batch.source_label, list_kind=batch.list_kind, file_name=batch.file_name)
     # The first new households, to open from the result (the registry lists them all, newest first).
     summary["created"] = [{"id": group.existing_id, "row": group.first_row} for group in new[:CREATED_SHOWN]]
     rankings_record_many(
@@ -206,6 +209,23 @@ def import_apply(*, batch: ImportBatch, actor: User, plan: Plan | None = None) -
     batch.content = batch.plan = None
     batch.save()
     return batch
+
+
+def _marked_extreme_poor(group: HouseholdGroup) -> bool:
+    return any(person.fields.get("is_extreme_poor") for person in group.persons)
+
+
+def _waits_as_proposal(group: HouseholdGroup, list_kind: str) -> bool:
+    """A new family a list marks extreme poor is extreme poor at once only when the list is a national one (DTSEN,
+    P3KE, DTKS). From any other list ("Lainnya") it waits as "diusulkan" with a DTSEN proposal for a new family,
+    as a family registered in the app does (households.services.household_register_proposed)."""
+    return list_kind == RankingSource.OTHER and _marked_extreme_poor(group)
+
+
+def _new_status(group: HouseholdGroup, list_kind: str) -> str:
+    if _waits_as_proposal(group, list_kind):
+        return Household.Status.PROPOSED
+    return Household.Status.EXTREME_POOR if _marked_extreme_poor(group) else Household.Status.POOR
 
 
 def _family_id(group: HouseholdGroup, list_kind: str) -> str:
@@ -232,12 +252,13 @@ class _Log:
     def __init__(self, actor: User, source: str) -> None:
         self.actor, self.source = actor, source
         self.rows: list[ChangeLog] = []
-        self.types = {model: ContentType.objects.get_for_model(model) for model in (Household, Person)}
-        self.fields = {model: {f.attname: f for f in model._meta.concrete_fields} for model in (Household, Person)}
+        models = (Household, Person, DtsenProposal)
+        self.types = {model: ContentType.objects.get_for_model(model) for model in models}
+        self.fields = {model: {f.attname: f for f in model._meta.concrete_fields} for model in models}
         self.kelurahan = dict(Kelurahan.objects.values_list("id", "name"))
         self.labels: dict[Any, dict[Any, str]] = {}
 
-    def _show(self, model: type[Household | Person], name: str, value: Any) -> Any:
+    def _show(self, model: type[Household | Person | DtsenProposal], name: str, value: Any) -> Any:
         if name == "kelurahan_id":
             return self.kelurahan.get(value)
         field = self.fields[model][name]
@@ -252,7 +273,7 @@ class _Log:
 
     def add(
         self,
-        model: type[Household | Person],
+        model: type[Household | Person | DtsenProposal],
         pk: int,
         case_id: int,
         repr_: str,
@@ -275,17 +296,35 @@ class _Log:
             )
         )
 
+    def add_proposal(self, proposal: DtsenProposal) -> None:
+        """The "create" entry of a proposal, with the values `log_change` would write (its household and proposer
+        by name: both are at hand, no query)."""
+        fields = self.fields[DtsenProposal]
+        changes: dict[str, list[Any]] = {
+            name: [None, getattr(proposal, fields[name].attname)]
+            for name in ("kind", "reason", "description", "state", "proposed_at")
+        }
+        self.add(DtsenProposal, proposal.pk, proposal.household_id, str(proposal), ChangeLog.Action.CREATE, changes)
+        entry = self.rows[-1]
+        entry.changes["household"] = [None, str(proposal.household)]
+        entry.changes["proposed_by"] = [None, str(self.actor)]
+
     def flush(self) -> None:
         ChangeLog.objects.bulk_create(self.rows, batch_size=CHUNK)
         self.rows = []
 
 
-def _apply(plan: Plan, *, actor: User, source: str) -> None:
+def _apply(plan: Plan, *, actor: User, source: str, list_kind: str = "", file_name: str = "") -> None:
     """Bulk writes in chunks: a hundred thousand model instances at once would cost hundreds of megabytes.
     The case tables' bulk writes note the households they touch; the summaries and tallies of those are
-    refreshed before the import's transaction commits (audit.casework)."""
+    refreshed before the import's transaction commits (audit.casework). New families a list that is not a national
+    one marks extreme poor wait as "diusulkan", each with a DTSEN proposal (`_waits_as_proposal`)."""
     now = timezone.now()
     log = _Log(actor, source)
+    description = _(
+        "Dari berkas %(file)s (daftar %(list)s, bukan daftar nasional): ditandai miskin ekstrem; menunggu musyawarah "
+        "kelurahan dan persetujuan supervisor."
+    ) % {"file": file_name, "list": RankingSource(list_kind).label if list_kind else "—"}
     groups = plan.ok_groups
     new_groups = [g for g in groups if g.existing_id is None]
     changed_groups = [g for g in groups if g.existing_id is not None and g.changes]
@@ -295,9 +334,7 @@ def _apply(plan: Plan, *, actor: User, source: str) -> None:
             [
                 Household(
                     **{k: v for k, v in household_columns(g.fields).items() if v is not None},
-                    status=Household.Status.EXTREME_POOR
-                    if any(p.fields.get("is_extreme_poor") for p in g.persons)
-                    else Household.Status.POOR,
+                    status=_new_status(g, list_kind),
                     status_changed_at=now,
                     created_by=actor,
                 )
@@ -322,6 +359,7 @@ def _apply(plan: Plan, *, actor: User, source: str) -> None:
                 for h in created
             ]
         )
+        _propose(created, actor=actor, log=log, description=description)
         log.flush()
 
     for chunk in _chunks(changed_groups):
@@ -380,3 +418,25 @@ def _apply(plan: Plan, *, actor: User, source: str) -> None:
         fields = sorted({name for p in rows_chunk for name in p.changes} | {"search_name", "version", "updated_at"})
         Person.objects.bulk_update(stored_persons.values(), fields)
         log.flush()
+
+
+def _propose(households: list[Household], *, actor: User, log: _Log, description: str) -> None:
+    """A DTSEN proposal for a new family for each household created waiting as "diusulkan", in one bulk write with
+    its change-log entries."""
+    waiting = [household for household in households if household.status == Household.Status.PROPOSED]
+    if not waiting:
+        return
+    proposals = DtsenProposal.objects.bulk_create(
+        [
+            DtsenProposal(
+                household=household,
+                kind=DtsenProposal.Kind.NEW,
+                reason=DtsenProposal.Reason.NOT_LISTED,
+                description=description,
+                proposed_by=actor,
+            )
+            for household in waiting
+        ]
+    )
+    for proposal in proposals:
+        log.add_proposal(proposal)

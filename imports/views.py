@@ -18,8 +18,9 @@ from core.http import AuthenticatedHttpRequest
 from core.permissions import ADD, CHANGE, VIEW, get_object_for, has_perm, permission_required
 from imports import jobs, selectors
 from imports.filters import ReconciliationRowFilter
-from imports.forms import DecisionForm, ReconcileForm, UploadForm
+from imports.forms import DecisionForm, ReconcileForm, UploadForm, proposal_choices
 from imports.models import Bucket, ImportBatch, Reconciliation, ReconciliationDecision
+from imports.reconcile import Decided
 from imports.reconcile import reconciliation_decide as decide
 from imports.reports import error_workbook, identity_numbers_in, template_workbook
 from imports.services import import_apply, import_cancel, import_preview
@@ -189,6 +190,7 @@ def reconciliation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "page_obj": page,
         "back": _back(request.GET),
         "choices": ReconciliationDecision.Choice.choices,
+        "proposal_choices": proposal_choices(),
         "may_decide": has_perm(request.user, CHANGE, found),
         "may_compute": has_perm(request.user, ADD, Reconciliation),
     }
@@ -211,22 +213,36 @@ def reconciliation_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     if not form.errors:
         data = form.cleaned_data
         try:
-            decide(
+            decided = decide(
                 reconciliation=found,
                 bucket=data["bucket"],
                 key=data["key"],
                 decision=data["decision"],
                 reason=data["reason"],
                 actor=request.user,
+                proposal_kind=data["proposal_kind"],
+                proposal_reason=data["proposal_reason"],
             )
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("Keputusan dicatat."))
+            messages.success(request, _decided_message(decided))
     else:
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
     back = _back(QueryDict(request.POST.get("back", "")))
     return redirect(reverse("imports:reconciliation", args=[found.pk]) + (f"?{back}" if back else "") + anchor)
+
+
+def _decided_message(decided: Decided) -> str:
+    proposal = decided.decision.proposal
+    if proposal is None:
+        return _("Keputusan dicatat.")
+    if decided.opened:
+        return _("Keputusan dicatat; usulan DTSEN #%(id)s dibuka untuk rumah tangga ini.") % {"id": proposal.pk}
+    return _(
+        "Keputusan dicatat. Rumah tangga ini sudah punya usulan DTSEN yang belum diputuskan (usulan #%(id)s): "
+        "keputusan ini ditautkan ke usulan itu, tidak dibuka usulan kedua."
+    ) % {"id": proposal.pk}
 
 
 @permission_required(VIEW, Reconciliation)

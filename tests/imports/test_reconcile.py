@@ -83,6 +83,11 @@ def run_latest_job() -> Job:
 
 @pytest.fixture
 def two_lists(client_as, supervisor):
+    return import_two_lists(client_as, supervisor)
+
+
+def import_two_lists(client_as, supervisor) -> tuple:
+    """April's and October's lists imported through the upload page by a supervisor (family 5 archived between)."""
     client = client_as("supervisor")
     import_list(client, APRIL_LIST, APRIL)
     five = household(5)
@@ -277,6 +282,8 @@ def test_the_workbook_of_all_rows_reads_back_with_decisions_and_no_formulas(two_
     )
     assert created_line["kepala_keluarga"] == "'@SUM(1)"  # text, never a formula
     assert created_line["keputusan"] == "Usulkan perbaikan"
+    opened = ReconciliationDecision.objects.get().proposal  # proposing opened the household's DTSEN proposal
+    assert opened is not None and created_line["usulan_dtsen"] == opened.pk
     assert created_line["alasan"] == "'=KK belum diverifikasi Dukcapil"
     assert created_line["daftar"] == "DTSEN" and created_line["per_tanggal"] == "01/10/2026"
     assert all(not str(value).startswith(("=", "+", "@")) for line in lines for value in line if value is not None)
