@@ -297,6 +297,22 @@ class DtsenDecisionForm(forms.Form):
         error_messages={"required": _("Catatan keputusan wajib diisi.")},
     )
 
+    def __init__(self, *args, proposal: DtsenProposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not proposal.muskel_agreed or proposal.ground_check_ok is False:
+            # Only a Muskel that agreed (and no failed ground check) lets a proposal be approved: offer only rejection.
+            self.fields["decision"].choices = [("reject", _("Tolak"))]  # type: ignore[attr-defined]
+            self.fields["decision"].initial = "reject"
+        needs_status = proposal.kind == DtsenProposal.Kind.REMOVAL or proposal.household.status == "proposed"
+        if not needs_status:
+            del self.fields["resulting_status"]
+        elif proposal.kind != DtsenProposal.Kind.REMOVAL:
+            self.fields["resulting_status"].help_text = _(
+                "Wajib bila usulan ditolak: status keluarga ini selanjutnya (bila disetujui, menjadi miskin ekstrem)."
+            )
+        else:
+            self.fields["resulting_status"].help_text = _("Wajib bila usulan penghapusan disetujui.")
+
 
 YES_NO = [("1", _("Ya")), ("0", _("Tidak"))]
 

@@ -167,7 +167,7 @@ def proposal_ground_check(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def proposal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_for(request.user, _proposals(), pk, action=DECIDE)
-    form = DtsenDecisionForm(request.POST or None)
+    form = DtsenDecisionForm(request.POST or None, proposal=proposal)
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
@@ -177,7 +177,7 @@ def proposal_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 approve=data["decision"] == "approve",
                 note=data["note"],
-                resulting_status=data["resulting_status"],
+                resulting_status=data.get("resulting_status", ""),
             )
             return _detail_url(proposal)
 

@@ -137,7 +137,9 @@ def quarterly_run(job: Job, progress: Progress) -> None:
     report = quarterly_report(quarter=quarter, actor=job.owner, step=_stepper(progress))
     with files.publishing(job, "xlsx") as (path, written):
         workbook = Workbook(write_only=True)
-        for title, rows in quarterly.workbook_rows(report.data).items():
+        for title, rows in quarterly.workbook_rows(
+            report.data, final=report.final, made_at=report.generated_at
+        ).items():
             sheet = workbook.create_sheet(title)
             for row in rows:
                 append_row(sheet, row)

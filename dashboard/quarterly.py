@@ -9,8 +9,9 @@ sent, approved and rejected.
 Everything is read from rows that carry their own dates: a household's status at a moment is the last
 `HouseholdStatusChange` before it; a referral's state is its last `ReferralEvent` before it; a delivery counts in
 the quarter of its `delivered_on`. What the history does not keep is read as it is now, and said so in the report:
-a household's kelurahan, whether it is archived (and since when), and which members are extreme poor (members
-count from the day they were recorded). So that the same quarter gives the same numbers later, a report made
+a household's kelurahan, whether it is archived (and since when), and which members are extreme poor (a member
+recorded with the household counts whenever the household does; one added later, from the day they were
+recorded). So that the same quarter gives the same numbers later, a report made
 after its quarter ended is stored and **frozen** (`QuarterlyReport.final`); asking again gives the stored one.
 A report of the current quarter is provisional and made afresh each time.
 
@@ -96,17 +97,23 @@ def _statuses_before(moments: tuple[datetime.datetime, ...], rows: Any) -> list[
     return found
 
 
+# Members recorded with their household (its registration or the import that created it) count from the
+# household's own history; a member added later counts from the day they were recorded.
+WITH_HOUSEHOLD = datetime.timedelta(days=1)
+ALWAYS = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+
+
 def _members(households: set[int]) -> dict[int, list[datetime.datetime]]:
-    """When each extreme-poor member (as recorded now) of these households was recorded: each counts from then.
-    Read whole, not by a list of ids (SQLite takes at most 32,766 parameters)."""
+    """From when each extreme-poor member (as recorded now) of these households counts. Read whole, not by a
+    list of ids (SQLite takes at most 32,766 parameters)."""
     members: dict[int, list[datetime.datetime]] = defaultdict(list)
-    for pk, created_at in (
+    for pk, created_at, household_created_at in (
         Person.objects.filter(is_extreme_poor=True, status=Person.Status.ACTIVE)
-        .values_list("household_id", "created_at")
+        .values_list("household_id", "created_at", "household__created_at")
         .iterator(chunk_size=CHUNK)
     ):
         if pk in households:
-            members[pk].append(created_at)
+            members[pk].append(ALWAYS if created_at <= household_created_at + WITH_HOUSEHOLD else created_at)
     return members
 
 
@@ -318,11 +325,11 @@ PLACE_COLUMNS = (
     ("households_end", _("Rumah tangga miskin ekstrem akhir triwulan")),
     ("persons_end", _("Jiwa miskin ekstrem akhir triwulan")),
 )
-NOTE = (
+NOTE = _(
     "Angka resmi: anggota miskin ekstrem dari rumah tangga berstatus miskin ekstrem yang tidak diarsipkan. Status "
     "pada suatu saat dibaca dari riwayat status; kelurahan, arsip dan anggota miskin ekstrem dibaca seperti "
-    "tercatat sekarang (anggota dihitung sejak dicatat). Laporan triwulan yang sudah berakhir dibekukan saat "
-    "pertama dibuat."
+    "tercatat sekarang (anggota yang ditambahkan belakangan dihitung sejak dicatat). Laporan triwulan yang sudah "
+    "berakhir dibekukan saat pertama dibuat."
 )
 
 
@@ -330,22 +337,26 @@ def totals(data: dict[str, Any]) -> dict[str, int]:
     return {key: sum(row[key] for row in data["places"]) for key, _label in PLACE_COLUMNS}
 
 
-def workbook_rows(data: dict[str, Any]) -> dict[str, list[list[Any]]]:
+def workbook_rows(data: dict[str, Any], *, final: bool, made_at: datetime.datetime) -> dict[str, list[list[Any]]]:
     """The report's sheets (title -> rows, header first), the same numbers as the A4 page."""
     names = {row["kelurahan_id"]: row["kelurahan"] for row in data["places"]}
     summary = totals(data)
+    made = made_at.astimezone(JAKARTA).strftime("%d/%m/%Y %H:%M")
+    state = f"dibekukan {made}" if final else f"SEMENTARA (triwulan belum berakhir), dibuat {made}"
     return {
         "Ringkasan": [
             ["Laporan triwulan penghapusan kemiskinan ekstrem (Inpres 8/2025)", "Kota Palangka Raya"],
             ["Triwulan", data["label"]],
             ["Periode", f"{_d(data['first_day'])} – {_d(data['last_day'])}"],
+            ["Status laporan", state],
             *[[str(label), summary[key]] for key, label in PLACE_COLUMNS],
             ["Rujukan terbuka pada akhir triwulan", data["open_referrals_total"]],
-            ["Catatan", NOTE],
+            ["Catatan", str(NOTE)],
         ],
         "Per kelurahan": [
             ["Kecamatan", "Kelurahan", *[str(label) for _key, label in PLACE_COLUMNS]],
             *[[row["kecamatan"], row["kelurahan"], *[row[key] for key, _l in PLACE_COLUMNS]] for row in data["places"]],
+            ["Kota Palangka Raya", "", *[summary[key] for key, _l in PLACE_COLUMNS]],
         ],
         "Masuk dan keluar": [
             ["Dari status", "Menjadi", "Jumlah rumah tangga"],

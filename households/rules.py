@@ -59,11 +59,14 @@ def own_visit(user: Actor, visit: Visit | None) -> bool:
 def household_statuses_for(user: Actor, household: Household) -> list[tuple[str, Any]]:
     """The statuses this user may set on `household`. Graduation and extreme poverty (the official count) are
     decided by supervisors only: a caseworker who finds a family newly extreme poor sets "diusulkan", which opens
-    a DTSEN proposal (households.services.household_change_status). A household waiting for its proposal's
-    decision becomes extreme poor only through that decision."""
+    a DTSEN proposal (households.services.household_change_status). A household waiting as "diusulkan" for its
+    proposal's decision gets its status from that decision only; no one sets it by hand meanwhile."""
+    waiting = household.dtsen_proposals.filter(state__in=("submitted", "deliberated")).exists()
+    if waiting and household.status == Household.Status.PROPOSED:
+        return []  # its proposal's decision sets it
     if is_supervisor(user):
         allowed = Household.Status.choices
-        if household.dtsen_proposals.filter(state__in=("submitted", "deliberated")).exists():
+        if waiting:
             allowed = [(value, label) for value, label in allowed if value != Household.Status.EXTREME_POOR]
     elif is_caseworker(user) and household.status != Household.Status.GRADUATED:
         decided_by_supervisors = (Household.Status.GRADUATED, Household.Status.EXTREME_POOR)

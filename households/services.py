@@ -69,7 +69,7 @@ def household_register_proposed(
         household=household,
         kind=proposals.Kind.NEW,
         reason=proposals.Reason.NOT_LISTED,
-        description=_("Didaftarkan lewat aplikasi; menunggu musyawarah kelurahan dan persetujuan supervisor."),
+        description=_("Keluarga baru didaftarkan petugas lewat aplikasi; belum terdaftar di DTSEN."),
         proposed_by=actor,
     )
     log_change(actor=actor, instance=proposal, action=ChangeLog.Action.CREATE, case_id=household.pk, source=source)
@@ -113,6 +113,14 @@ def household_change_status(
         raise DomainError(_("Rumah tangga sudah berstatus %(status)s.") % {"status": household.get_status_display()})
     proposals = apps.get_model("coordination", "DtsenProposal")
     open_proposal = household.dtsen_proposals.filter(state__in=proposals.OPEN_STATES).first()
+    if household.status == Household.Status.PROPOSED and open_proposal is not None:
+        raise DomainError(
+            _(
+                "Rumah tangga ini menunggu keputusan usulan DTSEN #%(id)s: statusnya ditentukan oleh keputusan itu "
+                "(disetujui: miskin ekstrem; ditolak: status yang dipilih supervisor)."
+            )
+            % {"id": open_proposal.pk}
+        )
     if status == Household.Status.EXTREME_POOR and open_proposal is not None:
         raise DomainError(
             _(

@@ -45,6 +45,11 @@ def submit_page(client, url: str, **fields):
     return form.submit(client)
 
 
+def offered_decisions(client, proposal) -> list[str]:
+    form = page_form(client.get(reverse("coordination:proposal_decide", args=[proposal.pk])))
+    return [c.value for c in form.controls if c.name == "decision"]
+
+
 def register_in_browser(client) -> Household:
     spouse = member(full_name="Siti Aminah", nik="6271044503850002", sex="P", birth_date="1985-03-05")
     response = registration(client, member(), {**spouse, "relation": "pasangan"}).submit(client)
@@ -88,13 +93,18 @@ def test_a_family_registered_in_the_browser_waits_outside_the_official_count_unt
     assert official(client) == before  # the headline did not move (it moved from 69 to 71 before)
     assert re.search(r"<strong>2</strong></a>\s*jiwa dalam 1 rumah tangga", page)  # shown apart, as waiting
 
-    # Approving before the Muskel is refused, and changes nothing.
+    # Before the Muskel the decision page offers only rejection; an approval forced into the request is refused
+    # and changes nothing (the service refuses it too: test_no_approval_before_an_agreeing_muskel_by_the_service).
     supervisor = client_as("supervisor")
-    response = decide(supervisor, proposal)
-    assert response.status_code == 200
-    assert "Belum ada hasil musyawarah kelurahan" in response.content.decode()
+    assert offered_decisions(supervisor, proposal) == ["reject"]
+    form = page_form(supervisor.get(reverse("coordination:proposal_decide", args=[proposal.pk])))
+    form.force("decision", "approve")
+    form["note"] = "langsung"
+    assert form.submit(supervisor).status_code == 200
     proposal.refresh_from_db()
     assert proposal.state == "submitted"
+    # Meanwhile nobody sets the household's status by hand: the decision will.
+    assert client.get(reverse("households:status", args=[household.pk])).status_code == 403
 
     # The caseworker records the meeting; the supervisor approves: now it counts.
     client = client_as("dinsos_caseworker")
@@ -127,8 +137,7 @@ def test_a_muskel_that_did_not_agree_leaves_only_rejection_with_the_status_the_s
     proposal = household.dtsen_proposals.get()
     muskel(client, proposal, agreed="0")
     supervisor = client_as("supervisor")
-    response = decide(supervisor, proposal)
-    assert "tidak menyetujui" in response.content.decode()
+    assert offered_decisions(supervisor, proposal) == ["reject"]
     response = decide(supervisor, proposal, decision="reject")  # the household's status after it is required
     assert "Pilih status rumah tangga" in response.content.decode()
     assert decide(supervisor, proposal, decision="reject", resulting_status="poor").status_code == 302
@@ -375,7 +384,7 @@ def test_a_ground_check_records_its_checklist_as_a_visit_and_a_failed_one_leaves
     assert "tidak sesuai usulan" in detail
 
     supervisor = client_as("supervisor")
-    assert "Hasil cek lapangan tidak sesuai" in decide(supervisor, proposal).content.decode()
+    assert offered_decisions(supervisor, proposal) == ["reject"]
     assert decide(supervisor, proposal, decision="reject", resulting_status="vulnerable").status_code == 302
     household.refresh_from_db()
     assert household.status == "vulnerable"
@@ -390,3 +399,28 @@ def test_a_ground_check_without_its_checklist_is_refused_by_the_database(cast):
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         DtsenProposal.objects.filter(pk=proposal.pk).update(ground_check_ok=True)
+
+
+def test_no_approval_before_an_agreeing_muskel_by_the_service(cast):
+    household = HouseholdFactory(status=Household.Status.POOR)
+    with case_scope():
+        household_change_status(household=household, status="proposed", reason="PHK", actor=cast["dinsos_caseworker"])
+        proposal = household.dtsen_proposals.get()
+        with pytest.raises(DomainError, match="Belum ada hasil musyawarah"):
+            dtsen_decide(proposal=proposal, actor=cast["supervisor"], approve=True, note="langsung")
+        dtsen_record_muskel(
+            proposal=proposal,
+            actor=cast["supervisor"],
+            held_on=TODAY(),
+            minutes_number="BA-5",
+            attendees=4,
+            agreed=False,
+        )
+        with pytest.raises(DomainError, match="tidak menyetujui"):
+            dtsen_decide(proposal=proposal, actor=cast["supervisor"], approve=True, note="langsung")
+        # While it waits, even a supervisor cannot set the household's status by hand.
+        with pytest.raises(DomainError, match="menunggu keputusan usulan"):
+            household_change_status(household=household, status="poor", reason="batal", actor=cast["supervisor"])
+    household.refresh_from_db()
+    assert household.status == "proposed"
+    assert household_statuses_for(cast["supervisor"], household) == []

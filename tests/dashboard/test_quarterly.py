@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from audit.casework import case_scope
@@ -34,11 +35,13 @@ def at(year, month, day, hour=9, minute=0) -> datetime.datetime:
 
 
 def dated(household: Household, when: datetime.datetime, members_too: bool = False) -> None:
-    """Put the household's latest status change (and, for a new one, its members' recording) at `when`."""
+    """Put the household's latest status change (and, for a new one, its own and its members' recording) at
+    `when`."""
     with case_scope():
         last = household.status_changes.order_by("-changed_at", "-id").first()
         HouseholdStatusChange.objects.filter(pk=last.pk).update(changed_at=when)
         if members_too:
+            Household.objects.filter(pk=household.pk).update(created_at=when)
             Person.objects.filter(household=household).update(created_at=when)
 
 
@@ -130,10 +133,13 @@ def recount(quarter: Quarter) -> dict:
                 household.archived_at is None or household.archived_at >= moment
             ):
                 row[households] += 1
+                # A member recorded with the household counts whenever it does; one added later, from then.
                 row[persons] += sum(
                     1
                     for p in household.members.all()
-                    if p.is_extreme_poor and p.status == "active" and p.created_at < moment
+                    if p.is_extreme_poor
+                    and p.status == "active"
+                    and (p.created_at < moment or p.created_at <= household.created_at + datetime.timedelta(days=1))
                 )
         for change in household.status_changes.all():
             if quarter.start <= change.changed_at < quarter.end:
@@ -279,3 +285,21 @@ def test_the_official_count_beside_a_dtsen_list_from_the_quarterly_page(client_a
     assert "Angka resmi pada akhir 30/09/2026: 4 jiwa miskin ekstrem dalam 2 rumah tangga" in page
     # D and E are desil 1 and officially extreme poor; nobody official is outside desil 1 of that list.
     assert "2 rumah tangga desil 1; 2 di antaranya miskin ekstrem resmi pada 30/09/2026, 0 rumah tangga" in page
+
+
+@pytest.mark.django_db
+def test_a_family_loaded_with_its_history_counts_its_members_on_past_dates():
+    """A list loaded late, or the demo: the household, its members and its backdated status history are recorded
+    together today; on a past date its members count (they were zero before: found by a new user's trial)."""
+    household = HouseholdFactory()
+    PersonFactory(household=household)
+    PersonFactory(household=household, relation="anak")
+    dated(household, at(2026, 3, 10))  # the status history says since March; the rows were recorded today
+    assert quarterly.official_at(datetime.date(2026, 6, 30))["persons"] == 2
+    assert quarterly.totals(quarterly.compute(Q2))["persons_start"] == 2
+    with case_scope():
+        later = PersonFactory(household=household, relation="anak")  # recorded days after the household
+        Household.objects.filter(pk=household.pk).update(created_at=at(2026, 3, 10))
+        Person.objects.filter(household=household).exclude(pk=later.pk).update(created_at=at(2026, 3, 10))
+    assert quarterly.official_at(datetime.date(2026, 6, 30))["persons"] == 2  # not yet recorded then
+    assert quarterly.official_at(timezone.localdate())["persons"] == 3
