@@ -57,6 +57,11 @@ class DtsenProposalFilter(StrictFilterSet):
         field_name="household__kelurahan",
         queryset=Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__code", "code"),
     )
+    entered = django_filters.ChoiceFilter(
+        label=_("SIKS-NG"),
+        choices=[("no", _("Belum diinput")), ("yes", _("Sudah diinput"))],
+        method="filter_entered",
+    )
     decided_from = django_filters.DateFilter(
         label=_("Diputuskan sejak"), field_name="decided_at", lookup_expr="date__gte", widget=DateInput()
     )
@@ -64,3 +69,6 @@ class DtsenProposalFilter(StrictFilterSet):
     class Meta:
         model = DtsenProposal
         fields: list[str] = []
+
+    def filter_entered(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(entered_at__isnull=value == "no")

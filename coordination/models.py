@@ -434,6 +434,16 @@ class DtsenProposal(models.Model):
     )
     decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
     decision_note = models.TextField(_("catatan keputusan"), blank=True)
+    # The operator has typed the approved proposal into SIKS-NG (the national system): it leaves the to-do list.
+    entered_at = models.DateTimeField(_("diinput ke SIKS-NG"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diinput oleh"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("usulan DTSEN")
@@ -465,6 +475,10 @@ class DtsenProposal(models.Model):
                 condition=~Q(state__in=["approved", "rejected"])
                 | (Q(decided_by__isnull=False, decided_at__isnull=False) & ~Q(decision_note="")),
                 name="coord_dtsen_decision_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(entered_at__isnull=True) | Q(state="approved", entered_by__isnull=False),
+                name="coord_dtsen_entered_when_approved",
             ),
             # A ground check has its result and its whole checklist, with the visit it was made on.
             models.CheckConstraint(

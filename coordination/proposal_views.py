@@ -3,13 +3,14 @@ Dinsos supervisor, exported for SIKS-NG and printed as the meeting's berita acar
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import AccessLog
 from audit.services import log_access
@@ -17,8 +18,15 @@ from coordination import siks_ng
 from coordination.filters import DtsenProposalFilter
 from coordination.forms import DtsenDecisionForm, DtsenProposalForm, GroundCheckForm, MuskelForm
 from coordination.models import DtsenProposal
-from coordination.services import dtsen_decide, dtsen_ground_check, dtsen_propose, dtsen_record_muskel
+from coordination.services import (
+    dtsen_decide,
+    dtsen_ground_check,
+    dtsen_mark_entered,
+    dtsen_propose,
+    dtsen_record_muskel,
+)
 from core import permissions
+from core.errors import DomainError
 from core.exports import filters_for_log, stamped, xlsx_response
 from core.http import AuthenticatedHttpRequest
 from core.permissions import ACT, ADD, DECIDE, EXPORT_FULL, VIEW, get_object_for, permission_required, signed_in
@@ -88,7 +96,9 @@ def proposal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_for(
-        request.user, _proposals().select_related("muskel_recorded_by", "decided_by", "ground_check__caseworker"), pk
+        request.user,
+        _proposals().select_related("muskel_recorded_by", "decided_by", "ground_check__caseworker", "entered_by"),
+        pk,
     )
     return render(
         request,
@@ -98,6 +108,9 @@ def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "household": proposal.household,
             "may_record_muskel": proposal.is_open and permissions.has_perm(request.user, ACT, proposal),
             "may_decide": proposal.is_open and permissions.has_perm(request.user, DECIDE, proposal),
+            "may_mark_entered": proposal.state == DtsenProposal.State.APPROVED
+            and proposal.entered_at is None
+            and permissions.has_perm(request.user, EXPORT_FULL, proposal),
         },
     )
 
@@ -231,3 +244,17 @@ def proposal_workbook(request: AuthenticatedHttpRequest) -> FileResponse | HttpR
         detail={"list": "siks_ng", "filters": filters_for_log(filterset), "rows": len(rows) - 1},
     )
     return xlsx_response(rows, stamped("usulan-siks-ng", "xlsx"), siks_ng.SHEET)
+
+
+@signed_in
+@require_POST
+def proposal_mark_entered(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The operator typed this approved proposal into SIKS-NG."""
+    proposal = get_object_for(request.user, _proposals(), pk, action=EXPORT_FULL)
+    try:
+        dtsen_mark_entered(proposal=proposal, actor=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Usulan #%(id)s ditandai sudah diinput ke SIKS-NG.") % {"id": proposal.pk})
+    return redirect("coordination:proposal", proposal.pk)

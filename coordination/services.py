@@ -527,3 +527,21 @@ def dtsen_ground_check(
         actor=actor, instance=proposal, action=ChangeLog.Action.UPDATE, before=before, case_id=proposal.household_id
     )
     return proposal
+
+
+@case_write
+def dtsen_mark_entered(*, proposal: DtsenProposal, actor: User) -> DtsenProposal:
+    """The operator typed this approved proposal into SIKS-NG: it leaves the list still to enter."""
+    proposal = _locked_proposal(proposal)
+    if proposal.state != DtsenProposal.State.APPROVED:
+        raise DomainError(_("Hanya usulan yang disetujui yang diinput ke SIKS-NG."))
+    if proposal.entered_at is not None:
+        raise DomainError(_("Usulan ini sudah ditandai diinput ke SIKS-NG."))
+    before = snapshot(proposal)
+    proposal.entered_at = timezone.now()
+    proposal.entered_by = actor
+    proposal.save()
+    log_change(
+        actor=actor, instance=proposal, action=ChangeLog.Action.UPDATE, before=before, case_id=proposal.household_id
+    )
+    return proposal

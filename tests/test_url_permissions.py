@@ -144,6 +144,8 @@ URLS = [
     ("coordination:proposal_ground_check", "dtsen_proposal", CASEWORK, CASEWORK),
     ("coordination:proposal_decide", "dtsen_proposal", SUPERVISOR_ONLY, SUPERVISOR_ONLY),
     ("coordination:proposal_minutes", "dtsen_proposal", EVERYONE, GET_ONLY),
+    # Marking an approved proposal as typed into SIKS-NG (this one is not approved: refused, with its reason).
+    ("coordination:proposal_entered", "dtsen_proposal", POST_ONLY, {**SUPERVISOR_ONLY, "supervisor": 302}),
     ("dashboard:index", None, EVERYONE, GET_ONLY),
     ("dashboard:cohort", None, EVERYONE, GET_ONLY),
     # The quarterly report: supervisors and admins make it (on the queue) and print it.

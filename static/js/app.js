@@ -19,6 +19,11 @@
     });
   });
 
+  // A "Cetak" button on a print page opens the browser's print dialog (phones and tablets have no Ctrl+P).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
   // Coming back with the browser's back button must not leave forms locked.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-submitted]").forEach(function (form) {

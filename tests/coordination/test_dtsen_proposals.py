@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from audit.casework import case_scope
 from audit.models import AccessLog, ChangeLog
 from coordination.models import DtsenProposal
-from coordination.services import dtsen_decide, dtsen_propose, dtsen_record_muskel
+from coordination.services import dtsen_decide, dtsen_mark_entered, dtsen_propose, dtsen_record_muskel
 from coordination.siks_ng import COLUMNS
 from core.errors import DomainError
 from dashboard import derived
@@ -334,6 +334,7 @@ def test_the_berita_acara_lists_every_proposal_of_the_meeting(client_as, cast):
     text = page.content.decode()
     assert text.count('data-testid="minutes-row"') == 2
     assert f"#{first.pk}" in text and f"#{second.pk}" in text and "BA-07/KMB/XI/2026" in text
+    assert "Palangka Raya, 20 November 2026" in text and "data-print" in text
 
 
 def test_the_proposals_list_reads_a_fixed_number_of_queries(client_as, cast, django_assert_max_num_queries):
@@ -424,3 +425,35 @@ def test_no_approval_before_an_agreeing_muskel_by_the_service(cast):
     household.refresh_from_db()
     assert household.status == "proposed"
     assert household_statuses_for(cast["supervisor"], household) == []
+
+
+def test_an_operator_marks_what_was_typed_into_siks_ng_and_downloads_only_the_rest(client_as, cast):
+    first = approved(cast, PersonFactory(full_name="Rudi").household)
+    second = approved(cast, PersonFactory(full_name="Sari", sex="P").household)
+    client = client_as("supervisor")
+    detail = reverse("coordination:proposal", args=[first.pk])
+    form = page_form(client.get(detail), containing="csrfmiddlewaretoken")
+    assert form.action.endswith(reverse("coordination:proposal_entered", args=[first.pk]))
+    assert form.submit(client).status_code == 302
+    first.refresh_from_db()
+    assert first.entered_at is not None and first.entered_by == cast["supervisor"]
+    assert "Diinput ke SIKS-NG" in client.get(detail).content.decode()
+    response = client.get(reverse("coordination:proposal_workbook") + "?entered=no")
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active.values)
+    assert [row[COLUMNS.index("ID usulan")] for row in rows[1:]] == [second.pk]
+    with case_scope(), pytest.raises(DomainError, match="sudah ditandai"):
+        dtsen_mark_entered(proposal=first, actor=cast["supervisor"])
+    caseworker = client_as("dinsos_caseworker")
+    assert caseworker.post(reverse("coordination:proposal_entered", args=[second.pk])).status_code == 403
+
+
+def test_only_an_approved_proposal_is_marked_as_entered(cast):
+    household = HouseholdFactory()
+    with case_scope():
+        proposal = dtsen_propose(
+            household=household, actor=cast["dinsos_caseworker"], kind="new", reason="not_listed", description="baru"
+        )
+        with pytest.raises(DomainError, match="Hanya usulan yang disetujui"):
+            dtsen_mark_entered(proposal=proposal, actor=cast["supervisor"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DtsenProposal.objects.filter(pk=proposal.pk).update(entered_at=timezone.now(), entered_by=cast["supervisor"])
