@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from core.dates import refusal, validate_birth_date
 from households.models import Household, Person, normalize_name
-from households.nik import validate_nik
+from households.nik import nik_birth_info, validate_nik
 from households.rankings import refusal as desil_refusal
 from imports import cleaning
 from imports.columns import BY_KEY, COLUMNS, lacks_region, list_family_id, match_header
@@ -404,6 +404,12 @@ def _read_row(
                 problems.append(("nik", _("NIK yang sama sudah ada di baris %(row)d.") % {"row": seen_niks[nik]}))
             else:
                 seen_niks[nik] = number
+    if not clean.get("sex"):
+        # National lists do not always carry the sex: the NIK says it (day of birth + 40 for women).
+        if nik and not any(key == "nik" for key, _m in problems):
+            clean["sex"] = nik_birth_info(nik)[3]
+        else:
+            problems.append(("jenis_kelamin", _("Jenis kelamin kosong: isi L atau P, atau NIK agar dibaca dari NIK.")))
     if list_kind and clean.get("desil") is not None and (wrong := desil_refusal(list_kind, clean["desil"])):
         problems.append(("desil", wrong))
     # The bounds the member form and Django admin apply (rows are bulk-written, without the model's checks).

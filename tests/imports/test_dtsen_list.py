@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from households.models import Household, Ranking
+from households.models import Household, Person, Ranking
 from imports.models import ImportBatch
 from tests.imports.helpers import upload
 
@@ -91,3 +91,23 @@ def test_a_family_id_column_of_a_dtsen_list_is_the_lists_own_id_not_the_p3ke_id(
     family.refresh_from_db()
     assert family.p3ke_id == "P3KE-T-001" and Household.objects.count() == 1
     assert dict(family.rankings.values_list("source", "family_id")) == {"p3ke": "P3KE-T-001", "dtsen": "DTSEN-77"}
+
+
+def test_a_list_without_a_sex_column_reads_the_sex_from_the_nik(client_as):
+    """DTSEN exports do not always carry the sex (found by a new user's trial: such a file was refused). The NIK
+    says it; a member with neither is refused with the reason, the rest of the file imports."""
+    header = "no_kk;nik;nama;hubungan_keluarga;alamat;kode_desa;desil"
+    rows = [
+        "6271042001000001;6271040506800001;Rudi Hartono;Kepala Keluarga;Jl. Mahir Mahar 9;62.71.04.1004;1",
+        "6271042001000001;6271044506850002;Siti Aminah;Istri;Jl. Mahir Mahar 9;62.71.04.1004;1",
+        "6271042001000002;;Tanpa NIK;Kepala Keluarga;Jl. Mahir 2;62.71.04.1004;2",
+    ]
+    content = ("\ufeff" + "\r\n".join([header, *rows]) + "\r\n").encode("utf-8")
+    client = client_as("supervisor")
+    upload(client, content, "dtsen-tanpa-jk.csv", list_kind="dtsen", as_of="01/10/2025")
+    batch = ImportBatch.objects.get()
+    (refused,) = batch.errors
+    assert refused["row"] == 4 and refused["problems"] == [["jenis_kelamin", refused["problems"][0][1]]]
+    assert "dibaca dari NIK" in refused["problems"][0][1]
+    client.post(reverse("imports:confirm", args=[batch.pk]))
+    assert dict(Person.objects.values_list("full_name", "sex")) == {"Rudi Hartono": "L", "Siti Aminah": "P"}
