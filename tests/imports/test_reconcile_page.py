@@ -12,7 +12,7 @@ from audit.models import ChangeLog
 from coordination.models import DtsenProposal
 from imports.forms import DECISION_HELP
 from imports.models import Bucket, ReconciliationDecision
-from tests.imports.test_reconcile import import_two_lists, queries, start_from_batch_page
+from tests.imports.test_reconcile import household, import_two_lists, queries, start_from_batch_page
 from tests.imports.test_reconcile_proposals import options, row_form
 from tests.pageforms import page_forms
 
@@ -130,3 +130,18 @@ def test_the_page_says_what_each_decision_means_for_each_bucket(listed):
     assert "bukan desil 1 lagi" in help_block[help_block.index('<details class="small" open>') :].split("</details>")[0]
     left = reconciliation.rows.get(bucket=Bucket.LEFT)
     assert 'href="#help-left"' in row_html(page, "left", left.key)
+
+
+def test_a_family_new_in_desil_1_and_created_by_the_list_is_counted_once_in_created(listed):
+    client, reconciliation = listed
+    seven = household(7)
+    assert list(reconciliation.rows.filter(household=seven).values_list("bucket", flat=True)) == [Bucket.CREATED]
+    page = client.get(reverse("imports:reconciliation", args=[reconciliation.pk]))
+    summary = page.context["summary"]
+    assert summary.totals[Bucket.values.index(Bucket.ENTERED)] == 1  # family 3 only
+    assert summary.totals[Bucket.values.index(Bucket.CREATED)] == 1
+    assert summary.total == reconciliation.rows.count() == 7  # families 3, 2, 4, 7, and 6, 4, 8 mismatching
+    created = row_html(page.text, "created", f"hh-{seven.pk}")
+    assert 'data-testid="desil-1"' in created and "Baru masuk desil 1 (tidak ada di daftar → desil 1)" in created
+    entered = reconciliation.rows.get(bucket=Bucket.ENTERED)
+    assert 'data-testid="desil-1"' not in row_html(page.text, "entered", entered.key)
