@@ -27,6 +27,66 @@ def proposal_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
+# What each decision means for each bucket, said on the page above the rows (a decision only records the
+# supervisor's judgement; "propose" also opens a DTSEN proposal).
+DECISION_HELP: dict[str, dict[str, Any]] = {
+    Bucket.ENTERED: {
+        "accept": _(
+            "Benar, keluarga ini kini desil 1. Registri menyusul lewat berkas kasusnya: pendamping memeriksa "
+            "statusnya dan mengusulkannya bila perlu."
+        ),
+        "keep": _("Registri dibiarkan seperti sekarang; tulis alasannya (mis. kunjungan menunjukkan keluarga mampu)."),
+        "propose": _("Peringkat di daftar dinilai keliru: membuka usulan DTSEN perubahan data keluarga ini."),
+    },
+    Bucket.LEFT: {
+        "accept": _(
+            "Benar, keluarga ini bukan desil 1 lagi. Registri menyusul lewat perubahan status atau usulan oleh "
+            "pendamping di berkas kasusnya."
+        ),
+        "keep": _("Registri dibiarkan seperti sekarang; tulis alasannya (mis. keluarga masih sangat miskin)."),
+        "propose": _("Peringkat di daftar dinilai keliru: membuka usulan DTSEN perubahan kondisi keluarga ini."),
+    },
+    Bucket.MISSING: {
+        "accept": _(
+            "Benar, keluarga ini tidak ada lagi di daftar (pindah, meninggal, …). Registri menyusul: ubah "
+            "statusnya atau arsipkan di berkas kasusnya."
+        ),
+        "keep": _("Keluarga tetap di registri seperti sekarang; tulis alasannya (mis. masih tinggal di sini)."),
+        "propose": _("Membuka usulan DTSEN: penghapusan (meninggal, pindah, …) atau perubahan data; Anda memilih."),
+    },
+    Bucket.CREATED: {
+        "accept": _("Keluarga baru dari daftar ini benar; datanya dipakai seperti diimpor."),
+        "keep": _("Data keluarga dibiarkan seperti diimpor, dengan alasannya (mis. perlu dikunjungi dulu)."),
+        "propose": _("Data dari daftar keliru (anggota, kondisi): membuka usulan DTSEN perubahan data keluarga ini."),
+    },
+    Bucket.MISMATCH: {
+        "accept": _(
+            "Perbedaannya diterima: kelurahan atau No. KK yang diganti impor sudah benar; baris yang ditolak "
+            "diperbaiki di berkas lalu diunggah ulang."
+        ),
+        "keep": _("Data registri yang benar, bukan berkasnya; tulis alasannya (mis. No. KK sudah dicek ke Dukcapil)."),
+        "propose": _(
+            "Membuka usulan DTSEN perbaikan NIK/No. KK rumah tangga ini (baris tanpa rumah tangga tidak bisa)."
+        ),
+    },
+}
+
+
+def decision_help() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(bucket, its label, [(decision label, what it means for that bucket)]) in Bucket and Choice order."""
+    return [
+        (
+            bucket,
+            str(label),
+            [
+                (str(choice_label), str(DECISION_HELP[bucket][choice]))
+                for choice, choice_label in ReconciliationDecision.Choice.choices
+            ],
+        )
+        for bucket, label in Bucket.choices
+    ]
+
+
 def _proposal_field_choices() -> list[Any]:
     return [("", "—"), *proposal_choices()]
 

@@ -257,6 +257,11 @@ class ReconciliationRow(models.Model):
         return f"{self.reconciliation}: {self.get_bucket_display()} {self.key}"
 
     @property
+    def created_in_desil_1(self) -> bool:
+        """A family the list's import created in desil 1 (counted only in "created", so the row says it)."""
+        return self.bucket == Bucket.CREATED and self.desil_after == 1
+
+    @property
     def proposal_choice(self) -> str:
         """The proposal the decision form offers first ("kind:reason"): the one linked to the row's decision, else the
         bucket's default ("" when the supervisor must choose). Reads the decision and proposal the page joined."""

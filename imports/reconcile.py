@@ -4,7 +4,8 @@
 - `entered`: desil 1 in this list, not desil 1 (or not ranked) in the previous list of the same source;
 - `left`: desil 1 in the previous list, ranked in this list with another desil;
 - `missing`: in the register (not archived), ranked in the previous list, not ranked in this one;
-- `created`: ranked in this list, created by an import of this list (not in the register before);
+- `created`: ranked in this list, created by an import of this list (not in the register before); such a household
+  is in no other bucket but `mismatch` (newly in desil 1 is noted on its row, not counted again in `entered`);
 - `mismatch`: what the imports of this list found disagreeing with the register — the rows they refused (wrong
   or conflicting NIK/KK, unknown place, …, from `ImportBatch.errors`) and the households they moved to another
   kelurahan or gave another No. KK (their change-log rows).
@@ -194,6 +195,7 @@ def compute(
                 findings.household(Bucket.MISSING, household_id, detail, desil_before=old)
     batches = list_batches(source, as_of)
     _from_change_log(findings, batches, current, step)
+    _created_only(findings)
     _refused_rows(findings, batches)
     basis = {"previous_as_of": previous, "ranked": len(current), "batches": [batch.pk for batch in batches]}
     return list(findings.found.values()), basis
@@ -239,6 +241,20 @@ def _from_change_log(
                 }
                 findings.household(Bucket.MISMATCH, household_id, detail)
         step(len(chunk))
+
+
+def _created_only(findings: _Findings) -> None:
+    """A household the list's imports created is counted once, in `created`: its move into (or out of) desil 1 is
+    noted on that row instead of being a row of `entered` (or `left`) too. Its disagreements stay in `mismatch`."""
+    for created in [finding for finding in findings.found.values() if finding.bucket == Bucket.CREATED]:
+        for bucket in (Bucket.ENTERED, Bucket.LEFT):
+            moved = findings.found.pop((bucket, created.key), None)
+            if moved is not None:
+                created.desil_before = moved.desil_before
+                created.details.append(
+                    _("%(bucket)s (%(movement)s), dihitung di kelompok ini saja")
+                    % {"bucket": Bucket(bucket).label, "movement": "; ".join(moved.details)}
+                )
 
 
 @dataclass

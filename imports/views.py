@@ -1,5 +1,7 @@
 """Upload a DTSEN/P3KE/DTKS spreadsheet, see what it would change, confirm; download the template and reports."""
 
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -18,7 +20,7 @@ from core.http import AuthenticatedHttpRequest
 from core.permissions import ADD, CHANGE, VIEW, get_object_for, has_perm, permission_required
 from imports import jobs, selectors
 from imports.filters import ReconciliationRowFilter
-from imports.forms import DecisionForm, ReconcileForm, UploadForm, proposal_choices
+from imports.forms import DecisionForm, ReconcileForm, UploadForm, decision_help, proposal_choices
 from imports.models import Bucket, ImportBatch, Reconciliation, ReconciliationDecision
 from imports.reconcile import Decided
 from imports.reconcile import reconciliation_decide as decide
@@ -180,21 +182,37 @@ def batch_reconcile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def reconciliation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = get_object_for(request.user, Reconciliation.objects.select_related("computed_by"), pk)
-    filterset = ReconciliationRowFilter(request.GET or None, queryset=selectors.reconciliation_row_list(found))
-    page = Paginator(filterset.qs, ROWS_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
+    return render(request, "imports/reconciliation.html", _page_context(request, found, request.GET))
+
+
+@dataclass
+class RefusedDecision:
+    """A decision the page sent and the form or the service refused: shown again in its row as it was sent."""
+
+    row_id: int
+    decision: str
+    reason: str
+    proposal: str
+    errors: list[str]
+    invalid: set[str]  # the fields the errors are about (the first one gets the focus)
+
+
+def _page_context(request: AuthenticatedHttpRequest, found: Reconciliation, query: QueryDict) -> dict[str, Any]:
+    """The list's page with these filters (the page's own query string, or the one a decision's form carried)."""
+    filterset = ReconciliationRowFilter(query or None, queryset=selectors.reconciliation_row_list(found))
+    return {
         "reconciliation": found,
         "summary": selectors.reconciliation_summary(found),
         "buckets": Bucket.choices,
+        "decision_help": decision_help(),
         "filter": filterset,
-        "page_obj": page,
-        "back": _back(request.GET),
+        "page_obj": Paginator(filterset.qs, ROWS_PAGE_SIZE).get_page(query.get("page")),
+        "back": _back(query),
         "choices": ReconciliationDecision.Choice.choices,
         "proposal_choices": proposal_choices(),
         "may_decide": has_perm(request.user, CHANGE, found),
         "may_compute": has_perm(request.user, ADD, Reconciliation),
     }
-    return render(request, "imports/reconciliation.html", context)
 
 
 def _back(data: QueryDict) -> str:
@@ -205,12 +223,15 @@ def _back(data: QueryDict) -> str:
 @permission_required(VIEW, Reconciliation)
 @require_POST
 def reconciliation_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    found = get_object_for(request.user, Reconciliation, pk, CHANGE)
+    """Record a decision and go back to the row; a refused one is shown again in its row, with its error next to
+    its form and what was chosen and typed kept (nothing saved). The form's action carries the page's filters."""
+    found = get_object_for(request.user, Reconciliation.objects.select_related("computed_by"), pk, CHANGE)
     form = DecisionForm(request.POST)
-    form.is_valid()
-    named = form.cleaned_data
-    anchor = f"#row-{named['bucket']}-{named['key']}" if "bucket" in named and "key" in named else ""
-    if not form.errors:
+    query = QueryDict(_back(request.GET))
+    url = reverse("imports:reconciliation", args=[found.pk]) + (f"?{query.urlencode()}" if query else "")
+    if not form.is_valid():
+        errors, invalid = [str(error) for errors in form.errors.values() for error in errors], set(form.errors)
+    else:
         data = form.cleaned_data
         try:
             decided = decide(
@@ -224,13 +245,19 @@ def reconciliation_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
                 proposal_reason=data["proposal_reason"],
             )
         except DomainError as error:
-            messages.error(request, str(error))
+            errors, invalid = [str(error)], set()
         else:
             messages.success(request, _decided_message(decided))
-    else:
-        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
-    back = _back(QueryDict(request.POST.get("back", "")))
-    return redirect(reverse("imports:reconciliation", args=[found.pk]) + (f"?{back}" if back else "") + anchor)
+            return redirect(f"{url}#row-{data['bucket']}-{data['key']}")
+    context = _page_context(request, found, query)
+    bucket, key = request.POST.get("bucket", ""), request.POST.get("key", "")
+    row = next((row for row in context["page_obj"] if (row.bucket, row.key) == (bucket, key)), None)
+    if row is None:  # not a row of the page it came from (the list was recomputed, or a tampered key)
+        messages.error(request, " ".join(errors))
+        return redirect(url)
+    sent = {name: request.POST.get(name, "") for name in ("decision", "reason", "proposal")}
+    context["refused"] = RefusedDecision(row.pk, **sent, errors=errors, invalid=invalid)
+    return render(request, "imports/reconciliation.html", context)
 
 
 def _decided_message(decided: Decided) -> str:

@@ -54,7 +54,7 @@ OCTOBER_LIST = [
     family(2, 3),
     family(3, 1, KALAMPANGAN),
     family(6, 2, KALAMPANGAN),
-    family(7, 1, nama="@SUM(1)"),  # new: created, and entered (not in April's list); a name like a formula
+    family(7, 1, nama="@SUM(1)"),  # new in desil 1: created only (not also entered); a name like a formula
     family(4, 1, KALAMPANGAN, nik="6,27104E+15"),  # refused: an NIK Excel turned into a number (family 4 is known)
     family(8, 1, KALAMPANGAN, nik="6,27104E+15"),  # refused, and not in the register
 ]
@@ -130,20 +130,34 @@ def found(reconciliation: Reconciliation) -> dict[str, set[tuple[str, str]]]:
 
 
 def oracle(source: str, as_of: datetime.date, previous: datetime.date) -> dict[str, dict[str, int]]:
-    """entered / left / missing per kelurahan, counted from the raw rankings and households."""
+    """entered / left / missing / created per kelurahan, counted from the raw rankings, households and the change
+    log's "create" rows of the list's applied imports, by the rule of docs/DTSEN_FLOW.md (a household the list's
+    imports created is only in "created")."""
     now = dict(Ranking.objects.filter(source=source, as_of=as_of).values_list("household_id", "desil"))
     before = dict(Ranking.objects.filter(source=source, as_of=previous).values_list("household_id", "desil"))
     places = dict(Household.objects.values_list("id", "kelurahan__name"))
     archived = set(Household.objects.filter(archived_at__isnull=False).values_list("id", flat=True))
-    counts: dict[str, dict[str, int]] = {"entered": {}, "left": {}, "missing": {}}
+    labels = [
+        batch.source_label
+        for batch in ImportBatch.objects.filter(list_kind=source, as_of=as_of, status=ImportBatch.Status.APPLIED)
+    ]
+    created = {
+        int(pk)
+        for pk in ChangeLog.objects.filter(
+            content_type__model="household", action=ChangeLog.Action.CREATE, source__in=labels
+        ).values_list("object_id", flat=True)
+    } & now.keys()
+    counts: dict[str, dict[str, int]] = {"entered": {}, "left": {}, "missing": {}, "created": {}}
 
     def add(bucket: str, household_id: int) -> None:
         counts[bucket][places[household_id]] = counts[bucket].get(places[household_id], 0) + 1
 
     for household_id, desil in now.items():
-        if desil == 1 and before.get(household_id) != 1:
+        if household_id in created:
+            add("created", household_id)
+        elif desil == 1 and before.get(household_id) != 1:
             add("entered", household_id)
-        if before.get(household_id) == 1 and desil != 1:
+        elif before.get(household_id) == 1 and desil != 1:
             add("left", household_id)
     for household_id in before.keys() - now.keys() - archived:
         add("missing", household_id)
@@ -162,7 +176,7 @@ def test_two_dtsen_snapshots_give_the_expected_buckets_per_kelurahan(two_lists):
     reconciliation = start_from_batch_page(client, batch)
     hh = {n: f"hh-{household(n).pk}" for n in (1, 2, 3, 4, 6, 7)}
     buckets = found(reconciliation)
-    assert buckets["entered"] == {(hh[3], "Kalampangan"), (hh[7], "Kameloh Baru")}
+    assert buckets["entered"] == {(hh[3], "Kalampangan")}  # family 7 is new in desil 1: counted in "created" only
     assert buckets["left"] == {(hh[2], "Kameloh Baru")}
     assert buckets["missing"] == {(hh[4], "Kalampangan")}  # family 5 is archived
     assert buckets["created"] == {(hh[7], "Kameloh Baru")}
@@ -183,6 +197,9 @@ def test_two_dtsen_snapshots_give_the_expected_buckets_per_kelurahan(two_lists):
     assert "ditolak" in refused and "6271042001000008" not in refused  # identity numbers masked
     left = reconciliation.rows.get(bucket=Bucket.LEFT)
     assert (left.desil_before, left.desil_after) == (1, 3)
+    created = reconciliation.rows.get(bucket=Bucket.CREATED)
+    assert (created.desil_before, created.desil_after) == (None, 1) and created.created_in_desil_1
+    assert "Baru masuk desil 1 (tidak ada di daftar → desil 1), dihitung di kelompok ini saja" in created.detail
 
 
 def test_the_first_list_of_a_source_has_no_entered_left_or_missing(client_as, supervisor):
@@ -204,12 +221,11 @@ def test_a_decision_is_recorded_from_the_page_and_survives_recomputation(two_lis
     page = client.get(url, {"bucket": "left"})
     form = page_form(page, containing="decision")
     form["decision"] = "keep"
-    refused = form.submit(client)  # keeping needs a reason
-    assert refused.url == f"{url}?bucket=left#row-left-{left.key}"
-    assert "perlu alasan" in client.get(refused.url).text and not ReconciliationDecision.objects.exists()
+    refused = form.submit(client)  # keeping needs a reason: said in the row (tests/imports/test_reconcile_page.py)
+    assert "perlu alasan" in refused.text and not ReconciliationDecision.objects.exists()
 
-    form = page_form(client.get(url, {"bucket": "left"}), containing="decision")
-    form["decision"] = "keep"
+    form = page_form(refused, containing="decision")
+    assert form["decision"] == "keep"
     form["reason"] = "Sudah dikunjungi: masih sangat miskin, usulkan tetap prioritas"
     sent = form.submit(client)
     assert sent.url == f"{url}?bucket=left#row-left-{left.key}"
@@ -347,7 +363,7 @@ def test_the_production_worker_computes_a_list_with_its_progress(client_as, supe
     assert job.status == Job.Status.DONE and job.done == job.total == 2 * 5 + 6  # October twice, April once
     reconciliation = Reconciliation.objects.get()
     assert reverse("imports:reconciliation", args=[reconciliation.pk]) in client.get(sent.url).text
-    assert reconciliation.rows.count() == 9
+    assert reconciliation.rows.count() == 8
 
 
 def test_a_decision_on_a_row_the_list_no_longer_has_is_refused_with_a_message(two_lists):

@@ -79,31 +79,33 @@ def test_proposing_a_correction_of_a_family_that_left_desil_1_opens_a_change_pro
 
 
 def test_a_household_with_an_open_proposal_is_linked_to_it_not_proposed_twice(two_lists):
-    """Family 7 is both "entered" and "created": proposing on both rows gives one proposal, linked from both."""
+    """Family 4 is both "missing" and "mismatch" (its October row was refused): proposing on both rows gives one
+    proposal, linked from both."""
     client, batch = two_lists
     reconciliation = start_from_batch_page(client, batch)
-    seven = f"hh-{household(7).pk}"
-    form = row_form(client, reconciliation, "entered", key=seven)
+    four = f"hh-{household(4).pk}"
+    form = row_form(client, reconciliation, "missing", key=four)
     form["decision"] = "propose"
-    form["reason"] = "Perlu dicek: baru masuk desil 1"
+    form["proposal"] = "removal:moved"
+    form["reason"] = "Perlu dicek: tidak ada di daftar Oktober"
     form.submit(client)
     (proposal,) = DtsenProposal.objects.all()
 
-    form = row_form(client, reconciliation, "created", key=seven)
-    assert options(form)[1] == ["change:circumstances"]
+    form = row_form(client, reconciliation, "mismatch", key=four)
+    assert options(form)[1] == ["change:identity"]
     form["decision"] = "propose"
-    form["reason"] = "KK belum diverifikasi Dukcapil"
+    form["reason"] = "NIK di berkas rusak (angka Excel)"
     form["proposal"] = "change:identity"  # not opened: the open proposal stays what it is
     answer = form.submit(client, follow=True)
     assert f"sudah punya usulan DTSEN yang belum diputuskan (usulan #{proposal.pk})" in answer.text
     assert "tidak dibuka usulan kedua" in answer.text
-    assert DtsenProposal.objects.get() == proposal and proposal.reason == "circumstances"
+    assert DtsenProposal.objects.get() == proposal and proposal.reason == "moved"
     assert set(ReconciliationDecision.objects.values_list("bucket", "proposal")) == {
-        (Bucket.ENTERED, proposal.pk),
-        (Bucket.CREATED, proposal.pk),
+        (Bucket.MISSING, proposal.pk),
+        (Bucket.MISMATCH, proposal.pk),
     }
     # The form of a row linked to a proposal shows that proposal's kind and reason.
-    assert options(row_form(client, reconciliation, "created", key=seven))[1] == ["change:circumstances"]
+    assert options(row_form(client, reconciliation, "mismatch", key=four))[1] == ["removal:moved"]
 
 
 def test_a_missing_family_is_proposed_for_removal_or_a_change_as_the_supervisor_chooses(two_lists):
