@@ -346,3 +346,30 @@ class GroundCheckForm(forms.Form):
         super().__init__(*args, **kwargs)
         happened(self.fields["visited_on"])
         self.fields["members_present"].widget.attrs["inputmode"] = "numeric"
+
+
+class MuskelManyForm(SubmitOnceMixin, MuskelForm):
+    """One kelurahan meeting for several proposals of that kelurahan: those it decided the same way."""
+
+    proposals = forms.ModelMultipleChoiceField(
+        label=_("Usulan yang diputuskan sama"),
+        queryset=DtsenProposal.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Pilih minimal satu usulan.")},
+        help_text=_(
+            "Usulan yang diputuskan berbeda (mis. tidak setuju) dicatat sesudahnya dengan nomor berita acara yang sama."
+        ),
+    )
+
+    field_order = ["proposals", "held_on", "minutes_number", "attendees", "agreed", "note"]
+
+    def __init__(self, *args, kelurahan: Kelurahan, **kwargs):
+        super().__init__(*args, **kwargs)
+        waiting = DtsenProposal.objects.filter(
+            household__kelurahan=kelurahan, state=DtsenProposal.State.SUBMITTED
+        ).select_related("household", "person")
+        self.fields["proposals"].queryset = waiting.order_by("id")  # type: ignore[attr-defined]
+        self.fields["proposals"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda p: f"#{p.pk} {p.household.head_name or '—'} · {p.get_kind_display()} — {p.get_reason_display()}"
+        )
+        self.order_fields(self.field_order)

@@ -16,7 +16,7 @@ from audit.models import AccessLog
 from audit.services import log_access
 from coordination import siks_ng
 from coordination.filters import DtsenProposalFilter
-from coordination.forms import DtsenDecisionForm, DtsenProposalForm, GroundCheckForm, MuskelForm
+from coordination.forms import DtsenDecisionForm, DtsenProposalForm, GroundCheckForm, MuskelForm, MuskelManyForm
 from coordination.models import DtsenProposal
 from coordination.services import (
     dtsen_decide,
@@ -24,6 +24,7 @@ from coordination.services import (
     dtsen_mark_entered,
     dtsen_propose,
     dtsen_record_muskel,
+    dtsen_record_muskel_many,
 )
 from core import permissions
 from core.errors import DomainError
@@ -31,7 +32,7 @@ from core.exports import filters_for_log, stamped, xlsx_response
 from core.http import AuthenticatedHttpRequest
 from core.permissions import ACT, ADD, DECIDE, EXPORT_FULL, VIEW, get_object_for, permission_required, signed_in
 from core.submissions import repeated, submit
-from households.models import Household
+from households.models import Household, Kelurahan
 from households.rules import require_open
 
 PAGE_SIZE = 25
@@ -88,6 +89,7 @@ def proposal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             "counts": [(value, label, counts.get(value, 0)) for value, label in DtsenProposal.State.choices],
             "may_export": permissions.has_perm(request.user, EXPORT_FULL, DtsenProposal),
+            "may_act": permissions.has_perm(request.user, ACT, DtsenProposal),
         },
     )
 
@@ -258,3 +260,41 @@ def proposal_mark_entered(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     else:
         messages.success(request, _("Usulan #%(id)s ditandai sudah diinput ke SIKS-NG.") % {"id": proposal.pk})
     return redirect("coordination:proposal", proposal.pk)
+
+
+@permission_required(ACT, DtsenProposal)
+@require_http_methods(["GET", "POST"])
+def proposal_muskel_many(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """One kelurahan meeting for several of its proposals waiting for one (`?kelurahan=<id>`)."""
+    places = Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__code", "code")
+    kelurahan = (
+        places.filter(pk=request.GET.get("kelurahan") or 0).first()
+        if request.GET.get("kelurahan", "").isdigit()
+        else None
+    )
+    if kelurahan is None:
+        return render(request, "coordination/proposal_muskel_many.html", {"places": places, "form": None})
+    if response := repeated(request):
+        return response
+    form = MuskelManyForm(request.POST or None, kelurahan=kelurahan)
+    if request.method == "POST" and form.is_valid():
+
+        def save() -> str:
+            data = form.cleaned_data
+            dtsen_record_muskel_many(
+                proposals=list(data["proposals"]),
+                actor=request.user,
+                held_on=data["held_on"],
+                minutes_number=data["minutes_number"],
+                attendees=data["attendees"],
+                agreed=data["agreed"],
+                note=data["note"],
+            )
+            return reverse("coordination:proposals") + f"?kelurahan={kelurahan.pk}"
+
+        success = _("Hasil musyawarah kelurahan dicatat untuk usulan yang dipilih.")
+        if response := submit(request, form, save, success=success, fallback="coordination:proposals"):
+            return response
+    return render(
+        request, "coordination/proposal_muskel_many.html", {"places": places, "form": form, "kelurahan": kelurahan}
+    )

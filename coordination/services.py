@@ -545,3 +545,33 @@ def dtsen_mark_entered(*, proposal: DtsenProposal, actor: User) -> DtsenProposal
         actor=actor, instance=proposal, action=ChangeLog.Action.UPDATE, before=before, case_id=proposal.household_id
     )
     return proposal
+
+
+@case_write
+def dtsen_record_muskel_many(
+    *,
+    proposals: list[DtsenProposal],
+    actor: User,
+    held_on: datetime.date,
+    minutes_number: str,
+    attendees: int,
+    agreed: bool,
+    note: str = "",
+) -> list[DtsenProposal]:
+    """One kelurahan meeting recorded for several proposals it decided the same way: all of them or none."""
+    if not proposals:
+        raise DomainError(_("Pilih minimal satu usulan."))
+    if len({p.household.kelurahan_id for p in proposals}) > 1:
+        raise DomainError(_("Satu musyawarah kelurahan hanya untuk usulan dari kelurahan yang sama."))
+    return [
+        dtsen_record_muskel(
+            proposal=proposal,
+            actor=actor,
+            held_on=held_on,
+            minutes_number=minutes_number,
+            attendees=attendees,
+            agreed=agreed,
+            note=note,
+        )
+        for proposal in proposals
+    ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("graduations/<int:pk>/decide/", views.graduation_decide_view, name="decide"),
     path("households/<int:pk>/proposals/new/", proposal_views.proposal_create, name="proposal_create"),
     path("proposals/", proposal_views.proposal_list, name="proposals"),
+    path("proposals/muskel/", proposal_views.proposal_muskel_many, name="proposal_muskel_many"),
     path("proposals/siks-ng.xlsx", proposal_views.proposal_workbook, name="proposal_workbook"),
     path("proposals/<int:pk>/", proposal_views.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/muskel/", proposal_views.proposal_muskel, name="proposal_muskel"),

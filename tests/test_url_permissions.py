@@ -138,6 +138,7 @@ URLS = [
     # DTSEN proposals: casework proposes and records the Muskel, supervisors decide and download for SIKS-NG.
     ("coordination:proposal_create", "household", CASEWORK, CASEWORK),
     ("coordination:proposals", None, EVERYONE, GET_ONLY),
+    ("coordination:proposal_muskel_many", None, CASEWORK, CASEWORK),
     ("coordination:proposal_workbook", None, SUPERVISOR_ONLY, {**SUPERVISOR_ONLY, "supervisor": 405}),
     ("coordination:proposal", "dtsen_proposal", EVERYONE, GET_ONLY),
     ("coordination:proposal_muskel", "dtsen_proposal", CASEWORK, CASEWORK),

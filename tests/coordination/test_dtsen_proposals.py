@@ -24,7 +24,7 @@ from households.models import Household
 from households.rules import household_statuses_for
 from households.services import household_change_status
 from tests import oracle
-from tests.factories import HouseholdFactory, PersonFactory
+from tests.factories import HouseholdFactory, PersonFactory, kelurahan
 from tests.households.test_views import member, registration
 from tests.pageforms import page_form
 
@@ -457,3 +457,39 @@ def test_only_an_approved_proposal_is_marked_as_entered(cast):
             dtsen_mark_entered(proposal=proposal, actor=cast["supervisor"])
     with pytest.raises(IntegrityError), transaction.atomic():
         DtsenProposal.objects.filter(pk=proposal.pk).update(entered_at=timezone.now(), entered_by=cast["supervisor"])
+
+
+def test_one_kelurahan_meeting_is_recorded_for_several_proposals_at_once(client_as, cast):
+    kameloh = PersonFactory().household.kelurahan
+    with case_scope():
+        waiting = [
+            dtsen_propose(household=PersonFactory(household__kelurahan=kameloh).household, actor=cast["supervisor"],
+                          kind="new", reason="not_listed", description=f"baru {n}")
+            for n in range(3)
+        ]  # fmt: skip
+        elsewhere = dtsen_propose(
+            household=PersonFactory(household__kelurahan=kelurahan("Petuk Bukit")).household,
+            actor=cast["supervisor"], kind="new", reason="not_listed", description="lain",
+        )  # fmt: skip
+    client = client_as("dinsos_caseworker")
+    listing = client.get(reverse("coordination:proposals") + f"?kelurahan={kameloh.pk}").content.decode()
+    url = reverse("coordination:proposal_muskel_many") + f"?kelurahan={kameloh.pk}"
+    assert url in listing
+    form = page_form(client.get(url))
+    offered = [c.value for c in form.controls if c.name == "proposals"]
+    assert sorted(offered) == sorted(str(p.pk) for p in waiting)  # this kelurahan's, waiting for a meeting
+    form["proposals"] = [str(waiting[0].pk), str(waiting[1].pk)]
+    form["held_on"], form["minutes_number"], form["attendees"], form["agreed"] = TODAY().isoformat(), "BA-9", "30", "1"
+    assert form.submit(client).status_code == 302
+    states = dict(DtsenProposal.objects.values_list("pk", "state"))
+    assert [states[p.pk] for p in waiting] == ["deliberated", "deliberated", "submitted"]
+    assert states[elsewhere.pk] == "submitted"
+    assert set(DtsenProposal.objects.filter(state="deliberated").values_list("muskel_minutes_number", flat=True)) == {
+        "BA-9"
+    }
+    # Nothing chosen: refused, nothing changes, what was typed is kept.
+    form = page_form(client.get(url))
+    form["minutes_number"] = "BA-10"
+    response = form.submit(client)
+    assert response.status_code == 200 and "Pilih minimal satu usulan" in response.content.decode()
+    assert page_form(response)["minutes_number"] == "BA-10"
