@@ -1,6 +1,7 @@
 """DTSEN proposals (usulan): proposed by caseworkers, deliberated by the kelurahan meeting (Muskel), decided by a
 Dinsos supervisor, exported for SIKS-NG and printed as the meeting's berita acara."""
 
+import re
 from typing import Any
 
 from django.contrib import messages
