@@ -268,11 +268,9 @@ def proposal_mark_entered(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 def proposal_muskel_many(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One kelurahan meeting for several of its proposals waiting for one (`?kelurahan=<id>`)."""
     places = Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__code", "code")
-    kelurahan = (
-        places.filter(pk=request.GET.get("kelurahan") or 0).first()
-        if request.GET.get("kelurahan", "").isdigit()
-        else None
-    )
+    chosen = request.GET.get("kelurahan", "")
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    kelurahan = places.filter(pk=int(chosen)).first() if re.fullmatch(r"[0-9]{1,9}", chosen) else None
     if kelurahan is None:
         return render(request, "coordination/proposal_muskel_many.html", {"places": places, "form": None})
     if response := repeated(request):
