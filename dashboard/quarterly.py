@@ -129,13 +129,19 @@ def official_households_at(day: datetime.date) -> set[int]:
     )
     (status,) = _statuses_before((moment,), changes)
 
-    def open_then(pk: int) -> bool:
-        if pk not in archived:
-            return False  # deleted since
-        archived_at = archived[pk]
-        return archived_at is None or archived_at >= moment
+    return _counted(status, archived, moment)
 
-    return {pk for pk, value in status.items() if value == EP and open_then(pk)}
+
+def _counted(
+    status: dict[int, str], archived: dict[int, datetime.datetime | None], moment: datetime.datetime
+) -> set[int]:
+    """The households in the official count at `moment`: extreme poor then, still in the register (`archived`
+    holds every household) and not archived before it."""
+    return {
+        pk
+        for pk, value in status.items()
+        if value == EP and pk in archived and ((at := archived[pk]) is None or at >= moment)
+    }
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:
@@ -168,11 +174,9 @@ def compute(quarter: Quarter, step: Step | None = None) -> dict[str, Any]:
     """The report of `quarter` as plain data (stored as JSON and read by the xlsx and the A4 page)."""
     start, end = quarter.start, quarter.end
     places = {k.pk: k for k in Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__code", "code")}
-    households = {
-        pk: (kelurahan, archived_at)
-        for pk, kelurahan, archived_at in Household.objects.values_list("pk", "kelurahan_id", "archived_at")
-    }
-    total = len(households)
+    kelurahan_of = dict(Household.objects.values_list("pk", "kelurahan_id"))
+    archived = dict(Household.objects.values_list("pk", "archived_at"))
+    total = len(kelurahan_of)
 
     # Each household's status at the start and at the end, and the quarter's movements, in one pass.
     movements: list[tuple[datetime.datetime, int, str, str, str]] = []  # at, household, from, to, reason
@@ -192,14 +196,7 @@ def compute(quarter: Quarter, step: Step | None = None) -> dict[str, Any]:
         step(0, total)
     at_start, at_end = _statuses_before((start, end), changes())
 
-    def not_archived(pk: int, moment: datetime.datetime) -> bool:
-        archived_at = households[pk][1]
-        return archived_at is None or archived_at >= moment
-
-    def counted(status: dict[int, str], moment: datetime.datetime) -> set[int]:
-        return {pk for pk, value in status.items() if value == EP and pk in households and not_archived(pk, moment)}
-
-    start_set, end_set = counted(at_start, start), counted(at_end, end)
+    start_set, end_set = _counted(at_start, archived, start), _counted(at_end, archived, end)
     members = _members(start_set | end_set)
 
     def persons(pk: int, moment: datetime.datetime) -> int:
@@ -207,32 +204,32 @@ def compute(quarter: Quarter, step: Step | None = None) -> dict[str, Any]:
 
     rows: dict[int, Counter[str]] = defaultdict(Counter)
     for pk in start_set:
-        row = rows[households[pk][0]]
+        row = rows[kelurahan_of[pk]]
         row["households_start"] += 1
         row["persons_start"] += persons(pk, start)
     for pk in end_set:
-        row = rows[households[pk][0]]
+        row = rows[kelurahan_of[pk]]
         row["households_end"] += 1
         row["persons_end"] += persons(pk, end)
     transitions: Counter[tuple[str, str]] = Counter()
     movement_rows = []
     for changed_at, pk, from_status, to_status, reason in sorted(movements):
         entering = to_status == EP
-        rows[households[pk][0]]["entered" if entering else "left"] += 1
+        rows[kelurahan_of[pk]]["entered" if entering else "left"] += 1
         transitions[(from_status, to_status)] += 1
         movement_rows.append(
-            [changed_at.astimezone(start.tzinfo).strftime("%d/%m/%Y"), pk, households[pk][0], from_status, to_status,
+            [changed_at.astimezone(start.tzinfo).strftime("%d/%m/%Y"), pk, kelurahan_of[pk], from_status, to_status,
              reason]
         )  # fmt: skip
 
     # Households archived in the quarter while extreme poor leave the count without a status change.
     def archived_in_quarter(pk: int) -> bool:
-        archived_at = households[pk][1]
+        archived_at = archived.get(pk)
         return archived_at is not None and start <= archived_at < end
 
-    archived = [pk for pk in start_set | {m[1] for m in movements} if archived_in_quarter(pk) and at_end.get(pk) == EP]
-    for pk in archived:
-        rows[households[pk][0]]["archived"] += 1
+    leaving = start_set | {m[1] for m in movements}
+    for pk in [pk for pk in leaving if archived_in_quarter(pk) and at_end.get(pk) == EP]:
+        rows[kelurahan_of[pk]]["archived"] += 1
         transitions[(EP, "archived")] += 1
 
     # Deliveries of the quarter, per OPD and programme.

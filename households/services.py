@@ -64,16 +64,29 @@ def household_register_proposed(
     household = household_register(
         actor=actor, members=members, source=source, **{**fields, "status": Household.Status.PROPOSED}
     )
-    proposals = apps.get_model("coordination", "DtsenProposal")  # the app above this one; no import
+    _open_proposal(
+        household,
+        actor=actor,
+        listed=False,
+        description=_("Keluarga baru didaftarkan petugas lewat aplikasi; belum terdaftar di DTSEN."),
+        source=source,
+    )
+    return household
+
+
+def _open_proposal(household: Household, *, actor: User, listed: bool, description: str, source: str) -> None:
+    """Open the DTSEN proposal that verifies a household waiting as "diusulkan": a change of circumstances for
+    a family already on a national list, else a new family. (coordination.DtsenProposal is in the app above
+    this one: looked up, not imported.)"""
+    proposals = apps.get_model("coordination", "DtsenProposal")
     proposal = proposals.objects.create(
         household=household,
-        kind=proposals.Kind.NEW,
-        reason=proposals.Reason.NOT_LISTED,
-        description=_("Keluarga baru didaftarkan petugas lewat aplikasi; belum terdaftar di DTSEN."),
+        kind=proposals.Kind.CHANGE if listed else proposals.Kind.NEW,
+        reason=proposals.Reason.CIRCUMSTANCES if listed else proposals.Reason.NOT_LISTED,
+        description=description,
         proposed_by=actor,
     )
     log_change(actor=actor, instance=proposal, action=ChangeLog.Action.CREATE, case_id=household.pk, source=source)
-    return household
 
 
 @case_write
@@ -154,15 +167,7 @@ def household_change_status(
     )
     if status == Household.Status.PROPOSED and open_proposal is None:
         # Newly extreme poor by a caseworker's judgement: verified only through a DTSEN proposal.
-        listed = household.rankings.exists()
-        proposal = proposals.objects.create(
-            household=household,
-            kind=proposals.Kind.CHANGE if listed else proposals.Kind.NEW,
-            reason=proposals.Reason.CIRCUMSTANCES if listed else proposals.Reason.NOT_LISTED,
-            description=reason,
-            proposed_by=actor,
-        )
-        log_change(actor=actor, instance=proposal, action=ChangeLog.Action.CREATE, case_id=household.pk, source=source)
+        _open_proposal(household, actor=actor, listed=household.rankings.exists(), description=reason, source=source)
     return change
 
 

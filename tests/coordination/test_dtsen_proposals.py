@@ -493,3 +493,25 @@ def test_one_kelurahan_meeting_is_recorded_for_several_proposals_at_once(client_
     response = form.submit(client)
     assert response.status_code == 200 and "Pilih minimal satu usulan" in response.content.decode()
     assert page_form(response)["minutes_number"] == "BA-10"
+
+
+def test_the_meeting_page_reads_a_fixed_number_of_queries(client_as, cast, django_assert_max_num_queries):
+    kameloh = kelurahan("Kameloh Baru")
+    client = client_as("dinsos_caseworker")
+    url = reverse("coordination:proposal_muskel_many") + f"?kelurahan={kameloh.pk}"
+
+    def waiting(n):
+        with case_scope():
+            for _each in range(n):
+                household = PersonFactory(household__kelurahan=kameloh).household
+                dtsen_propose(household=household, actor=cast["supervisor"], kind="new", reason="not_listed",
+                              description="baru")  # fmt: skip
+
+    waiting(2)
+    client.get(url)
+    with django_assert_max_num_queries(9):
+        few = client.get(url).content.decode()
+    waiting(10)
+    with django_assert_max_num_queries(9):
+        many = client.get(url).content.decode()
+    assert few.count('name="proposals"') == 2 and many.count('name="proposals"') == 12

@@ -303,3 +303,16 @@ def test_a_family_loaded_with_its_history_counts_its_members_on_past_dates():
         Person.objects.filter(household=household).exclude(pk=later.pk).update(created_at=at(2026, 3, 10))
     assert quarterly.official_at(datetime.date(2026, 6, 30))["persons"] == 2  # not yet recorded then
     assert quarterly.official_at(timezone.localdate())["persons"] == 3
+
+
+@pytest.mark.django_db
+def test_the_quarterly_page_reads_a_fixed_number_of_queries(client_as, city, cast, django_assert_max_num_queries):
+    client = client_as("supervisor")
+    client.get(reverse("dashboard:quarterly"))
+    with django_assert_max_num_queries(6):
+        client.get(reverse("dashboard:quarterly"))
+    for quarter in (Q2, Q3):
+        quarterly_report(quarter=quarter, actor=cast["supervisor"])
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("dashboard:quarterly")).content.decode()
+    assert page.count("Lihat cetak A4") == 2
