@@ -51,6 +51,11 @@ def admin_home(request: AuthenticatedHttpRequest) -> HttpResponse:
             _("Tandai kelurahan lokus prioritas."),
         ),
         (reverse("coordination:rules"), _("Aturan tanggung jawab"), _("Kebutuhan mana dijawab OPD mana.")),
+        (
+            reverse("api:token_list"),
+            _("Token API"),
+            _("Akses sistem OPD lain ke data lewat API: buat, lihat pemakaian, cabut."),
+        ),
         (reverse("audit:changes"), _("Jejak audit"), _("Semua perubahan data, pembukaan NIK dan ekspor.")),
     ]
     if request.user.is_superuser:  # the same name as in the menu, so the two admin pages are not confused

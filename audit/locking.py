@@ -17,10 +17,12 @@ def claim_version(model: type[models.Model], pk: int, expected_version: int | No
     updated = rows.update(version=F("version") + 1)
     if not updated:
         current = model._base_manager.filter(pk=pk).values_list("version", flat=True).first()
-        raise StaleEditError(stale_message(model, pk), current_version=current)
+        summary = stale_summary(model, pk)
+        raise StaleEditError(stale_message(model, pk, summary), current_version=current, summary=summary)
 
 
-def stale_message(model: type[models.Model], pk: int) -> str:
+def stale_summary(model: type[models.Model], pk: int) -> str:
+    """Who changed the record since it was read, when, and what (the first sentence of the refusal)."""
     latest = (
         ChangeLog.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=pk)
         .select_related("actor")
@@ -38,8 +40,13 @@ def stale_message(model: type[models.Model], pk: int) -> str:
             "when": timezone.localtime(latest.at).strftime("%d/%m/%Y %H:%M"),
             "what": f" ({changed})" if changed else "",
         }
+    return str(message)
+
+
+def stale_message(model: type[models.Model], pk: int, summary: str | None = None) -> str:
+    """The refusal a form shows: who changed what, and that the form now holds the latest data."""
     return "%s %s" % (  # noqa: UP031 - two translated sentences
-        message,
+        summary if summary is not None else stale_summary(model, pk),
         _(
             "Perubahan Anda belum disimpan. Formulir di bawah kini memuat data terbaru ditambah perubahan Anda; "
             "periksa, lalu tekan Simpan lagi."

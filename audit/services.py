@@ -198,3 +198,25 @@ def log_access(
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
         detail=detail or {},
     )
+
+
+def log_access_many(*, request: HttpRequest, kind: str, shown: list[tuple[models.Model, str]]) -> None:
+    """`log_access` for many records at once (the API's list with `reveal`): one row per record and field, in
+    one insert."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    ip_address, agent = client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:200]
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            actor=request.user,
+            kind=kind,
+            content_type=ContentType.objects.get_for_model(instance),
+            object_id=instance.pk,
+            object_repr=str(instance)[:200],
+            case_id=case_id_of(instance),
+            field=field,
+            ip_address=ip_address,
+            user_agent=agent,
+        )
+        for instance, field in shown
+    )

@@ -9,6 +9,7 @@ class StaleEditError(DomainError):
     """Someone else saved the record after this user opened it (optimistic locking). `current_version` is
     the version stored now: a form shown again with it lets the user look, then deliberately save over."""
 
-    def __init__(self, message: str, current_version: int | None = None) -> None:
+    def __init__(self, message: str, current_version: int | None = None, summary: str | None = None) -> None:
         super().__init__(message)
         self.current_version = current_version
+        self.summary = summary or message  # who changed what, without what a form should do next

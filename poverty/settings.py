@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "poverty",
     "core",
     "audit",
@@ -76,6 +79,7 @@ INSTALLED_APPS = [
     "coordination",
     "dashboard",
     "jobs",
+    "api",
     "demo",
 ]
 
@@ -237,6 +241,42 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "object-src": [NONE],
     }
+}
+
+# The REST API (/api/v1/, api/): tokens of the OPDs' systems or the signed-in session (with CSRF), the app's
+# one rule table, JSON only, problem details for every refusal. See docs/API.md.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthentication", "api.auth.BrowserSessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.http.ApiAccess"],
+    "DEFAULT_PARSER_CLASSES": ["api.http.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.http.PerCallerRateThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "api.problems.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(1024 * 1024)))
+# Requests per minute of a signed-in browser session (a token has its own limit, set on the token screen).
+API_SESSION_RATE_PER_MINUTE = int(os.environ.get("API_SESSION_RATE_PER_MINUTE", "600"))
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Sistem Kasus Kemiskinan Ekstrem — Kota Palangka Raya",
+    "DESCRIPTION": "Data rumah tangga, kunjungan, rujukan dan intervensi untuk sistem OPD. Panduan: docs/API.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["api.http.ApiAccess"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "HouseholdStatusEnum": "households.models.Household.Status",
+        "PersonStatusEnum": "households.models.Person.Status",
+        "InterventionStatusEnum": "interventions.models.Intervention.Status",
+        "ReferralStatusEnum": "coordination.models.Referral.Status",
+    },
+    # Swagger UI from the drf-spectacular-sidecar package's static files: no CDN, the CSP stays strict.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Security headers that hold everywhere.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("coordination.urls")),
     path("", include("dashboard.urls")),
     path("", include("jobs.urls")),
+    path("", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

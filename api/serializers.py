@@ -1,0 +1,287 @@
+"""What the API reads and writes. Read shapes list a record's stored fields (NIK and No. KK masked unless the
+caller asked to see them and may); write shapes give the types, and the page's own form checks the values
+(api.validation)."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Opd
+from coordination.models import Assessment, Referral
+from core.identity import mask
+from households.forms import HOUSEHOLD_FIELDS, PERSON_FIELDS
+from households.models import Household, Kecamatan, Kelurahan, Person, Visit
+from interventions.models import Intervention, Program
+
+
+@extend_schema_field(serializers.CharField(help_text=_("Disamarkan (6271••••••••0003) kecuali diminta ?reveal=1.")))
+class IdentityNumberField(serializers.CharField):
+    """A NIK or No. KK: masked, unless the view put `reveal` in the context (the caller asked and may)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        text = str(value or "")
+        return text if self.context.get("reveal") else mask(text)
+
+
+class KecamatanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Kecamatan
+        fields = ["id", "name", "code", "bps_code"]
+
+
+class KelurahanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Kelurahan
+        fields = ["id", "name", "code", "bps_code", "kecamatan", "is_priority_locus"]
+
+
+class OpdSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Opd
+        fields = ["id", "name", "short_name", "is_active"]
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Program
+        fields = [
+            "id",
+            "opd",
+            "name",
+            "description",
+            "strategy",
+            "target",
+            "unit",
+            "funding_source",
+            "period",
+            "is_active",
+        ]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    nik = IdentityNumberField()
+
+    class Meta:
+        model = Person
+        fields = ["id", "household", *PERSON_FIELDS, "is_served", "status", "version", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    no_kk = IdentityNumberField()
+    archived = serializers.SerializerMethodField()
+    members = PersonSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            *HOUSEHOLD_FIELDS,
+            "status",
+            "desil",
+            "desil_source",
+            "desil_as_of",
+            "head_name",
+            "member_count",
+            "extreme_poor_count",
+            "last_visit_on",
+            "next_follow_up_on",
+            "archived",
+            "version",
+            "created_at",
+            "updated_at",
+            "members",
+        ]
+        read_only_fields = fields
+
+    def get_archived(self, household: Household) -> bool:
+        return household.archived_at is not None
+
+
+def _no_validators(fields: dict[str, serializers.Field]) -> dict[str, serializers.Field]:
+    """Types and choices from the model; the checks themselves are the form's (api.validation)."""
+    for field in fields.values():
+        field.validators = []
+    return fields
+
+
+class PersonWriteSerializer(serializers.ModelSerializer):
+    nik = serializers.CharField(max_length=16, required=False, allow_blank=True)
+
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return _no_validators(super().get_fields())
+
+
+class PersonUpdateSerializer(PersonWriteSerializer):
+    class Meta(PersonWriteSerializer.Meta):
+        extra_kwargs = {name: {"required": False} for name in PERSON_FIELDS}
+
+
+class HouseholdCreateSerializer(serializers.ModelSerializer):
+    no_kk = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    members = PersonWriteSerializer(many=True, allow_empty=False, max_length=30)
+
+    class Meta:
+        model = Household
+        fields = [*HOUSEHOLD_FIELDS, "members"]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return _no_validators(super().get_fields())
+
+
+class HouseholdUpdateSerializer(serializers.ModelSerializer):
+    no_kk = serializers.CharField(max_length=16, required=False, allow_blank=True)
+
+    class Meta:
+        model = Household
+        fields = HOUSEHOLD_FIELDS
+        extra_kwargs = {name: {"required": False} for name in HOUSEHOLD_FIELDS}
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return _no_validators(super().get_fields())
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    caseworker = serializers.StringRelatedField()
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "household",
+            "caseworker",
+            "visited_on",
+            "purpose",
+            "findings",
+            "next_follow_up_on",
+            "version",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class VisitWriteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Visit
+        fields = ["household", "visited_on", "purpose", "findings", "next_follow_up_on"]
+        extra_kwargs = {"visited_on": {"required": True}}
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = _no_validators(super().get_fields())
+        # Which household is the view's to check (404 for one the caller may not see), not the serializer's.
+        fields["household"] = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+        return fields
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    assessed_by = serializers.StringRelatedField()
+    referrals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "household", "visit", "assessed_by", "assessed_on", "created_at", "referrals"]
+        read_only_fields = fields
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    sent_by = serializers.StringRelatedField()
+    assigned_to = serializers.StringRelatedField()
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "household",
+            "person",
+            "assessment",
+            "need",
+            "note",
+            "opd",
+            "status",
+            "due_on",
+            "sent_by",
+            "sent_at",
+            "assigned_to",
+            "decline_reason",
+            "intervention",
+            "status_changed_at",
+            "fulfilled_at",
+        ]
+        read_only_fields = fields
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class FulfilSerializer(serializers.Serializer):
+    program = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    delivered_on = serializers.DateField()
+    amount = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, allow_null=True)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class InterventionSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Intervention
+        fields = [
+            "id",
+            "program",
+            "opd",
+            "household",
+            "person",
+            "status",
+            "planned_on",
+            "delivered_on",
+            "cancel_reason",
+            "amount",
+            "quantity",
+            "notes",
+            "recorded_by",
+            "status_changed_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class InterventionWriteSerializer(serializers.Serializer):
+    """Plan a programme, or (with `delivered_on`) record one already handed over, in one step."""
+
+    household = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    program = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    person = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        allow_null=True,
+        help_text=_("Anggota penerima; kosong untuk program rumah tangga."),
+    )
+    planned_on = serializers.DateField(required=False)
+    delivered_on = serializers.DateField(
+        required=False, help_text=_("Diisi bila program sudah tersalurkan: dicatat tersalurkan dalam satu langkah.")
+    )
+    amount = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, allow_null=True)
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    confirm_duplicate = serializers.BooleanField(
+        required=False, default=False, help_text=_("Catat walaupun program yang sama sudah ada pada periode ini.")
+    )
+
+
+class TransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Intervention.Status.choices)
+    delivered_on = serializers.DateField(required=False, allow_null=True)
+    amount = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, allow_null=True)
+    cancel_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+

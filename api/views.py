@@ -1,0 +1,507 @@
+"""The REST API, version 1. Thin: each endpoint finds the record through the rule table (404 for one the caller
+may not see, 403 for one they may not change), checks the values with the page's own form and writes through
+the same service as the page, with `source="api"` in the change log."""
+
+from typing import Any
+
+from django.db.models import Model, Prefetch, QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import (
+    action,
+    api_view,
+    authentication_classes,
+    permission_classes,
+    throttle_classes,
+)
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import Opd
+from api import idempotency
+from api.filters import (
+    AssessmentApiFilter,
+    HouseholdApiFilter,
+    InterventionApiFilter,
+    KelurahanApiFilter,
+    ProgramApiFilter,
+    ReferralApiFilter,
+    VisitApiFilter,
+)
+from api.http import NewestFirst, check_body_size, etag, expected_version
+from api.serializers import (
+    AssessmentSerializer,
+    DeclineSerializer,
+    FulfilSerializer,
+    HouseholdCreateSerializer,
+    HouseholdSerializer,
+    HouseholdUpdateSerializer,
+    InterventionSerializer,
+    InterventionWriteSerializer,
+    KecamatanSerializer,
+    KelurahanSerializer,
+    OpdSerializer,
+    PersonSerializer,
+    PersonUpdateSerializer,
+    PersonWriteSerializer,
+    ProgramSerializer,
+    ReferralSerializer,
+    TransitionSerializer,
+    VisitSerializer,
+    VisitWriteSerializer,
+)
+from api.validation import errors_of, form_data, formset_data, validated
+from audit.locking import stale_summary
+from audit.models import AccessLog
+from audit.services import log_access_many
+from coordination.forms import DeclineForm, FulfilForm
+from coordination.models import Assessment, Referral
+from coordination.services import referral_accept, referral_decline, referral_fulfil
+from core import permissions
+from core.errors import StaleEditError
+from core.permissions import ACT, ADD, CHANGE, REVEAL, VIEW, get_object_for
+from households.forms import (
+    HOUSEHOLD_FIELDS,
+    PERSON_FIELDS,
+    HouseholdForm,
+    HouseholdRegisterForm,
+    PersonAddForm,
+    PersonForm,
+    VisitForm,
+    already_registered_message,
+    member_formset,
+    registered_already,
+)
+from households.models import Household, Kecamatan, Kelurahan, Person, Relation, Visit
+from households.rules import require_open
+from households.services import household_register_proposed, household_update, person_add, person_update, visit_log
+from interventions.forms import WHOLE_HOUSEHOLD, DeliveredInterventionForm, InterventionForm, TransitionForm
+from interventions.models import Intervention, Program
+from interventions.rules import programs_for
+from interventions.services import intervention_record, intervention_record_delivered, intervention_transition
+
+SOURCE = "api"
+REVEAL_PARAMETER = OpenApiParameter(
+    "reveal",
+    bool,
+    description="true: tampilkan NIK/No. KK lengkap (hanya petugas dan supervisor; setiap tampilan dicatat).",
+)
+
+
+class ApiViewSet(viewsets.GenericViewSet):
+    """Idempotent writes, the body limit and the versioned records' ETag, for every endpoint."""
+
+    versioned_actions: tuple[str, ...] = ()
+
+    @classmethod
+    def needs_version(cls, method: str, action_name: str | None) -> bool:
+        return action_name in cls.versioned_actions
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        check_body_size(request)
+        super().initial(request, *args, **kwargs)
+        request.idempotency_record = idempotency.claim(request)  # type: ignore[attr-defined]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, idempotency.Replay):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        record = getattr(request, "idempotency_record", None)
+        if record is not None and isinstance(response, Response):
+            idempotency.keep(record, response)
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def check_version(self, instance: Any, version: int) -> None:
+        """409 before anything else when the record changed since the caller read it."""
+        if instance.version != version:
+            summary = stale_summary(type(instance), instance.pk)
+            raise StaleEditError(summary, current_version=instance.version, summary=summary)
+
+    def find(self, queryset: QuerySet | type[Model], pk: Any, action_name: str = VIEW) -> Any:
+        return get_object_for(self.request.user, queryset, pk, action=action_name)
+
+    def reveal(self, model: type[Model]) -> bool:
+        """?reveal=true: the full numbers, for those who may see them (every one shown is logged)."""
+        value = self.request.query_params.get("reveal", "").lower()
+        if value in ("", "0", "false"):
+            return False
+        if value not in ("1", "true"):
+            raise exceptions.ValidationError({"reveal": [_("Isi reveal dengan true atau false.")]})
+        if not permissions.has_perm(self.request.user, REVEAL, model):
+            raise exceptions.PermissionDenied(_("Anda tidak diizinkan melihat NIK/No. KK lengkap."))
+        return True
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "reveal": getattr(self, "_revealing", False)}
+
+    def versioned(self, instance: Any, serializer_class: Any, code: int = status.HTTP_200_OK) -> Response:
+        response = Response(serializer_class(instance, context=self.get_serializer_context()).data, status=code)
+        response["ETag"] = etag(instance.version)
+        return response
+
+
+def _log_reveals(request: Request, households: list[Household], persons: list[Person]) -> None:
+    shown = [(h, "no_kk") for h in households if h.no_kk] + [(p, "nik") for p in persons if p.nik]
+    log_access_many(request=request._request, kind=AccessLog.Kind.REVEAL, shown=shown)
+
+
+# Reference data -----------------------------------------------------------------------------------------------
+
+
+class KecamatanViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Kecamatan of Kota Palangka Raya with their Kemendagri and BPS codes."""
+
+    queryset = Kecamatan.objects.order_by("name")
+    serializer_class = KecamatanSerializer
+    pagination_class = None
+
+
+class KelurahanViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Kelurahan with their Kemendagri and BPS codes; `?kecamatan=<id>`."""
+
+    queryset = Kelurahan.objects.order_by("kecamatan__name", "name")
+    serializer_class = KelurahanSerializer
+    filterset_class = KelurahanApiFilter
+    pagination_class = None
+
+
+class OpdViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    queryset = Opd.objects.order_by("short_name")
+    serializer_class = OpdSerializer
+    pagination_class = None
+
+
+class ProgramViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Intervention programmes; `?opd=<id>&is_active=true`."""
+
+    queryset = Program.objects.order_by("name", "id")
+    serializer_class = ProgramSerializer
+    filterset_class = ProgramApiFilter
+    pagination_class = None
+
+
+# Households and members -----------------------------------------------------------------------------------------
+
+
+def _households() -> QuerySet[Household]:
+    members = Prefetch("members", queryset=Person.objects.order_by("id"))
+    return Household.objects.select_related("kelurahan").prefetch_related(members)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[REVEAL_PARAMETER]),
+    retrieve=extend_schema(parameters=[REVEAL_PARAMETER]),
+    create=extend_schema(request=HouseholdCreateSerializer, responses={201: HouseholdSerializer}),
+    partial_update=extend_schema(request=HouseholdUpdateSerializer, responses={200: HouseholdSerializer}),
+    add_member=extend_schema(request=PersonWriteSerializer, responses={201: PersonSerializer}),
+)
+class HouseholdViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Households with their members, filtered like the registry (`kelurahan`, `status`, `desil`, `q`, …;
+    archived ones only with `archived=only|all`). A household registered here waits as "diusulkan" with a DTSEN
+    proposal, as on the page."""
+
+    serializer_class = HouseholdSerializer
+    filterset_class = HouseholdApiFilter
+    pagination_class = NewestFirst
+    versioned_actions = ("partial_update",)
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Household]:
+        return _households()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self._revealing = self.reveal(Household)
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset) or []
+        if self._revealing:
+            _log_reveals(request, page, [p for h in page for p in h.members.all()])
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self._revealing = self.reveal(Household)
+        household = self.find(self.get_queryset(), kwargs["pk"])
+        if self._revealing:
+            _log_reveals(request, [household], list(household.members.all()))
+        return self.versioned(household, HouseholdSerializer)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not permissions.has_perm(request.user, ADD, Household):
+            raise exceptions.PermissionDenied
+        shape = HouseholdCreateSerializer(data=request.data)
+        shape.is_valid(raise_exception=True)
+        values = dict(shape.validated_data)
+        members = values.pop("members")
+        form = HouseholdRegisterForm(form_data(values))
+        formset = member_formset(formset_data("members", members))
+        errors = {}
+        if not form.is_valid():
+            errors.update(errors_of(form))
+        if not formset.is_valid():
+            errors.update(errors_of(formset, "members"))
+        if errors:
+            raise exceptions.ValidationError(errors)
+        fields = {name: form.cleaned_data[name] for name in HOUSEHOLD_FIELDS if name in form.cleaned_data}
+        kept = formset.kept_members()
+        head = next((m["full_name"] for m in kept if m["relation"] == Relation.HEAD), "")
+        if same := registered_already(kelurahan=fields["kelurahan"], address=fields["address"], head_name=head):
+            raise exceptions.ValidationError({"non_field_errors": [already_registered_message(same)]})
+        household = household_register_proposed(actor=request.user, members=kept, source=SOURCE, **fields)
+        return self.versioned(_households().get(pk=household.pk), HouseholdSerializer, status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        household = self.find(Household, kwargs["pk"], CHANGE)
+        version = expected_version(request)
+        self.check_version(household, version)
+        shape = HouseholdUpdateSerializer(data=request.data, partial=True)
+        shape.is_valid(raise_exception=True)
+        values = dict(shape.validated_data)
+        if not values.get("no_kk", True):
+            values.pop("no_kk")  # empty: the stored number stays, as on the page
+        cleaned = validated(HouseholdForm(form_data(values, household, HOUSEHOLD_FIELDS), instance=household))
+        changes = {name: cleaned[name] for name in values if name in cleaned}
+        household_update(household=household, actor=request.user, expected_version=version, source=SOURCE, **changes)
+        return self.versioned(_households().get(pk=household.pk), HouseholdSerializer)
+
+    @action(detail=True, methods=["post"], url_path="members")
+    def add_member(self, request: Request, pk: Any = None) -> Response:
+        """Add a member to the household."""
+        household = self.find(Household, pk)
+        require_open(household)
+        if not permissions.has_perm(request.user, ADD, Person):
+            raise exceptions.PermissionDenied
+        shape = PersonWriteSerializer(data=request.data)
+        shape.is_valid(raise_exception=True)
+        cleaned = validated(PersonAddForm(form_data(dict(shape.validated_data)), household=household))
+        fields = {name: cleaned[name] for name in PERSON_FIELDS if name in cleaned}
+        person = person_add(household=household, actor=request.user, source=SOURCE, **fields)
+        return self.versioned(person, PersonSerializer, status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[REVEAL_PARAMETER]),
+    partial_update=extend_schema(request=PersonUpdateSerializer, responses={200: PersonSerializer}),
+)
+class PersonViewSet(ApiViewSet, mixins.RetrieveModelMixin):
+    """A member of a household. Moving to another household is done on the page (with its reason)."""
+
+    serializer_class = PersonSerializer
+    queryset = Person.objects.all()
+    versioned_actions = ("partial_update",)
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self._revealing = self.reveal(Person)
+        person = self.find(Person, kwargs["pk"])
+        if self._revealing:
+            _log_reveals(request, [], [person])
+        return self.versioned(person, PersonSerializer)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = self.find(Person.objects.select_related("household"), kwargs["pk"], CHANGE)
+        require_open(person.household)
+        version = expected_version(request)
+        self.check_version(person, version)
+        shape = PersonUpdateSerializer(data=request.data, partial=True)
+        shape.is_valid(raise_exception=True)
+        values = dict(shape.validated_data)
+        if not values.get("nik", True):
+            values.pop("nik")  # empty: the stored number stays, as on the page
+        cleaned = validated(PersonForm(form_data(values, person, PERSON_FIELDS), instance=person))
+        changes = {name: cleaned[name] for name in values if name in cleaned}
+        person = person_update(person=person, actor=request.user, expected_version=version, source=SOURCE, **changes)
+        return self.versioned(Person.objects.get(pk=person.pk), PersonSerializer)
+
+
+# Visits, assessments, referrals -----------------------------------------------------------------------------------
+
+
+@extend_schema_view(create=extend_schema(request=VisitWriteSerializer, responses={201: VisitSerializer}))
+class VisitViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Visits to households; `?household=<id>`. A visit is recorded as the caller's own."""
+
+    serializer_class = VisitSerializer
+    queryset = Visit.objects.select_related("caseworker")
+    filterset_class = VisitApiFilter
+    pagination_class = NewestFirst
+    http_method_names = ["get", "post", "head", "options"]
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.versioned(self.find(self.get_queryset(), kwargs["pk"]), VisitSerializer)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        shape = VisitWriteSerializer(data=request.data)
+        shape.is_valid(raise_exception=True)
+        values = dict(shape.validated_data)
+        household = self.find(Household, values.pop("household"))
+        require_open(household)
+        if not permissions.has_perm(request.user, ADD, Visit):
+            raise exceptions.PermissionDenied
+        cleaned = validated(VisitForm(form_data(values)))
+        visit = visit_log(
+            household=household,
+            caseworker=request.user,
+            source=SOURCE,
+            **{name: cleaned[name] for name in ("visited_on", "purpose", "findings", "next_follow_up_on")},
+        )
+        return self.versioned(visit, VisitSerializer, status.HTTP_201_CREATED)
+
+
+class AssessmentViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Needs assessments; `?household=<id>`. Each ticked need became a referral (see /referrals/)."""
+
+    serializer_class = AssessmentSerializer
+    queryset = Assessment.objects.select_related("assessed_by").prefetch_related("referrals")
+    filterset_class = AssessmentApiFilter
+    pagination_class = NewestFirst
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self.get_serializer(self.find(self.get_queryset(), kwargs["pk"])).data)
+
+
+@extend_schema_view(
+    accept=extend_schema(request=None, responses={200: ReferralSerializer}),
+    decline=extend_schema(request=DeclineSerializer, responses={200: ReferralSerializer}),
+    fulfil=extend_schema(request=FulfilSerializer, responses={200: ReferralSerializer}),
+)
+class ReferralViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Referrals of needs to the OPD responsible; the addressed OPD accepts, declines (with a reason) or fulfils
+    them (with the programme delivered). `?opd=`, `?status=`, `?household=`."""
+
+    serializer_class = ReferralSerializer
+    queryset = Referral.objects.select_related("sent_by", "assigned_to")
+    filterset_class = ReferralApiFilter
+    pagination_class = NewestFirst
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self.get_serializer(self.find(self.get_queryset(), kwargs["pk"])).data)
+
+    def _act(self, pk: Any) -> Referral:
+        referral = self.find(Referral.objects.select_related("household", "opd"), pk, ACT)
+        require_open(referral.household)
+        return referral
+
+    def _answer(self, referral: Referral) -> Response:
+        return Response(ReferralSerializer(self.get_queryset().get(pk=referral.pk)).data)
+
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: Any = None) -> Response:
+        referral = self._act(pk)
+        return self._answer(referral_accept(referral=referral, actor=request.user))
+
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: Any = None) -> Response:
+        referral = self._act(pk)
+        shape = DeclineSerializer(data=request.data)
+        shape.is_valid(raise_exception=True)
+        cleaned = validated(DeclineForm(form_data(dict(shape.validated_data))))
+        return self._answer(referral_decline(referral=referral, actor=request.user, reason=cleaned["reason"]))
+
+    @action(detail=True, methods=["post"])
+    def fulfil(self, request: Request, pk: Any = None) -> Response:
+        referral = self._act(pk)
+        shape = FulfilSerializer(data=request.data)
+        shape.is_valid(raise_exception=True)
+        cleaned = validated(FulfilForm(form_data(dict(shape.validated_data)), referral=referral))
+        program = cleaned["program"]
+        if not permissions.has_perm(request.user, ADD, Intervention, obj=program):
+            raise exceptions.PermissionDenied(_("Program ini milik OPD lain."))
+        done = referral_fulfil(
+            referral=referral,
+            actor=request.user,
+            program=program,
+            delivered_on=cleaned["delivered_on"],
+            amount=cleaned.get("amount"),
+            notes=cleaned.get("notes") or "",
+        )
+        return self._answer(done)
+
+
+# Interventions ----------------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    create=extend_schema(request=InterventionWriteSerializer, responses={201: InterventionSerializer}),
+    transition=extend_schema(request=TransitionSerializer, responses={200: InterventionSerializer}),
+)
+class InterventionViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Interventions per person or household, from plan to delivery. Only the delivering OPD (and supervisors)
+    record and move them: a programme of another OPD answers 403. `?opd=`, `?program=`, `?status=`,
+    `?household=`, `?person=`, dates."""
+
+    serializer_class = InterventionSerializer
+    queryset = Intervention.objects.select_related("recorded_by")
+    filterset_class = InterventionApiFilter
+    pagination_class = NewestFirst
+    versioned_actions = ("transition",)
+    http_method_names = ["get", "post", "head", "options"]
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.versioned(self.find(self.get_queryset(), kwargs["pk"]), InterventionSerializer)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        shape = InterventionWriteSerializer(data=request.data)
+        shape.is_valid(raise_exception=True)
+        values = dict(shape.validated_data)
+        household = self.find(Household.objects.select_related("kelurahan"), values.pop("household"))
+        require_open(household)
+        program = Program.objects.filter(pk=values["program"]).first()
+        if program is None:
+            raise exceptions.ValidationError({"program": [_("Program tidak ditemukan.")]})
+        if not permissions.has_perm(request.user, ADD, Intervention, obj=program):
+            raise exceptions.PermissionDenied(_("Program ini milik OPD lain; catat hanya program OPD Anda."))
+        delivered = "delivered_on" in values
+        values["recipient"] = values.pop("person", None) or WHOLE_HOUSEHOLD
+        form_class = DeliveredInterventionForm if delivered else InterventionForm
+        form = form_class(form_data(values), household=household, programs=programs_for(request.user))
+        cleaned = validated(form)
+        common = {
+            "program": cleaned["program"],
+            "person": cleaned["person"],
+            "household": household,
+            "amount": cleaned.get("amount"),
+            "quantity": cleaned.get("quantity"),
+            "notes": cleaned.get("notes") or "",
+            "recorded_by": request.user,
+            "source": SOURCE,
+        }
+        if delivered:
+            intervention = intervention_record_delivered(delivered_on=cleaned["delivered_on"], **common)
+        else:
+            intervention = intervention_record(planned_on=cleaned.get("planned_on"), **common)
+        return self.versioned(intervention, InterventionSerializer, status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk: Any = None) -> Response:
+        """Move the intervention on: in progress, delivered (with the day), or cancelled (with a reason)."""
+        intervention = self.find(Intervention.objects.select_related("household"), pk, CHANGE)
+        require_open(intervention.household)
+        version = expected_version(request)
+        self.check_version(intervention, version)
+        shape = TransitionSerializer(data=request.data)
+        shape.is_valid(raise_exception=True)
+        values = {**shape.validated_data, "version": version}
+        cleaned = validated(TransitionForm(form_data(values), intervention=intervention))
+        moved = intervention_transition(
+            intervention=intervention,
+            status=cleaned["status"],
+            delivered_on=cleaned.get("delivered_on"),
+            amount=cleaned.get("amount"),
+            cancel_reason=cleaned.get("cancel_reason") or "",
+            actor=request.user,
+            expected_version=version,
+            source=SOURCE,
+        )
+        return self.versioned(moved, InterventionSerializer)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([])
+@authentication_classes([])
+@throttle_classes([])
+def not_found(request: Request, rest: str) -> Response:
+    """An address under /api/v1/ that is no endpoint: problem details, not the pages' 404."""
+    raise exceptions.NotFound(_("Alamat API ini tidak ada. Daftar alamat: /api/v1/schema/."))
