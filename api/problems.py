@@ -93,7 +93,10 @@ def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
         set_rollback()
         detail = "%s %s" % (  # noqa: UP031 - two translated sentences
             exc.summary,
-            _("Perubahan Anda belum disimpan. Baca data ini lagi (ETag baru), periksa, lalu kirim dengan If-Match itu."),
+            _(
+                "Perubahan Anda belum disimpan. Baca data ini lagi (ETag baru), periksa, lalu kirim dengan "
+                "If-Match itu."
+            ),
         )
         return problem(409, detail, current_version=exc.current_version)
     if isinstance(exc, DomainError):

@@ -284,4 +284,3 @@ class TransitionSerializer(serializers.Serializer):
     delivered_on = serializers.DateField(required=False, allow_null=True)
     amount = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, allow_null=True)
     cancel_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from api.forms import TokenForm
 from api.models import ApiToken
@@ -18,6 +18,7 @@ NO_STORE = "no-store"
 
 
 @permission_required(CHANGE, ApiToken)
+@require_GET
 def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     tokens = ApiToken.objects.select_related("opd", "created_by", "revoked_by").order_by("revoked_at", "-created_at")
     return render(request, "api/token_list.html", {"tokens": tokens})

@@ -1,8 +1,9 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from api import token_views, views
+from core.permissions import signed_in
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -20,8 +21,9 @@ router.register("interventions", views.InterventionViewSet, basename="interventi
 app_name = "api"
 urlpatterns = [
     path("api/v1/", include(router.urls)),
-    path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("api/v1/schema/", SpectacularJSONAPIView.as_view(), name="schema"),
+    # Interactive docs (Swagger UI from drf-spectacular-sidecar's static files), for signed-in users of the pages.
+    path("api/v1/docs/", signed_in(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
     path("api/v1/<path:rest>", views.not_found, name="not_found"),
     # The admin's screen for the OPD systems' tokens.
     path("accounts/manage/api-tokens/", token_views.token_list, name="token_list"),

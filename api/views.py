@@ -269,9 +269,9 @@ class HouseholdViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
     def add_member(self, request: Request, pk: Any = None) -> Response:
         """Add a member to the household."""
         household = self.find(Household, pk)
-        require_open(household)
         if not permissions.has_perm(request.user, ADD, Person):
             raise exceptions.PermissionDenied
+        require_open(household)
         shape = PersonWriteSerializer(data=request.data)
         shape.is_valid(raise_exception=True)
         cleaned = validated(PersonAddForm(form_data(dict(shape.validated_data)), household=household))
@@ -332,13 +332,13 @@ class VisitViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin)
         return self.versioned(self.find(self.get_queryset(), kwargs["pk"]), VisitSerializer)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not permissions.has_perm(request.user, ADD, Visit):
+            raise exceptions.PermissionDenied
         shape = VisitWriteSerializer(data=request.data)
         shape.is_valid(raise_exception=True)
         values = dict(shape.validated_data)
         household = self.find(Household, values.pop("household"))
         require_open(household)
-        if not permissions.has_perm(request.user, ADD, Visit):
-            raise exceptions.PermissionDenied
         cleaned = validated(VisitForm(form_data(values)))
         visit = visit_log(
             household=household,
@@ -442,6 +442,10 @@ class InterventionViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveMode
         return self.versioned(self.find(self.get_queryset(), kwargs["pk"]), InterventionSerializer)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not programs_for(request.user).exists():
+            raise exceptions.PermissionDenied(
+                _("Akun ini tidak mencatat intervensi: OPD-nya belum punya program aktif.")
+            )
         shape = InterventionWriteSerializer(data=request.data)
         shape.is_valid(raise_exception=True)
         values = dict(shape.validated_data)

@@ -33,7 +33,7 @@ def addressed_opd(user: Actor, referral: Referral | None) -> bool:
     return is_caseworker(user) and referral is not None and referral.opd_id == user.opd_id
 
 
-register(Assessment, {ADD: casework})
+register(Assessment, {VIEW: any_role, ADD: casework})
 register(Referral, {VIEW: any_role, ACT: addressed_opd, REASSIGN: supervisor})
 register(GraduationProposal, {VIEW: any_role, ADD: casework, DECIDE: supervisor})
 register(ResponsibilityRule, {VIEW: any_role, CHANGE: admin})
