@@ -17,7 +17,7 @@ from coordination.models import (
     needs_for,
 )
 from coordination.services import OUTSIDE_STATUSES, PROPOSAL_REASONS
-from core.dates import happened, planned
+from core.dates import EARLIEST, happened, planned
 from core.forms import DateInput, EmptyChoiceLabelsMixin, RupiahField, form_helper
 from core.submissions import SubmitOnceMixin
 from households.models import Kelurahan, Person
@@ -270,10 +270,27 @@ class MuskelForm(forms.Form):
         label=_("Catatan musyawarah"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, proposal: DtsenProposal | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.proposal = proposal
         happened(self.fields["held_on"])
+        if proposal is not None:  # the date picker's hint; clean() decides
+            earliest = max(EARLIEST, proposal.submitted_on)
+            self.fields["held_on"].widget.attrs["min"] = earliest.isoformat()
         self.fields["attendees"].widget.attrs["inputmode"] = "numeric"
+
+    def deliberated(self, cleaned: dict) -> list[DtsenProposal]:
+        """The proposals this meeting is recorded for."""
+        return [self.proposal] if self.proposal is not None else []
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        held_on = cleaned.get("held_on")
+        # The proposal entered last is the one a meeting cannot precede (one message, not one per proposal).
+        latest = max(self.deliberated(cleaned), key=lambda p: p.proposed_at, default=None)
+        if held_on is not None and latest is not None and (refusal := latest.muskel_date_refusal(held_on)):
+            self.add_error("held_on", refusal)
+        return cleaned
 
 
 class DtsenDecisionForm(forms.Form):
@@ -373,3 +390,6 @@ class MuskelManyForm(SubmitOnceMixin, MuskelForm):
             lambda p: f"#{p.pk} {p.household.head_name or '—'} · {p.get_kind_display()} — {p.get_reason_display()}"
         )
         self.order_fields(self.field_order)
+
+    def deliberated(self, cleaned: dict) -> list[DtsenProposal]:
+        return list(cleaned.get("proposals") or [])

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -508,3 +509,22 @@ class DtsenProposal(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+    @property
+    def submitted_on(self) -> datetime.date:
+        """The day (Asia/Jakarta) the proposal was entered."""
+        return timezone.localdate(self.proposed_at)
+
+    def muskel_date_refusal(self, held_on: datetime.date) -> str | None:
+        """Why a Muskel on `held_on` cannot be recorded for this proposal, or None: the meeting deliberates a
+        proposal already entered, so it is not dated before that day (nor in the future: `validate_happened`)."""
+        if held_on < self.submitted_on:
+            return gettext(
+                "Tanggal musyawarah %(held_on)s lebih awal dari tanggal usulan #%(id)s diajukan (%(submitted_on)s); "
+                "isi tanggal musyawarah yang membahas usulan ini."
+            ) % {
+                "held_on": date_format(held_on, "SHORT_DATE_FORMAT"),
+                "id": self.pk,
+                "submitted_on": date_format(self.submitted_on, "SHORT_DATE_FORMAT"),
+            }
+        return None

@@ -131,7 +131,7 @@ def proposal_muskel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "agreed": "1" if proposal.muskel_agreed else "0",
             "note": proposal.muskel_note,
         }
-    form = MuskelForm(request.POST or None, initial=initial)
+    form = MuskelForm(request.POST or None, initial=initial, proposal=proposal)
     if request.method == "POST" and form.is_valid():
 
         def save() -> str:
@@ -246,7 +246,7 @@ def proposal_workbook(request: AuthenticatedHttpRequest) -> FileResponse | HttpR
         kind=AccessLog.Kind.EXPORT,
         detail={"list": "siks_ng", "filters": filters_for_log(filterset), "rows": len(rows) - 1},
     )
-    return xlsx_response(rows, stamped("usulan-siks-ng", "xlsx"), siks_ng.SHEET)
+    return xlsx_response(rows, stamped("usulan-siks-ng", "xlsx"), siks_ng.SHEET, table_head=True, widths=siks_ng.WIDTHS)
 
 
 @signed_in

@@ -408,6 +408,8 @@ def dtsen_record_muskel(
         raise DomainError(_("Jumlah peserta hadir minimal 1."))
     if held_on > timezone.localdate():
         raise DomainError(_("Tanggal musyawarah tidak boleh di masa depan."))
+    if refusal := proposal.muskel_date_refusal(held_on):
+        raise DomainError(refusal)
     before = snapshot(proposal)
     proposal.muskel_held_on = held_on
     proposal.muskel_minutes_number = minutes_number

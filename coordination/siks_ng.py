@@ -1,6 +1,7 @@
 """The SIKS-NG upload workbook: approved DTSEN proposals, one row per person, in the columns an operator types into
 SIKS-NG (Sistem Informasi Kesejahteraan Sosial - Next Generation). The layout is documented, column by column, in
-docs/SIKS_NG_WORKBOOK.md; `COLUMNS` is the one list both follow (a test reads the document against it)."""
+docs/SIKS_NG_WORKBOOK.md; `COLUMNS` (from `LAYOUT`, which gives each its width) is the one list both follow (a test
+reads the document against it). Its header is a table head: bold, frozen and filtered."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -13,37 +14,40 @@ from households.models import Person, Ranking, RankingSource
 
 SHEET = "Usulan SIKS-NG"
 # A fixed contract with the operators who type it into SIKS-NG: Indonesian, whatever the language of the page.
-COLUMNS = (
-    "No",
-    "ID usulan",
-    "Jenis usulan",
-    "Alasan usulan",
-    "Kode wilayah Kemendagri",
-    "Kode wilayah BPS",
-    "Kecamatan",
-    "Kelurahan",
-    "Alamat",
-    "RT",
-    "RW",
-    "No. KK",
-    "NIK",
-    "Nama lengkap",
-    "Jenis kelamin",
-    "Tempat lahir",
-    "Tanggal lahir",
-    "Hubungan dengan kepala keluarga",
-    "Status perkawinan",
-    "Pendidikan terakhir",
-    "Pekerjaan",
-    "ID keluarga DTSEN",
-    "Desil terakhir",
-    "Tanggal musyawarah",
-    "Nomor berita acara",
-    "Peserta musyawarah",
-    "Disetujui oleh",
-    "Tanggal persetujuan",
-    "Keterangan",
+# Each column with its width in characters (its header, with room for the filter's arrow, or its usual content).
+LAYOUT: tuple[tuple[str, int], ...] = (
+    ("No", 6),
+    ("ID usulan", 12),
+    ("Jenis usulan", 16),
+    ("Alasan usulan", 28),
+    ("Kode wilayah Kemendagri", 26),
+    ("Kode wilayah BPS", 19),
+    ("Kecamatan", 16),
+    ("Kelurahan", 22),
+    ("Alamat", 40),
+    ("RT", 6),
+    ("RW", 6),
+    ("No. KK", 20),
+    ("NIK", 20),
+    ("Nama lengkap", 30),
+    ("Jenis kelamin", 16),
+    ("Tempat lahir", 18),
+    ("Tanggal lahir", 16),
+    ("Hubungan dengan kepala keluarga", 34),
+    ("Status perkawinan", 20),
+    ("Pendidikan terakhir", 22),
+    ("Pekerjaan", 22),
+    ("ID keluarga DTSEN", 20),
+    ("Desil terakhir", 16),
+    ("Tanggal musyawarah", 21),
+    ("Nomor berita acara", 24),
+    ("Peserta musyawarah", 21),
+    ("Disetujui oleh", 24),
+    ("Tanggal persetujuan", 22),
+    ("Keterangan", 50),
 )
+COLUMNS = tuple(name for name, _width in LAYOUT)
+WIDTHS = tuple(width for _name, width in LAYOUT)
 
 
 def rows(proposals: QuerySet[DtsenProposal]) -> list[list[Any]]:

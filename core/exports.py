@@ -7,7 +7,7 @@ import datetime
 import functools
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -105,12 +105,20 @@ def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpR
     return response
 
 
-def xlsx_response(rows: Iterable[Iterable[Any]], filename: str, sheet_title: str = "Data") -> FileResponse:
-    """A list as a one-sheet workbook (core.xlsxstream), written to a temporary file, then sent."""
+def xlsx_response(
+    rows: Iterable[Iterable[Any]],
+    filename: str,
+    sheet_title: str = "Data",
+    *,
+    table_head: bool = False,
+    widths: Sequence[float] = (),
+) -> FileResponse:
+    """A list as a one-sheet workbook (core.xlsxstream), written to a temporary file, then sent; `table_head` and
+    `widths` as in `xlsxstream.write`."""
     from core import xlsxstream  # it builds on this module's safe_cell
 
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    xlsxstream.write(handle, rows, sheet_title)
+    xlsxstream.write(handle, rows, sheet_title, table_head=table_head, widths=widths)
     handle.seek(0)
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
     response["Cache-Control"] = "no-store"

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import zipfile
 from decimal import Decimal
 
 from openpyxl import load_workbook
@@ -47,3 +48,24 @@ def test_many_rows_the_header_and_the_sheet_name():
 
 def test_an_empty_list_is_a_workbook_with_only_its_header():
     assert read_back([["nik", "nama"]]) == (0, "Registri", [["nik", "nama"]])
+
+
+def test_a_table_head_is_bold_frozen_and_filters_every_row_and_a_plain_list_has_none_of_it():
+    buffer = io.BytesIO()
+    rows = [["nik", "nama"], *([f"62710{i}", f"Nama {i}"] for i in range(600))]
+    xlsxstream.write(buffer, rows, "Usulan 'A' & B", table_head=True, widths=[20, 30.5])
+    buffer.seek(0)
+    sheet = load_workbook(buffer).active
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:B601"
+    assert sheet["A1"].font.b and sheet["B1"].font.b and not sheet["A2"].font.b
+    assert (sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width) == (20, 30.5)
+    assert sheet["B601"].value == "Nama 599"
+    # The defined name Excel keeps with a filter, quoting the sheet's name (openpyxl reads it as the filter).
+    workbook = zipfile.ZipFile(buffer).read("xl/workbook.xml").decode()
+    assert ">'Usulan ''A'' &amp; B'!$A$1:$B$601</definedName>" in workbook
+
+    buffer = io.BytesIO()
+    xlsxstream.write(buffer, rows[:3], "Registri")
+    buffer.seek(0)
+    sheet = load_workbook(buffer).active
+    assert sheet.freeze_panes is None and sheet.auto_filter.ref is None and not sheet["A1"].font.b

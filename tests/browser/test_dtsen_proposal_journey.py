@@ -4,6 +4,7 @@ approves, and downloads the SIKS-NG workbook — and the official count moves on
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -63,7 +64,7 @@ def test_a_family_proposed_on_a_phone_is_deliberated_approved_and_exported(new_p
     desk.goto("/proposals/")
     desk.get_by_test_id(f"proposal-{proposal.pk}").get_by_role("link").first.click()
     desk.get_by_role("link", name="Catat hasil musyawarah").click()
-    desk.get_by_label("Tanggal musyawarah").fill("2026-11-20")
+    desk.get_by_label("Tanggal musyawarah").fill(timezone.localdate().isoformat())  # not before the proposal
     desk.get_by_label("Nomor berita acara").fill("BA-07/KMB/XI/2026")
     desk.get_by_label("Jumlah peserta hadir").fill("23")
     desk.get_by_label("Setuju diusulkan").check()

@@ -3,8 +3,10 @@ official count; only a Muskel that agreed and a supervisor's approval bring it i
 history; approved proposals export as the SIKS-NG workbook and print as the berita acara."""
 
 import datetime
+import html
 import io
 import re
+import zoneinfo
 from pathlib import Path
 
 import pytest
@@ -12,12 +14,19 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from audit.casework import case_scope
 from audit.models import AccessLog, ChangeLog
 from coordination.models import DtsenProposal
-from coordination.services import dtsen_decide, dtsen_mark_entered, dtsen_propose, dtsen_record_muskel
-from coordination.siks_ng import COLUMNS
+from coordination.services import (
+    dtsen_decide,
+    dtsen_mark_entered,
+    dtsen_propose,
+    dtsen_record_muskel,
+    dtsen_record_muskel_many,
+)
+from coordination.siks_ng import COLUMNS, WIDTHS
 from core.errors import DomainError
 from dashboard import derived
 from households.models import Household
@@ -30,6 +39,14 @@ from tests.pageforms import page_form
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+
+def entered_on(proposal: DtsenProposal, moment: datetime.datetime) -> DtsenProposal:
+    """Say the proposal was entered at `moment` (the service stamps the time it runs)."""
+    DtsenProposal.objects.filter(pk=proposal.pk).update(proposed_at=moment)
+    proposal.refresh_from_db()
+    return proposal
 
 
 def official(client) -> int:
@@ -274,6 +291,7 @@ def approved(cast, household, minutes="BA-07/KMB/XI/2026", **fields) -> DtsenPro
             description="baru",
             **{"kind": "new", "reason": "not_listed", **fields},
         )
+        entered_on(proposal, datetime.datetime(2026, 11, 18, 9, tzinfo=JAKARTA))  # before its meeting on the 20th
         dtsen_record_muskel(
             proposal=proposal,
             actor=cast["dinsos_caseworker"],
@@ -323,6 +341,22 @@ def test_the_siks_ng_workbook_round_trips_with_the_documented_columns(client_as,
     document = (Path(__file__).resolve().parents[2] / "docs" / "SIKS_NG_WORKBOOK.md").read_text()
     documented = re.findall(r"^\| (\d+) \| ([^|]+?) \|", document, flags=re.M)
     assert [name for _n, name in documented] == list(COLUMNS)
+
+
+def test_the_siks_ng_workbook_header_is_bold_frozen_filtered_and_its_columns_sized(client_as, cast):
+    """The operator types hundreds of rows from it: the header stays in view, each column can be filtered."""
+    head = PersonFactory(full_name="Rudi Hartono")
+    PersonFactory(household=head.household, full_name="Sari", relation="pasangan", sex="P")
+    approved(cast, head.household)
+    response = client_as("supervisor").get(reverse("coordination:proposal_workbook"))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.b for cell in sheet[1]) and not sheet["A2"].font.b
+    assert [cell.value for cell in sheet[1]] == list(COLUMNS)
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(COLUMNS))}3"  # the header and both rows
+    assert [sheet.column_dimensions[get_column_letter(n)].width for n in range(1, len(COLUMNS) + 1)] == list(WIDTHS)
+    nik = sheet.column_dimensions[get_column_letter(COLUMNS.index("NIK") + 1)].width
+    assert nik >= 18 and sheet.column_dimensions["A"].width < nik  # 16 digits fit; a row number needs less
 
 
 def test_the_berita_acara_lists_every_proposal_of_the_meeting(client_as, cast):
@@ -515,3 +549,127 @@ def test_the_meeting_page_reads_a_fixed_number_of_queries(client_as, cast, djang
     with django_assert_max_num_queries(9):
         many = client.get(url).content.decode()
     assert few.count('name="proposals"') == 2 and many.count('name="proposals"') == 12
+
+
+def proposed(cast, household=None, **place) -> DtsenProposal:
+    with case_scope():
+        return dtsen_propose(
+            household=household or PersonFactory(**place).household,
+            actor=cast["dinsos_caseworker"],
+            kind="new",
+            reason="not_listed",
+            description="baru",
+        )
+
+
+def untouched(*proposals: DtsenProposal) -> bool:
+    """Still waiting for its meeting, with nothing recorded and nothing in the change log but its creation."""
+    for proposal in proposals:
+        proposal.refresh_from_db()
+        logged = ChangeLog.objects.for_object(proposal)
+        if (proposal.state, proposal.muskel_held_on, proposal.muskel_agreed) != ("submitted", None, None):
+            return False
+        if [entry.action for entry in logged] != ["create"]:
+            return False
+    return True
+
+
+def test_a_muskel_dated_before_the_proposal_was_entered_or_in_the_future_is_refused_on_its_field(client_as, cast):
+    entered = TODAY() - datetime.timedelta(days=5)
+    # Entered at 01:30 in Palangka Raya (WIB, UTC+7): still the day before in UTC. The local day counts.
+    proposal = entered_on(proposed(cast), datetime.datetime.combine(entered, datetime.time(1, 30), tzinfo=JAKARTA))
+    client = client_as("dinsos_caseworker")
+    url = reverse("coordination:proposal_muskel", args=[proposal.pk])
+    page = client.get(url)
+    assert f'min="{entered.isoformat()}"' in page.text  # the date picker's hint
+    form = page_form(page)
+    form["minutes_number"], form["attendees"], form["agreed"] = "BA-12/KMB/XI/2026", "17", "1"
+
+    day_before = entered - datetime.timedelta(days=1)
+    form["held_on"] = day_before.isoformat()
+    response = form.submit(client)
+    assert response.status_code == 200
+    assert response.context["form"].errors["held_on"] == [
+        f"Tanggal musyawarah {day_before:%d/%m/%Y} lebih awal dari tanggal usulan #{proposal.pk} diajukan "
+        f"({entered:%d/%m/%Y}); isi tanggal musyawarah yang membahas usulan ini."
+    ]
+    assert "lebih awal dari tanggal usulan" in html.unescape(response.text)
+    assert page_form(response)["minutes_number"] == "BA-12/KMB/XI/2026"  # what was typed is kept
+    assert untouched(proposal)
+
+    form["held_on"] = (TODAY() + datetime.timedelta(days=1)).isoformat()  # tomorrow in Jakarta
+    response = form.submit(client)
+    assert response.status_code == 200
+    assert "tidak boleh di masa depan" in " ".join(response.context["form"].errors["held_on"])
+    assert untouched(proposal)
+
+    form["held_on"] = entered.isoformat()  # the day it was entered: a meeting that same day is fine
+    assert form.submit(client).status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.state, proposal.muskel_held_on) == ("deliberated", entered)
+
+
+def test_one_meeting_for_several_proposals_is_not_dated_before_the_last_of_them_was_entered(client_as, cast):
+    kameloh = kelurahan("Kameloh Baru")
+    early, late = TODAY() - datetime.timedelta(days=6), TODAY() - datetime.timedelta(days=2)
+    first = entered_on(
+        proposed(cast, household__kelurahan=kameloh), datetime.datetime.combine(early, datetime.time(9), tzinfo=JAKARTA)
+    )
+    second = entered_on(
+        proposed(cast, household__kelurahan=kameloh), datetime.datetime.combine(late, datetime.time(9), tzinfo=JAKARTA)
+    )
+    client = client_as("dinsos_caseworker")
+    url = reverse("coordination:proposal_muskel_many") + f"?kelurahan={kameloh.pk}"
+    form = page_form(client.get(url))
+    form["proposals"] = [str(first.pk), str(second.pk)]
+    form["minutes_number"], form["attendees"], form["agreed"] = "BA-13", "25", "1"
+
+    between = late - datetime.timedelta(days=1)
+    form["held_on"] = between.isoformat()
+    response = form.submit(client)
+    assert response.status_code == 200
+    assert response.context["form"].errors["held_on"] == [
+        f"Tanggal musyawarah {between:%d/%m/%Y} lebih awal dari tanggal usulan #{second.pk} diajukan "
+        f"({late:%d/%m/%Y}); isi tanggal musyawarah yang membahas usulan ini."
+    ]
+    assert untouched(first, second)  # all or none
+
+    form["held_on"] = (TODAY() + datetime.timedelta(days=1)).isoformat()
+    response = form.submit(client)
+    assert "tidak boleh di masa depan" in " ".join(response.context["form"].errors["held_on"])
+    assert untouched(first, second)
+
+    form["held_on"] = late.isoformat()
+    assert form.submit(client).status_code == 302
+    assert set(DtsenProposal.objects.values_list("state", "muskel_held_on")) == {("deliberated", late)}
+
+
+def test_the_muskel_services_refuse_a_meeting_before_the_proposal_for_every_caller(cast):
+    early, late = TODAY() - datetime.timedelta(days=6), TODAY() - datetime.timedelta(days=2)
+    kameloh = kelurahan("Kameloh Baru")
+    first = entered_on(
+        proposed(cast, household__kelurahan=kameloh), datetime.datetime.combine(early, datetime.time(9), tzinfo=JAKARTA)
+    )
+    second = entered_on(
+        proposed(cast, household__kelurahan=kameloh), datetime.datetime.combine(late, datetime.time(9), tzinfo=JAKARTA)
+    )
+    record = {"actor": cast["dinsos_caseworker"], "minutes_number": "BA-14", "attendees": 9, "agreed": True}
+    with pytest.raises(DomainError, match="lebih awal dari tanggal usulan"):
+        dtsen_record_muskel(proposal=second, held_on=late - datetime.timedelta(days=1), **record)
+    with pytest.raises(DomainError, match=f"usulan #{second.pk} diajukan"):
+        dtsen_record_muskel_many(proposals=[first, second], held_on=late - datetime.timedelta(days=1), **record)
+    assert untouched(first, second)
+
+
+def test_the_berita_acara_shows_each_family_s_no_kk_masked_as_on_every_screen(client_as, cast):
+    first = approved(cast, PersonFactory(full_name="Rudi", household__no_kk="6271040512190007").household)
+    kelurahan = first.household.kelurahan
+    approved(cast, PersonFactory(household__kelurahan=kelurahan, household__no_kk="").household)  # none recorded
+    page = client_as("dinsos_caseworker").get(reverse("coordination:proposal_minutes", args=[first.pk])).text
+    assert "No. KK" in page
+    cells = re.findall(r'data-testid="minutes-kk">(.*?)</td>', page, flags=re.S)
+    assert [cell.strip() for cell in cells] == [
+        '<span class="masked-number">6271••••••••0007</span>',
+        "—",
+    ]
+    assert "6271040512190007" not in page and "tampilkan" not in page  # masked, and no way to reveal it here

@@ -72,6 +72,7 @@ def city(cast):
         )
     dated(b, at(2026, 4, 2), members_too=True)
     proposal = b.dtsen_proposals.get()
+    DtsenProposal.objects.filter(pk=proposal.pk).update(proposed_at=at(2026, 4, 2))  # before its meeting
     with case_scope():
         dtsen_record_muskel(
             proposal=proposal,
@@ -83,7 +84,7 @@ def city(cast):
         )
         dtsen_decide(proposal=proposal, actor=supervisor, approve=True, note="Sesuai")
     dated(b, at(2026, 6, 10))
-    DtsenProposal.objects.filter(pk=proposal.pk).update(proposed_at=at(2026, 4, 2), decided_at=at(2026, 6, 10))
+    DtsenProposal.objects.filter(pk=proposal.pk).update(decided_at=at(2026, 6, 10))
     with case_scope():
         household_change_status(household=b, status="moved", reason="Pindah ke Katingan", actor=caseworker)
     dated(b, at(2026, 8, 1))
