@@ -64,12 +64,21 @@ class IdempotencyKeyReused(exceptions.APIException):
     default_code = "idempotency_key_reused"
 
 
-def _text(value: Any) -> Any:
+def _flat(value: Any, path: str = "") -> dict[str, list[str]]:
+    """Field errors as one level: `{"members": [{}, {"nik": [...]}]}` -> `{"members[1].nik": [...]}`."""
     if isinstance(value, dict):
-        return {key: _text(each) for key, each in value.items()}
-    if isinstance(value, list):
-        return [_text(each) for each in value]
-    return strip_tags(str(value))
+        found: dict[str, list[str]] = {}
+        for key, each in value.items():
+            name = f"{path}[{key}]" if path and str(key).isdigit() else f"{path}.{key}" if path else str(key)
+            found.update(_flat(each, name))
+        return found
+    if isinstance(value, list) and any(isinstance(each, dict | list) for each in value):
+        found = {}
+        for index, each in enumerate(value):
+            found.update(_flat(each, f"{path}[{index}]"))
+        return found
+    messages = value if isinstance(value, list) else [value]
+    return {path or "non_field_errors": [strip_tags(str(each)) for each in messages]} if messages else {}
 
 
 def problem(status_code: int, detail: Any, errors: Any = None, **extra: Any) -> Response:
@@ -80,7 +89,7 @@ def problem(status_code: int, detail: Any, errors: Any = None, **extra: Any) -> 
         "detail": strip_tags(str(detail)),
     }
     if errors:
-        body["errors"] = _text(errors)
+        body["errors"] = _flat(errors)
     body.update(extra)
     return Response(body, status=status_code, content_type=PROBLEM_JSON)
 

@@ -104,9 +104,12 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
 
 def _no_validators(fields: dict[str, serializers.Field]) -> dict[str, serializers.Field]:
-    """Types and choices from the model; the checks themselves are the form's (api.validation)."""
+    """Types and choices from the model; the checks themselves are the form's (api.validation), with its
+    messages: an empty text reaches the form, which says what is missing."""
     for field in fields.values():
         field.validators = []
+        if isinstance(field, serializers.CharField | serializers.ChoiceField):
+            field.allow_blank = True
     return fields
 
 
@@ -126,8 +129,14 @@ class PersonUpdateSerializer(PersonWriteSerializer):
         extra_kwargs = {name: {"required": False} for name in PERSON_FIELDS}
 
 
+def _id(**kwargs: Any) -> serializers.IntegerField:
+    """A record's id; which records may be named is the form's (or the view's) to check."""
+    return serializers.IntegerField(min_value=1, max_value=2**63 - 1, **kwargs)
+
+
 class HouseholdCreateSerializer(serializers.ModelSerializer):
     no_kk = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    kelurahan = _id()
     members = PersonWriteSerializer(many=True, allow_empty=False, max_length=30)
 
     class Meta:
@@ -140,6 +149,7 @@ class HouseholdCreateSerializer(serializers.ModelSerializer):
 
 class HouseholdUpdateSerializer(serializers.ModelSerializer):
     no_kk = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    kelurahan = _id(required=False)
 
     class Meta:
         model = Household
@@ -178,7 +188,7 @@ class VisitWriteSerializer(serializers.ModelSerializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = _no_validators(super().get_fields())
         # Which household is the view's to check (404 for one the caller may not see), not the serializer's.
-        fields["household"] = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+        fields["household"] = _id()
         return fields
 
 
@@ -220,11 +230,11 @@ class ReferralSerializer(serializers.ModelSerializer):
 
 
 class DeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
 
 
 class FulfilSerializer(serializers.Serializer):
-    program = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    program = _id()
     delivered_on = serializers.DateField()
     amount = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, allow_null=True)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
@@ -258,11 +268,9 @@ class InterventionSerializer(serializers.ModelSerializer):
 class InterventionWriteSerializer(serializers.Serializer):
     """Plan a programme, or (with `delivered_on`) record one already handed over, in one step."""
 
-    household = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    program = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    person = serializers.IntegerField(
-        min_value=1,
-        max_value=2**63 - 1,
+    household = _id()
+    program = _id()
+    person = _id(
         required=False,
         allow_null=True,
         help_text=_("Anggota penerima; kosong untuk program rumah tangga."),
@@ -284,3 +292,4 @@ class TransitionSerializer(serializers.Serializer):
     delivered_on = serializers.DateField(required=False, allow_null=True)
     amount = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, allow_null=True)
     cancel_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    # (required when cancelling: the form says so)

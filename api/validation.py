@@ -32,9 +32,19 @@ def errors_of(form: forms.Form | forms.BaseFormSet, prefix: str = "") -> dict[st
     return found
 
 
-def form_data(values: dict[str, Any], instance: models.Model | None = None, names: list[str] | None = None) -> dict:
-    """Form data from the serializer's values, on top of the record's stored values for a partial update."""
+def form_data(
+    values: dict[str, Any],
+    instance: models.Model | None = None,
+    names: list[str] | None = None,
+    model: type[models.Model] | None = None,
+) -> dict:
+    """Form data from the serializer's values, on top of the record's stored values for a partial update, or of
+    the model's defaults for a new record (what the page's form shows preselected)."""
     data: dict[str, Any] = {}
+    if model is not None:
+        for field in model._meta.concrete_fields:
+            if field.has_default() and not callable(field.default) and field.name in (names or []):
+                data[field.name] = field.default
     if instance is not None and names:
         for name in names:
             stored = getattr(
@@ -53,11 +63,13 @@ def validated(form: forms.Form) -> dict[str, Any]:
     return form.cleaned_data
 
 
-def formset_data(prefix: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """What a page's formset would post for `rows` (management form included)."""
+def formset_data(
+    prefix: str, rows: list[dict[str, Any]], model: type[models.Model] | None = None, names: list[str] | None = None
+) -> dict[str, Any]:
+    """What a page's formset would post for `rows` (management form included), with the model's defaults."""
     data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
     for index, row in enumerate(rows):
-        for name, value in row.items():
+        for name, value in form_data({}, model=model, names=names).items() | row.items():
             if isinstance(value, bool):
                 if value:
                     data[f"{prefix}-{index}-{name}"] = "on"

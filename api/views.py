@@ -234,8 +234,8 @@ class HouseholdViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         shape.is_valid(raise_exception=True)
         values = dict(shape.validated_data)
         members = values.pop("members")
-        form = HouseholdRegisterForm(form_data(values))
-        formset = member_formset(formset_data("members", members))
+        form = HouseholdRegisterForm(form_data(values, model=Household, names=HOUSEHOLD_FIELDS))
+        formset = member_formset(formset_data("members", members, model=Person, names=PERSON_FIELDS))
         errors = {}
         if not form.is_valid():
             errors.update(errors_of(form))
@@ -274,7 +274,8 @@ class HouseholdViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         require_open(household)
         shape = PersonWriteSerializer(data=request.data)
         shape.is_valid(raise_exception=True)
-        cleaned = validated(PersonAddForm(form_data(dict(shape.validated_data)), household=household))
+        values = form_data(dict(shape.validated_data), model=Person, names=PERSON_FIELDS)
+        cleaned = validated(PersonAddForm(values, household=household))
         fields = {name: cleaned[name] for name in PERSON_FIELDS if name in cleaned}
         person = person_add(household=household, actor=request.user, source=SOURCE, **fields)
         return self.versioned(person, PersonSerializer, status.HTTP_201_CREATED)
