@@ -4,6 +4,7 @@ caller asked to see them and may); write shapes give the types, and the page's o
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -26,6 +27,26 @@ class IdentityNumberField(serializers.CharField):
     def to_representation(self, value: Any) -> str:
         text = str(value or "")
         return text if self.context.get("reveal") else mask(text)
+
+
+class Stored(serializers.ModelSerializer):
+    """A record as stored, read-only; an empty or missing value is in the schema when the model allows it."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        model = self.Meta.model
+        for name, field in fields.items():
+            try:
+                model_field = model._meta.get_field(field.source or name)
+            except FieldDoesNotExist:  # a method field
+                continue
+            if getattr(model_field, "blank", False) and isinstance(
+                field, serializers.CharField | serializers.ChoiceField
+            ):
+                field.allow_blank = True
+            if getattr(model_field, "null", False):
+                field.allow_null = True
+        return fields
 
 
 class KecamatanSerializer(serializers.ModelSerializer):
@@ -63,7 +84,7 @@ class ProgramSerializer(serializers.ModelSerializer):
         ]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(Stored):
     nik = IdentityNumberField()
 
     class Meta:
@@ -72,7 +93,7 @@ class PersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(Stored):
     no_kk = IdentityNumberField()
     archived = serializers.SerializerMethodField()
     members = PersonSerializer(many=True, read_only=True)
@@ -160,7 +181,7 @@ class HouseholdUpdateSerializer(serializers.ModelSerializer):
         return _no_validators(super().get_fields())
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(Stored):
     caseworker = serializers.StringRelatedField()
 
     class Meta:
@@ -192,7 +213,7 @@ class VisitWriteSerializer(serializers.ModelSerializer):
         return fields
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(Stored):
     assessed_by = serializers.StringRelatedField()
     referrals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -202,7 +223,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(Stored):
     sent_by = serializers.StringRelatedField()
     assigned_to = serializers.StringRelatedField()
 
@@ -240,7 +261,7 @@ class FulfilSerializer(serializers.Serializer):
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class InterventionSerializer(serializers.ModelSerializer):
+class InterventionSerializer(Stored):
     recorded_by = serializers.StringRelatedField()
 
     class Meta:
