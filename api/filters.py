@@ -1,13 +1,13 @@
 """The API's list filters: the registry's and the lists' own filter sets, plus the record a list belongs to."""
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django.db.models import QuerySet
 
 from cases.filters import HouseholdFilter
 from coordination.filters import ReferralFilter
-from coordination.models import Assessment
+from coordination.models import Assessment, ReferralQuerySet
 from core.filters import BIGINT_MAX, IntegerFilter, StrictFilterSet
 from households.models import Kelurahan, Visit
 from interventions.filters import InterventionFilter
@@ -68,15 +68,15 @@ class ReferralApiFilter(ReferralFilter):
     household = _household()
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
-        queryset = super().filter_queryset(queryset)
+        referrals = cast(ReferralQuerySet, super().filter_queryset(queryset))
         status = self.form.cleaned_data.get("status")
-        if status == "open" or not status:
-            queryset = queryset.open() if status == "open" else queryset
-        elif status != "all":
-            queryset = queryset.filter(status=status)
+        if status == "open":
+            referrals = referrals.open()
+        elif status and status != "all":
+            referrals = referrals.filter(status=status)
         if self.form.cleaned_data.get("overdue"):
-            queryset = queryset.overdue()
-        return queryset
+            referrals = referrals.overdue()
+        return referrals
 
 
 class InterventionApiFilter(InterventionFilter):

@@ -56,7 +56,7 @@ class ApiAccess(BasePermission):
     """A signed-in, active account with a role; a read-only token only reads. What each record allows is the
     rule table's (core.permissions), asked by the views."""
 
-    message = gettext_lazy("Akun ini tidak boleh memakai API.")
+    message: Any = gettext_lazy("Akun ini tidak boleh memakai API.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not has_role(request.user):

@@ -100,25 +100,25 @@ def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
 
     if isinstance(exc, StaleEditError):
         set_rollback()
-        detail = "%s %s" % (  # noqa: UP031 - two translated sentences
+        stale = "%s %s" % (  # noqa: UP031 - two translated sentences
             exc.summary,
             _(
                 "Perubahan Anda belum disimpan. Baca data ini lagi (ETag baru), periksa, lalu kirim dengan "
                 "If-Match itu."
             ),
         )
-        return problem(409, detail, current_version=exc.current_version)
+        return problem(409, stale, current_version=exc.current_version)
     if isinstance(exc, DomainError):
         set_rollback()
         return problem(400, exc)
     if isinstance(exc, DjangoValidationError):
         set_rollback()
-        errors = (
+        refused = (
             {"non_field_errors" if k == "__all__" else k: v for k, v in exc.message_dict.items()}
             if hasattr(exc, "error_dict")
             else {"non_field_errors": exc.messages}
         )
-        return problem(400, _("Data tidak valid; lihat kesalahan per isian."), errors)
+        return problem(400, _("Data tidak valid; lihat kesalahan per isian."), refused)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Data tidak ditemukan."))
     elif isinstance(exc, PermissionDenied):
@@ -127,7 +127,7 @@ def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
     if response is None:
         return None
     detail: Any = getattr(exc, "detail", "")
-    errors = None
+    errors: Any = None
     if isinstance(detail, dict | list):
         errors = detail if isinstance(detail, dict) else {"non_field_errors": detail}
         detail = _("Data tidak valid; lihat kesalahan per isian.")

@@ -1,7 +1,7 @@
 """The OpenAPI schema (drf-spectacular) with what every operation may answer: the refusals as problem details,
 the Idempotency-Key and If-Match headers, and the ETag of a versioned record."""
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -49,7 +49,7 @@ class ApiSchema(AutoSchema):
             )
         return parameters
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = dict(super()._get_response_bodies(direction))
         problem = self.resolve_serializer(ProblemSerializer, "response").ref
         codes = READ_ERRORS if self.method == "GET" else WRITE_ERRORS

@@ -24,7 +24,7 @@ def errors_of(form: forms.Form | forms.BaseFormSet, prefix: str = "") -> dict[st
         for index, each in enumerate(form.forms):
             found.update(errors_of(each, f"{prefix}[{index}]."))
         if form.non_form_errors():
-            found[prefix.rstrip(".") or "non_field_errors"] = [strip_tags(e) for e in form.non_form_errors()]
+            found[prefix.rstrip(".") or "non_field_errors"] = [strip_tags(str(e)) for e in form.non_form_errors()]
         return found
     for name, messages in form.errors.items():
         key = "non_field_errors" if name == "__all__" else name

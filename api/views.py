@@ -101,7 +101,7 @@ class ApiViewSet(viewsets.GenericViewSet):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         check_body_size(request)
         super().initial(request, *args, **kwargs)
-        request.idempotency_record = idempotency.claim(request)  # type: ignore[attr-defined]
+        request.idempotency_record = idempotency.claim(request)
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, idempotency.Replay):
@@ -144,7 +144,8 @@ class ApiViewSet(viewsets.GenericViewSet):
 
 
 def _log_reveals(request: Request, households: list[Household], persons: list[Person]) -> None:
-    shown = [(h, "no_kk") for h in households if h.no_kk] + [(p, "nik") for p in persons if p.nik]
+    shown: list[tuple[Model, str]] = [(h, "no_kk") for h in households if h.no_kk]
+    shown += [(p, "nik") for p in persons if p.nik]
     log_access_many(request=request._request, kind=AccessLog.Kind.REVEAL, shown=shown)
 
 

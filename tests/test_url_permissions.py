@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from api.services import token_issue
 from coordination.models import GraduationProposal, ResponsibilityRule
 from coordination.services import assessment_record, dtsen_propose
 from dashboard.quarterly import Quarter
@@ -180,6 +181,10 @@ URLS = [
     ("jobs:status", "job", OWNER_JOB, GET_ONLY),
     ("jobs:download", "job", OWNER_JOB, GET_ONLY),
     ("jobs:retry", "job", POST_ONLY, {**OWNER_JOB, "disnaker_caseworker": 302, "supervisor": 302}),
+    # API tokens: admins only (the API itself has its own matrix, tests/api/test_api_permissions.py).
+    ("api:token_list", None, ADMIN_ONLY, ADMIN_POST_ONLY),
+    ("api:token_create", None, ADMIN_ONLY, ADMIN_POST),
+    ("api:token_revoke", "api_token", ADMIN_POST_ONLY, {**ADMIN_POST, "admin": 302}),
 ]
 
 
@@ -214,6 +219,7 @@ def objects(cast):
         "rule": ResponsibilityRule.objects.get(need="no_work"),
         "quarter": made_quarter(cast["supervisor"]),
         "job": finished_job(cast["disnaker_caseworker"]),
+        "api_token": token_issue(actor=cast["admin"], name="SIMPUS", opd=opd("Disnaker"), scope="read")[0],
     }
 
 

@@ -18,8 +18,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api.services import token_issue
 from accounts.models import Opd, User
+from api.services import token_issue
 
 CHECKS = [
     not_a_server_error,
@@ -62,4 +62,5 @@ def token(in_this_transaction):
     suppress_health_check=list(HealthCheck),
 )
 def test_api_answers_as_its_schema_says(case, token):
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}", "Host": "localhost", "Accept-Encoding": "identity"}, checks=CHECKS)
+    headers = {"Authorization": f"Bearer {token}", "Host": "localhost", "Accept-Encoding": "identity"}
+    case.call_and_validate(headers=headers, checks=CHECKS)

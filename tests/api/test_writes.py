@@ -14,8 +14,8 @@ from coordination.models import DtsenProposal, Referral
 from coordination.services import assessment_record
 from households.models import Household, Person, Visit
 from interventions.models import Intervention
-from tests.factories import InterventionFactory, PersonFactory, ProgramFactory, kelurahan, opd
 from tests import oracle
+from tests.factories import InterventionFactory, PersonFactory, ProgramFactory, kelurahan, opd
 
 pytestmark = pytest.mark.django_db
 
