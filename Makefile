@@ -50,7 +50,7 @@ check: setup
 ## Regenerate the English translation catalogue after changing strings (needs GNU gettext).
 messages: setup
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=static --no-obsolete
-	$(PY) manage.py compilemessages -l en --ignore=.venv
+	$(PY) manage.py compilemessages -l en -l id --ignore=.venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

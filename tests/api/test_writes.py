@@ -77,7 +77,7 @@ def test_the_form_rules_hold_through_the_api(api_token):
     [
         ("kelurahan", 987654, "Masukkan pilihan yang valid"),
         ("kelurahan", "abc", "bilangan bulat"),
-        ("address", "", "harus diisi"),
+        ("address", "", "tidak boleh kosong"),
         ("rt", "12345", "3 karakter"),
     ],
 )
