@@ -2,10 +2,10 @@ from django import forms
 
 from accounts.models import Opd
 from api.models import ApiToken
-from core.forms import form_helper
+from core.forms import EmptyChoiceLabelsMixin, form_helper
 
 
-class TokenForm(forms.ModelForm):
+class TokenForm(EmptyChoiceLabelsMixin, forms.ModelForm):
     class Meta:
         model = ApiToken
         fields = ["name", "opd", "scope", "rate_per_minute"]

@@ -63,6 +63,7 @@ def claim(request: Request) -> IdempotencyRecord | None:
 def keep(record: IdempotencyRecord, response: Response) -> None:
     """Keep a successful answer with its claim; a refusal rolls the claim back with the rest of the request."""
     if not 200 <= response.status_code < 300:
+        record.delete()  # a refusal keeps no claim, even one answered without an exception
         return
     record.status_code = response.status_code
     record.body = _json(response.data)
