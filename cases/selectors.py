@@ -40,7 +40,8 @@ TALLIED_STATUSES = {
 class RegistryPage:
     filterset: HouseholdFilter
     page: Page[Household]
-    # households, extreme_poor (persons), served (persons) of the whole filtered list, not just this page.
+    # households, extreme_poor (persons), served (persons) and pending (persons of households waiting for
+    # verification, as the dashboard counts them) of the whole filtered list, not just this page.
     totals: dict[str, int]
 
 
@@ -69,6 +70,7 @@ def registry_totals(filterset: HouseholdFilter) -> dict[str, int]:
         households=Count("id"),
         extreme_poor=Coalesce(Sum("extreme_poor_count", filter=Q(status=Household.Status.EXTREME_POOR)), 0),
         served=Coalesce(Sum("served_count", filter=Q(status=Household.Status.EXTREME_POOR)), 0),
+        pending=Coalesce(Sum("extreme_poor_count", filter=Q(status=Household.Status.PROPOSED)), 0),
     )
     return counted
 
@@ -91,11 +93,14 @@ def tallied_totals(filterset: HouseholdFilter) -> dict[str, int] | None:
     households = [TALLIED_STATUSES[status] for status in statuses] or [Measure.HOUSEHOLDS]
     with_persons = not statuses or Household.Status.EXTREME_POOR in statuses
     persons = [Measure.EP_PERSONS, Measure.SERVED_PERSONS] if with_persons else []
+    if not statuses or Household.Status.PROPOSED in statuses:
+        persons.append(Measure.PENDING_PERSONS)  # the dashboard's "… jiwa menunggu verifikasi"
     sums = dict(tallies.filter(measure__in=households + persons).values_list("measure").annotate(n=Sum("n")).order_by())
     return {
         "households": sum(sums.get(measure, 0) for measure in households),
         "extreme_poor": sums.get(Measure.EP_PERSONS, 0),
         "served": sums.get(Measure.SERVED_PERSONS, 0),
+        "pending": sums.get(Measure.PENDING_PERSONS, 0),
     }
 
 

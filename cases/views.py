@@ -45,6 +45,9 @@ def registry(request: AuthenticatedHttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
         # The dashboard's "served persons" opens this list: it then counts persons first and says who per row.
         "served_view": bool(filterset.form.is_valid() and filterset.form.cleaned_data.get("served")),
+        # The dashboard's "menunggu verifikasi" opens this list: it counts the persons waiting, not the official ones.
+        "pending_view": filterset.form.is_valid()
+        and list(filterset.form.cleaned_data.get("status") or []) == [Household.Status.PROPOSED],
     }
     return render(request, "cases/registry.html", context)
 

@@ -16,11 +16,11 @@ from coordination.models import (
     need_refusal,
     needs_for,
 )
-from coordination.services import OUTSIDE_STATUSES, PROPOSAL_REASONS
+from coordination.services import OUTSIDE_STATUSES, PROPOSAL_REASONS, REMOVAL_STATUS
 from core.dates import EARLIEST, happened, planned
-from core.forms import DateInput, EmptyChoiceLabelsMixin, RupiahField, form_helper
+from core.forms import CHOOSE, DateInput, EmptyChoiceLabelsMixin, RupiahField, form_helper
 from core.submissions import SubmitOnceMixin
-from households.models import Kelurahan, Person
+from households.models import Household, Kelurahan, Person
 from interventions.models import Program
 
 if TYPE_CHECKING:
@@ -229,13 +229,16 @@ class DtsenProposalForm(SubmitOnceMixin, EmptyChoiceLabelsMixin, forms.Form):
 
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
+        self.household = household
         self.fields["person"].queryset = household.members.filter(status="active").order_by("id")  # type: ignore[attr-defined]
         self.fields["person"].label_from_instance = lambda p: p.full_name  # type: ignore[attr-defined]
 
     def clean(self):
         cleaned = super().clean() or {}
         kind, reason = cleaned.get("kind"), cleaned.get("reason")
-        if kind and reason and reason not in PROPOSAL_REASONS[kind]:
+        if kind and (refusal := DtsenProposal.kind_refusal(kind, self.household)):
+            self.add_error("kind", refusal)
+        elif kind and reason and reason not in PROPOSAL_REASONS[kind]:
             allowed = ", ".join(str(DtsenProposal.Reason(r).label) for r in PROPOSAL_REASONS[kind])
             self.add_error(
                 "reason",
@@ -294,7 +297,10 @@ class MuskelForm(forms.Form):
 
 
 class DtsenDecisionForm(forms.Form):
-    """A supervisor's decision on a DTSEN proposal."""
+    """A supervisor's decision on a DTSEN proposal, with what it does to the household (`effect`).
+
+    The household's status after the decision is asked only when a decision offered needs it
+    (`DtsenProposal.needs_resulting_status`), and is required (marked so) when the decision chosen needs it."""
 
     decision = forms.ChoiceField(
         label=_("Keputusan"),
@@ -303,9 +309,8 @@ class DtsenDecisionForm(forms.Form):
     )
     resulting_status = forms.ChoiceField(
         label=_("Status rumah tangga setelah keputusan"),
-        choices=[("", _("Tidak berubah")), *[(s.value, s.label) for s in OUTSIDE_STATUSES]],
-        required=False,
-        help_text=_("Wajib untuk usulan penghapusan yang disetujui dan untuk keluarga usulan baru yang ditolak."),
+        choices=[("", CHOOSE), *[(s.value, s.label) for s in OUTSIDE_STATUSES]],
+        error_messages={"required": _("Pilih status rumah tangga setelah keputusan ini.")},
     )
     note = forms.CharField(
         label=_("Catatan keputusan"),
@@ -320,15 +325,78 @@ class DtsenDecisionForm(forms.Form):
             # Only a Muskel that agreed (and no failed ground check) lets a proposal be approved: offer only rejection.
             self.fields["decision"].choices = [("reject", _("Tolak"))]  # type: ignore[attr-defined]
             self.fields["decision"].initial = "reject"
-        needs_status = proposal.kind == DtsenProposal.Kind.REMOVAL or proposal.household.status == "proposed"
-        if not needs_status:
+        offered = [value for value, _label in self.fields["decision"].choices]  # type: ignore[attr-defined]
+        status = proposal.household.status
+        needing = [
+            d for d in offered if proposal.needs_resulting_status(approve=d == "approve", household_status=status)
+        ]
+        self.effect = decision_effect(proposal)
+        if not needing:
             del self.fields["resulting_status"]
-        elif proposal.kind != DtsenProposal.Kind.REMOVAL:
-            self.fields["resulting_status"].help_text = _(
+            return
+        field = self.fields["resulting_status"]
+        if "approve" in needing and proposal.kind == DtsenProposal.Kind.REMOVAL and proposal.person is None:
+            field.initial = REMOVAL_STATUS.get(proposal.reason, "")  # a whole family gone: what its reason says
+        if len(needing) == len(offered):
+            return  # required whatever is decided
+        if needing == ["approve"]:
+            field.label = _("Status rumah tangga bila usulan disetujui")
+            field.help_text = _("Bila usulan ditolak, status rumah tangga tetap seperti sekarang.")
+        else:
+            field.label = _("Status rumah tangga bila usulan ditolak")
+            field.help_text = _(
                 "Wajib bila usulan ditolak: status keluarga ini selanjutnya (bila disetujui, menjadi miskin ekstrem)."
             )
-        else:
-            self.fields["resulting_status"].help_text = _("Wajib bila usulan penghapusan disetujui.")
+        if self.is_bound and self.data.get(self.add_prefix("decision")) not in needing:
+            field.required = False  # the other decision: the status stays as it is
+
+
+def decision_effect(proposal: DtsenProposal) -> str:
+    """What approving (and rejecting) this proposal does to the household, for the decision page."""
+    proposed = proposal.household.status == Household.Status.PROPOSED
+    if proposal.kind == DtsenProposal.Kind.REMOVAL:
+        effect = gettext(
+            "Menyetujui usulan penghapusan mengeluarkan keluarga ini dari DTSEN: pilih statusnya setelah itu (mis. "
+            "pindah, meninggal/bubar); keluarga yang berstatus miskin ekstrem keluar dari angka resmi."
+        )
+        if not proposed:
+            effect += " " + gettext("Menolaknya membiarkan status rumah tangga seperti sekarang.")
+        return effect
+    if proposed:
+        return gettext(
+            "Keluarga ini menunggu verifikasi (diusulkan). Menyetujui usulan membuatnya miskin ekstrem resmi: masuk "
+            "angka resmi. Menolaknya: pilih status keluarga ini selanjutnya."
+        )
+    if proposal.kind == DtsenProposal.Kind.NEW:
+        return gettext(
+            "Menyetujui mencatat keluarga ini untuk diinput ke SIKS-NG sebagai keluarga baru; status rumah tangganya "
+            "(%(status)s) tidak berubah."
+        ) % {"status": proposal.household.get_status_display()}
+    return gettext(
+        "Menyetujui mencatat perubahan data ini untuk diinput ke SIKS-NG; status rumah tangganya (%(status)s) tidak "
+        "berubah dan angka resmi tidak bergeser."
+    ) % {"status": proposal.household.get_status_display()}
+
+
+class EnteredForm(forms.Form):
+    """The operator confirms an approved proposal was typed into SIKS-NG (no script needed: a page of its own)."""
+
+    confirmed = forms.BooleanField(
+        label=_("Ya, usulan ini sudah saya input ke SIKS-NG"),
+        error_messages={"required": _("Centang untuk memastikan usulan ini sudah diinput ke SIKS-NG.")},
+    )
+
+
+class EnteredUndoForm(forms.Form):
+    """A supervisor takes back a SIKS-NG mark set by mistake, saying why."""
+
+    reason = forms.CharField(
+        label=_("Alasan pembatalan tanda"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Mis. salah klik, atau SIKS-NG menolak data yang diinput."),
+        error_messages={"required": _("Alasan pembatalan tanda wajib diisi.")},
+    )
 
 
 YES_NO = [("1", _("Ya")), ("0", _("Tidak"))]

@@ -515,6 +515,25 @@ class DtsenProposal(models.Model):
         """The day (Asia/Jakarta) the proposal was entered."""
         return timezone.localdate(self.proposed_at)
 
+    @classmethod
+    def kind_refusal(cls, kind: str, household: Household) -> str | None:
+        """Why a proposal of `kind` cannot be opened for `household`, or None: a family already counted as extreme
+        poor came from a national list or a supervisor's decision, so it is not proposed as a new family (a change
+        of its data is)."""
+        if kind == cls.Kind.NEW and household.status == Household.Status.EXTREME_POOR:
+            return gettext(
+                "Rumah tangga ini sudah berstatus miskin ekstrem (sudah dihitung dalam angka resmi), jadi tidak "
+                "diusulkan sebagai keluarga baru. Pilih “Perubahan data” bila data atau kondisinya berubah."
+            )
+        return None
+
+    def needs_resulting_status(self, *, approve: bool, household_status: str) -> bool:
+        """Whether this decision leaves the household's status to the supervisor: an approved removal takes it out
+        of the register, and a rejected proposal leaves a household that waited as "proposed" without one."""
+        return (approve and self.kind == self.Kind.REMOVAL) or (
+            not approve and household_status == Household.Status.PROPOSED
+        )
+
     def muskel_date_refusal(self, held_on: datetime.date) -> str | None:
         """Why a Muskel on `held_on` cannot be recorded for this proposal, or None: the meeting deliberates a
         proposal already entered, so it is not dated before that day (nor in the future: `validate_happened`)."""

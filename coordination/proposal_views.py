@@ -11,13 +11,21 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import AccessLog
 from audit.services import log_access
 from coordination import siks_ng
 from coordination.filters import DtsenProposalFilter
-from coordination.forms import DtsenDecisionForm, DtsenProposalForm, GroundCheckForm, MuskelForm, MuskelManyForm
+from coordination.forms import (
+    DtsenDecisionForm,
+    DtsenProposalForm,
+    EnteredForm,
+    EnteredUndoForm,
+    GroundCheckForm,
+    MuskelForm,
+    MuskelManyForm,
+)
 from coordination.models import DtsenProposal
 from coordination.services import (
     dtsen_decide,
@@ -26,9 +34,9 @@ from coordination.services import (
     dtsen_propose,
     dtsen_record_muskel,
     dtsen_record_muskel_many,
+    dtsen_unmark_entered,
 )
 from core import permissions
-from core.errors import DomainError
 from core.exports import filters_for_log, stamped, xlsx_response
 from core.http import AuthenticatedHttpRequest
 from core.permissions import ACT, ADD, DECIDE, EXPORT_FULL, VIEW, get_object_for, permission_required, signed_in
@@ -113,6 +121,8 @@ def proposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "may_decide": proposal.is_open and permissions.has_perm(request.user, DECIDE, proposal),
             "may_mark_entered": proposal.state == DtsenProposal.State.APPROVED
             and proposal.entered_at is None
+            and permissions.has_perm(request.user, EXPORT_FULL, proposal),
+            "may_unmark_entered": proposal.entered_at is not None
             and permissions.has_perm(request.user, EXPORT_FULL, proposal),
         },
     )
@@ -250,17 +260,60 @@ def proposal_workbook(request: AuthenticatedHttpRequest) -> FileResponse | HttpR
 
 
 @signed_in
-@require_POST
+@require_http_methods(["GET", "POST"])
 def proposal_mark_entered(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The operator typed this approved proposal into SIKS-NG."""
+    """The operator typed this approved proposal into SIKS-NG: confirmed on a page of its own, not by one click."""
     proposal = get_object_for(request.user, _proposals(), pk, action=EXPORT_FULL)
-    try:
-        dtsen_mark_entered(proposal=proposal, actor=request.user)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Usulan #%(id)s ditandai sudah diinput ke SIKS-NG.") % {"id": proposal.pk})
-    return redirect("coordination:proposal", proposal.pk)
+    if proposal.state != DtsenProposal.State.APPROVED or proposal.entered_at is not None:
+        messages.error(
+            request,
+            _("Usulan ini sudah ditandai diinput ke SIKS-NG.")
+            if proposal.entered_at
+            else _("Hanya usulan yang disetujui yang diinput ke SIKS-NG."),
+        )
+        return redirect("coordination:proposal", proposal.pk)
+    form = EnteredForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def save() -> str:
+            dtsen_mark_entered(proposal=proposal, actor=request.user)
+            return _detail_url(proposal)
+
+        success = _("Usulan #%(id)s ditandai sudah diinput ke SIKS-NG.") % {"id": proposal.pk}
+        if response := submit(request, form, save, success=success, fallback="coordination:proposals"):
+            return response
+    return render(
+        request,
+        "coordination/proposal_entered.html",
+        {"form": form, "proposal": proposal, "household": proposal.household, "undo": False},
+    )
+
+
+@signed_in
+@require_http_methods(["GET", "POST"])
+def proposal_unmark_entered(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A supervisor takes back a SIKS-NG mark set by mistake, with the reason (kept in the change log)."""
+    proposal = get_object_for(request.user, _proposals().select_related("entered_by"), pk, action=EXPORT_FULL)
+    if proposal.entered_at is None:
+        messages.error(request, _("Usulan ini belum ditandai diinput ke SIKS-NG."))
+        return redirect("coordination:proposal", proposal.pk)
+    form = EnteredUndoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def save() -> str:
+            dtsen_unmark_entered(proposal=proposal, actor=request.user, reason=form.cleaned_data["reason"])
+            return _detail_url(proposal)
+
+        success = _("Tanda SIKS-NG usulan #%(id)s dibatalkan; usulan kembali ke daftar yang belum diinput.") % {
+            "id": proposal.pk
+        }
+        if response := submit(request, form, save, success=success, fallback="coordination:proposals"):
+            return response
+    return render(
+        request,
+        "coordination/proposal_entered.html",
+        {"form": form, "proposal": proposal, "household": proposal.household, "undo": True},
+    )
 
 
 @permission_required(ACT, DtsenProposal)

@@ -339,6 +339,11 @@ OUTSIDE_STATUSES = (
     Household.Status.MOVED,
     Household.Status.DISSOLVED,
 )
+# The status a family's removal for this reason suggests (the decision form's default; the supervisor decides).
+REMOVAL_STATUS: dict[str, str] = {
+    DtsenProposal.Reason.DIED: Household.Status.DISSOLVED,
+    DtsenProposal.Reason.MOVED: Household.Status.MOVED,
+}
 
 
 def _locked_proposal(proposal: DtsenProposal) -> DtsenProposal:
@@ -372,6 +377,8 @@ def dtsen_propose(
         )
     if not description:
         raise DomainError(_("Keterangan usulan wajib diisi."))
+    if refusal := DtsenProposal.kind_refusal(kind, household):
+        raise DomainError(refusal)
     if person is not None and person.household_id != household.pk:
         raise DomainError(_("Anggota yang dipilih bukan anggota rumah tangga ini."))
     if open_one := household.dtsen_proposals.filter(state__in=DtsenProposal.OPEN_STATES).first():
@@ -448,9 +455,7 @@ def dtsen_decide(
             raise DomainError(_("Musyawarah kelurahan tidak menyetujui usulan ini; usulan hanya dapat ditolak."))
         if proposal.ground_check_ok is False:
             raise DomainError(_("Hasil cek lapangan tidak sesuai dengan usulan; usulan hanya dapat ditolak."))
-    needs_status = (approve and proposal.kind == DtsenProposal.Kind.REMOVAL) or (
-        not approve and household.status == Household.Status.PROPOSED
-    )
+    needs_status = proposal.needs_resulting_status(approve=approve, household_status=household.status)
     if needs_status and resulting_status not in OUTSIDE_STATUSES:
         raise DomainError(_("Pilih status rumah tangga setelah keputusan ini."))
     before = snapshot(proposal)
@@ -545,6 +550,31 @@ def dtsen_mark_entered(*, proposal: DtsenProposal, actor: User) -> DtsenProposal
     proposal.save()
     log_change(
         actor=actor, instance=proposal, action=ChangeLog.Action.UPDATE, before=before, case_id=proposal.household_id
+    )
+    return proposal
+
+
+@case_write
+def dtsen_unmark_entered(*, proposal: DtsenProposal, actor: User, reason: str) -> DtsenProposal:
+    """Take back a mark set by mistake: the proposal is again in the list still to enter into SIKS-NG. The change
+    log keeps who marked it, when, and why the mark was taken back."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Alasan pembatalan tanda wajib diisi."))
+    proposal = _locked_proposal(proposal)
+    if proposal.entered_at is None:
+        raise DomainError(_("Usulan ini belum ditandai diinput ke SIKS-NG."))
+    before = snapshot(proposal)
+    proposal.entered_at = None
+    proposal.entered_by = None
+    proposal.save()
+    log_change(
+        actor=actor,
+        instance=proposal,
+        action=ChangeLog.Action.UPDATE,
+        before=before,
+        case_id=proposal.household_id,
+        note=reason,
     )
     return proposal
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("proposals/<int:pk>/ground-check/", proposal_views.proposal_ground_check, name="proposal_ground_check"),
     path("proposals/<int:pk>/decide/", proposal_views.proposal_decide, name="proposal_decide"),
     path("proposals/<int:pk>/entered/", proposal_views.proposal_mark_entered, name="proposal_entered"),
+    path("proposals/<int:pk>/entered/undo/", proposal_views.proposal_unmark_entered, name="proposal_entered_undo"),
     path("proposals/<int:pk>/berita-acara/", proposal_views.proposal_minutes, name="proposal_minutes"),
     path("accounts/manage/rules/", views.rule_list, name="rules"),
     path("accounts/manage/rules/<int:pk>/", views.rule_edit, name="rule_edit"),

@@ -194,6 +194,10 @@ def _quarter(year: int, number: int) -> Quarter:
 @require_GET
 def quarterly_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The quarterly reports (Inpres 8/2025): the current quarter and the seven before it, made or not."""
+    return _quarterly_page(request, OfficialAtForm(initial={"day": timezone.localdate()}))
+
+
+def _quarterly_page(request: AuthenticatedHttpRequest, form: OfficialAtForm) -> HttpResponse:
     quarter = Quarter.of(timezone.localdate())
     quarters = [quarter]
     for _each in range(QUARTERS_LISTED - 1):
@@ -203,7 +207,6 @@ def quarterly_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         for r in QuarterlyReport.objects.filter(year__gte=quarters[-1].year).select_related("generated_by")
     }
     rows = [(q, stored.get((q.year, q.number))) for q in quarters]
-    form = OfficialAtForm(initial={"day": timezone.localdate()})
     return render(request, "dashboard/quarterly_list.html", {"rows": rows, "form": form})
 
 
@@ -212,9 +215,8 @@ def quarterly_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def official_at(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The official count at the end of a chosen day (the history is read whole: in the background)."""
     form = OfficialAtForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("dashboard:quarterly")
+    if not form.is_valid():  # the page again, with what was typed and each error on its field; nothing computed
+        return _quarterly_page(request, form)
     data = form.cleaned_data
     job = official_at_start(owner=request.user, day=data["day"], source=data["source"], as_of=data["as_of"])
     return redirect("jobs:detail", job.pk)

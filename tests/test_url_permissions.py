@@ -5,8 +5,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from api.services import token_issue
-from coordination.models import GraduationProposal, ResponsibilityRule
-from coordination.services import assessment_record, dtsen_propose
+from coordination.models import DtsenProposal, GraduationProposal, ResponsibilityRule
+from coordination.services import (
+    assessment_record,
+    dtsen_decide,
+    dtsen_mark_entered,
+    dtsen_propose,
+    dtsen_record_muskel,
+)
 from dashboard.quarterly import Quarter
 from dashboard.services import quarterly_report
 from households.models import PovertyLine
@@ -146,17 +152,15 @@ URLS = [
     ("coordination:proposal_ground_check", "dtsen_proposal", CASEWORK, CASEWORK),
     ("coordination:proposal_decide", "dtsen_proposal", SUPERVISOR_ONLY, SUPERVISOR_ONLY),
     ("coordination:proposal_minutes", "dtsen_proposal", EVERYONE, GET_ONLY),
-    # Marking an approved proposal as typed into SIKS-NG (this one is not approved: refused, with its reason).
-    ("coordination:proposal_entered", "dtsen_proposal", POST_ONLY, {**SUPERVISOR_ONLY, "supervisor": 302}),
+    # Marking an approved proposal as typed into SIKS-NG, confirmed on its own page (an empty form: the page again,
+    # asking for the tick), and taking back a mark set by mistake (an empty form: asks for the reason).
+    ("coordination:proposal_entered", "approved_proposal", SUPERVISOR_ONLY, SUPERVISOR_ONLY),
+    ("coordination:proposal_entered_undo", "entered_proposal", SUPERVISOR_ONLY, SUPERVISOR_ONLY),
     ("dashboard:index", None, EVERYONE, GET_ONLY),
     ("dashboard:cohort", None, EVERYONE, GET_ONLY),
-    # The quarterly report: supervisors and admins make it (on the queue) and print it.
-    (
-        "dashboard:official_at",
-        None,
-        {**OVERSIGHT, "supervisor": 405, "admin": 405},
-        {**OVERSIGHT, "supervisor": 302, "admin": 302},
-    ),
+    # The quarterly report: supervisors and admins make it (on the queue) and print it. The count as of a date
+    # sent empty: the quarterly page again, with the error on the date field.
+    ("dashboard:official_at", None, {**OVERSIGHT, "supervisor": 405, "admin": 405}, OVERSIGHT),
     ("dashboard:quarterly", None, OVERSIGHT, {**OVERSIGHT, "supervisor": 405, "admin": 405}),
     (
         "dashboard:quarterly_make",
@@ -216,11 +220,34 @@ def objects(cast):
             reason="identity",
             description="NIK kepala keluarga salah satu angka",
         ),
+        "approved_proposal": approved_proposal(cast),
+        "entered_proposal": approved_proposal(cast, entered=True),
         "rule": ResponsibilityRule.objects.get(need="no_work"),
         "quarter": made_quarter(cast["supervisor"]),
         "job": finished_job(cast["disnaker_caseworker"]),
         "api_token": token_issue(actor=cast["admin"], name="SIMPUS", opd=opd("Disnaker"), scope="read")[0],
     }
+
+
+def approved_proposal(cast, *, entered: bool = False) -> DtsenProposal:
+    """A DTSEN proposal of another family, agreed by its meeting and approved (and typed into SIKS-NG)."""
+    proposal = dtsen_propose(
+        household=PersonFactory().household,
+        actor=cast["dinsos_caseworker"],
+        kind="change",
+        reason="moved",
+        description="Pindah RT",
+    )
+    dtsen_record_muskel(
+        proposal=proposal,
+        actor=cast["dinsos_caseworker"],
+        held_on=timezone.localdate(),
+        minutes_number="BA-1",
+        attendees=9,
+        agreed=True,
+    )
+    proposal = dtsen_decide(proposal=proposal, actor=cast["supervisor"], approve=True, note="Sesuai")
+    return dtsen_mark_entered(proposal=proposal, actor=cast["supervisor"]) if entered else proposal
 
 
 def finished_job(owner) -> Job:

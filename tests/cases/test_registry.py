@@ -191,6 +191,7 @@ def test_archived_households_are_hidden_unless_asked_for(client, supervisor):
         {"kelurahan": "Kameloh Baru", "status": "extreme_poor"},
         {"kecamatan": "Rakumpit", "status": "graduated"},
         {"priority": "true"},
+        {"status": "proposed"},
     ],
 )
 def test_totals_from_the_tallies_equal_the_listed_rows(client, demo, params):
@@ -206,6 +207,7 @@ def test_totals_from_the_tallies_equal_the_listed_rows(client, demo, params):
         "households": rows.count(),
         "extreme_poor": sum(extreme_poor.values_list("extreme_poor_count", flat=True)),
         "served": sum(extreme_poor.values_list("served_count", flat=True)),
+        "pending": sum(rows.filter(status="proposed").values_list("extreme_poor_count", flat=True)),
     }
     assert response.context["page_obj"].paginator.count == rows.count()
 

@@ -25,6 +25,7 @@ from coordination.services import (
     dtsen_propose,
     dtsen_record_muskel,
     dtsen_record_muskel_many,
+    dtsen_unmark_entered,
 )
 from coordination.siks_ng import COLUMNS, WIDTHS
 from core.errors import DomainError
@@ -35,7 +36,7 @@ from households.services import household_change_status
 from tests import oracle
 from tests.factories import HouseholdFactory, PersonFactory, kelurahan
 from tests.households.test_views import member, registration
-from tests.pageforms import page_form
+from tests.pageforms import page_form, page_forms
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -181,7 +182,7 @@ def test_a_muskel_that_did_not_agree_leaves_only_rejection_with_the_status_the_s
 )
 def test_no_write_path_approves_a_proposal_without_an_agreeing_muskel_and_a_decision(cast, change):
     """The database refuses it too: Django admin, a data fix or a script cannot skip the meeting."""
-    household = HouseholdFactory()
+    household = HouseholdFactory(status=Household.Status.POOR)
     with case_scope():
         proposal = dtsen_propose(
             household=household, actor=cast["dinsos_caseworker"], kind="new", reason="not_listed", description="baru"
@@ -266,7 +267,7 @@ def test_one_open_proposal_per_household_and_kind_and_reason_must_fit(cast):
 
 
 def test_a_proposal_made_from_the_case_file_keeps_what_was_typed_when_refused(client_as):
-    person = PersonFactory(full_name="Maria Ulfa")
+    person = PersonFactory(full_name="Maria Ulfa", household__status="poor")
     household = person.household
     client = client_as("dinsos_caseworker")
     case_file = client.get(reverse("cases:detail", args=[household.pk])).content.decode()
@@ -304,14 +305,16 @@ def approved(cast, household, minutes="BA-07/KMB/XI/2026", **fields) -> DtsenPro
 
 
 def test_the_siks_ng_workbook_round_trips_with_the_documented_columns(client_as, cast):
-    head = PersonFactory(full_name="Rudi Hartono", nik="6271040101800001", birth_date=datetime.date(1980, 1, 1))
+    head = PersonFactory(
+        full_name="Rudi Hartono", nik="6271040101800001", birth_date=datetime.date(1980, 1, 1), household__status="poor"
+    )
     PersonFactory(household=head.household, full_name='=HYPERLINK("x")', relation="pasangan", sex="P")
     other = PersonFactory(full_name="Ahmad")
     proposal = approved(cast, head.household)
     approved(cast, other.household, kind="change", reason="identity", person=other)
     with case_scope():  # still open: not in the workbook
         dtsen_propose(
-            household=PersonFactory().household,
+            household=PersonFactory(household__status="poor").household,
             actor=cast["dinsos_caseworker"],
             kind="new",
             reason="not_listed",
@@ -345,7 +348,7 @@ def test_the_siks_ng_workbook_round_trips_with_the_documented_columns(client_as,
 
 def test_the_siks_ng_workbook_header_is_bold_frozen_filtered_and_its_columns_sized(client_as, cast):
     """The operator types hundreds of rows from it: the header stays in view, each column can be filtered."""
-    head = PersonFactory(full_name="Rudi Hartono")
+    head = PersonFactory(full_name="Rudi Hartono", household__status="poor")
     PersonFactory(household=head.household, full_name="Sari", relation="pasangan", sex="P")
     approved(cast, head.household)
     response = client_as("supervisor").get(reverse("coordination:proposal_workbook"))
@@ -360,10 +363,14 @@ def test_the_siks_ng_workbook_header_is_bold_frozen_filtered_and_its_columns_siz
 
 
 def test_the_berita_acara_lists_every_proposal_of_the_meeting(client_as, cast):
-    first = approved(cast, PersonFactory(full_name="Rudi").household)
+    first = approved(cast, PersonFactory(full_name="Rudi", household__status="poor").household)
     kelurahan = first.household.kelurahan
-    second = approved(cast, PersonFactory(household__kelurahan=kelurahan, full_name="Sari").household)
-    approved(cast, PersonFactory(household__kelurahan=kelurahan).household, minutes="BA-99")  # another meeting
+    second = approved(
+        cast, PersonFactory(household__kelurahan=kelurahan, full_name="Sari", household__status="poor").household
+    )
+    approved(
+        cast, PersonFactory(household__kelurahan=kelurahan, household__status="poor").household, minutes="BA-99"
+    )  # another meeting
     page = client_as("dinsos_caseworker").get(reverse("coordination:proposal_minutes", args=[first.pk]))
     text = page.content.decode()
     assert text.count('data-testid="minutes-row"') == 2
@@ -373,13 +380,13 @@ def test_the_berita_acara_lists_every_proposal_of_the_meeting(client_as, cast):
 
 def test_the_proposals_list_reads_a_fixed_number_of_queries(client_as, cast, django_assert_max_num_queries):
     for _ in range(3):
-        approved(cast, PersonFactory().household)
+        approved(cast, PersonFactory(household__status="poor").household)
     client = client_as("supervisor")
     client.get(reverse("coordination:proposals"))
     with django_assert_max_num_queries(9):
         first = client.get(reverse("coordination:proposals"))
     for _ in range(10):
-        approved(cast, PersonFactory().household)
+        approved(cast, PersonFactory(household__status="poor").household)
     with django_assert_max_num_queries(9):
         second = client.get(reverse("coordination:proposals"))
     assert first.content.decode().count('data-testid="proposal-') < second.content.decode().count(
@@ -427,7 +434,7 @@ def test_a_ground_check_records_its_checklist_as_a_visit_and_a_failed_one_leaves
 
 
 def test_a_ground_check_without_its_checklist_is_refused_by_the_database(cast):
-    household = HouseholdFactory()
+    household = HouseholdFactory(status=Household.Status.POOR)
     with case_scope():
         proposal = dtsen_propose(
             household=household, actor=cast["dinsos_caseworker"], kind="new", reason="not_listed", description="baru"
@@ -461,13 +468,26 @@ def test_no_approval_before_an_agreeing_muskel_by_the_service(cast):
     assert household_statuses_for(cast["supervisor"], household) == []
 
 
-def test_an_operator_marks_what_was_typed_into_siks_ng_and_downloads_only_the_rest(client_as, cast):
-    first = approved(cast, PersonFactory(full_name="Rudi").household)
-    second = approved(cast, PersonFactory(full_name="Sari", sex="P").household)
+def test_an_operator_confirms_what_was_typed_into_siks_ng_on_a_page_and_downloads_only_the_rest(client_as, cast):
+    first = approved(cast, PersonFactory(full_name="Rudi", household__status="poor").household)
+    second = approved(cast, PersonFactory(full_name="Sari", sex="P", household__status="poor").household)
     client = client_as("supervisor")
     detail = reverse("coordination:proposal", args=[first.pk])
-    form = page_form(client.get(detail), containing="csrfmiddlewaretoken")
-    assert form.action.endswith(reverse("coordination:proposal_entered", args=[first.pk]))
+    url = reverse("coordination:proposal_entered", args=[first.pk])
+    # The proposal's page leads to a confirmation (no form acting in one click, no script needed).
+    assert f'href="{url}"' in client.get(detail).text
+    assert not [f for f in page_forms(client.get(detail)) if f.method == "post" and f.action.endswith(url)]
+    page = client.get(url)
+    assert "Batalkan tanda SIKS-NG" in html.unescape(page.text)  # the page says how a mistake is corrected
+    form = page_form(page)
+    response = form.submit(client)  # sent without the tick: refused on the tick box, nothing marked
+    assert response.status_code == 200
+    assert response.context["form"].errors["confirmed"] == [
+        "Centang untuk memastikan usulan ini sudah diinput ke SIKS-NG."
+    ]
+    first.refresh_from_db()
+    assert first.entered_at is None
+    form["confirmed"] = True
     assert form.submit(client).status_code == 302
     first.refresh_from_db()
     assert first.entered_at is not None and first.entered_by == cast["supervisor"]
@@ -477,12 +497,54 @@ def test_an_operator_marks_what_was_typed_into_siks_ng_and_downloads_only_the_re
     assert [row[COLUMNS.index("ID usulan")] for row in rows[1:]] == [second.pk]
     with case_scope(), pytest.raises(DomainError, match="sudah ditandai"):
         dtsen_mark_entered(proposal=first, actor=cast["supervisor"])
+    assert client.get(url).status_code == 302  # marked already: back to the proposal, with the reason
     caseworker = client_as("dinsos_caseworker")
-    assert caseworker.post(reverse("coordination:proposal_entered", args=[second.pk])).status_code == 403
+    second_url = reverse("coordination:proposal_entered", args=[second.pk])
+    assert caseworker.get(second_url).status_code == 403
+    assert caseworker.post(second_url, {"confirmed": "on"}).status_code == 403
+
+
+def test_a_supervisor_takes_back_a_siks_ng_mark_set_by_mistake_with_the_reason_in_the_change_log(client_as, cast):
+    proposal = approved(cast, PersonFactory(full_name="Rudi", household__status="poor").household)
+    with case_scope():
+        dtsen_mark_entered(proposal=proposal, actor=cast["supervisor"])
+    client = client_as("supervisor")
+    detail = reverse("coordination:proposal", args=[proposal.pk])
+    undo = reverse("coordination:proposal_entered_undo", args=[proposal.pk])
+    assert f'href="{undo}"' in client.get(detail).text
+    form = page_form(client.get(undo))
+    response = form.submit(client)  # no reason: refused on its field
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"] == ["Alasan pembatalan tanda wajib diisi."]
+    form["reason"] = "Salah klik: belum diinput di SIKS-NG"
+    assert form.submit(client).status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.entered_at, proposal.entered_by) == (None, None)
+    entry = ChangeLog.objects.for_object(proposal).latest("id")
+    assert (entry.action, entry.actor, entry.note) == (
+        "update",
+        cast["supervisor"],
+        "Salah klik: belum diinput di SIKS-NG",
+    )
+    assert {"entered_at", "entered_by"} <= set(entry.changes)
+    assert entry.case_id == proposal.household_id  # in the case history too
+    response = client.get(reverse("coordination:proposal_workbook") + "?entered=no")
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active.values)
+    assert [row[COLUMNS.index("ID usulan")] for row in rows[1:]] == [proposal.pk]  # to enter again
+    assert client.get(undo).status_code == 302  # nothing to take back now
+    with case_scope(), pytest.raises(DomainError, match="belum ditandai"):
+        dtsen_unmark_entered(proposal=proposal, actor=cast["supervisor"], reason="lagi")
+    with case_scope():
+        dtsen_mark_entered(proposal=proposal, actor=cast["supervisor"])
+    caseworker = client_as("dinsos_caseworker")
+    assert caseworker.get(undo).status_code == 403
+    assert caseworker.post(undo, {"reason": "iseng"}).status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.entered_at is not None
 
 
 def test_only_an_approved_proposal_is_marked_as_entered(cast):
-    household = HouseholdFactory()
+    household = HouseholdFactory(status=Household.Status.POOR)
     with case_scope():
         proposal = dtsen_propose(
             household=household, actor=cast["dinsos_caseworker"], kind="new", reason="not_listed", description="baru"
@@ -497,12 +559,12 @@ def test_one_kelurahan_meeting_is_recorded_for_several_proposals_at_once(client_
     kameloh = PersonFactory().household.kelurahan
     with case_scope():
         waiting = [
-            dtsen_propose(household=PersonFactory(household__kelurahan=kameloh).household, actor=cast["supervisor"],
-                          kind="new", reason="not_listed", description=f"baru {n}")
+            dtsen_propose(household=PersonFactory(household__kelurahan=kameloh, household__status="poor").household,
+                          actor=cast["supervisor"], kind="new", reason="not_listed", description=f"baru {n}")
             for n in range(3)
         ]  # fmt: skip
         elsewhere = dtsen_propose(
-            household=PersonFactory(household__kelurahan=kelurahan("Petuk Bukit")).household,
+            household=PersonFactory(household__kelurahan=kelurahan("Petuk Bukit"), household__status="poor").household,
             actor=cast["supervisor"], kind="new", reason="not_listed", description="lain",
         )  # fmt: skip
     client = client_as("dinsos_caseworker")
@@ -537,7 +599,7 @@ def test_the_meeting_page_reads_a_fixed_number_of_queries(client_as, cast, djang
     def waiting(n):
         with case_scope():
             for _each in range(n):
-                household = PersonFactory(household__kelurahan=kameloh).household
+                household = PersonFactory(household__kelurahan=kameloh, household__status="poor").household
                 dtsen_propose(household=household, actor=cast["supervisor"], kind="new", reason="not_listed",
                               description="baru")  # fmt: skip
 
@@ -554,7 +616,7 @@ def test_the_meeting_page_reads_a_fixed_number_of_queries(client_as, cast, djang
 def proposed(cast, household=None, **place) -> DtsenProposal:
     with case_scope():
         return dtsen_propose(
-            household=household or PersonFactory(**place).household,
+            household=household or PersonFactory(**{"household__status": "poor", **place}).household,
             actor=cast["dinsos_caseworker"],
             kind="new",
             reason="not_listed",
@@ -662,9 +724,13 @@ def test_the_muskel_services_refuse_a_meeting_before_the_proposal_for_every_call
 
 
 def test_the_berita_acara_shows_each_family_s_no_kk_masked_as_on_every_screen(client_as, cast):
-    first = approved(cast, PersonFactory(full_name="Rudi", household__no_kk="6271040512190007").household)
+    first = approved(
+        cast, PersonFactory(full_name="Rudi", household__no_kk="6271040512190007", household__status="poor").household
+    )
     kelurahan = first.household.kelurahan
-    approved(cast, PersonFactory(household__kelurahan=kelurahan, household__no_kk="").household)  # none recorded
+    approved(
+        cast, PersonFactory(household__kelurahan=kelurahan, household__no_kk="", household__status="poor").household
+    )  # none recorded
     page = client_as("dinsos_caseworker").get(reverse("coordination:proposal_minutes", args=[first.pk])).text
     assert "No. KK" in page
     cells = re.findall(r'data-testid="minutes-kk">(.*?)</td>', page, flags=re.S)

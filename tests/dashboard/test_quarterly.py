@@ -317,3 +317,22 @@ def test_the_quarterly_page_reads_a_fixed_number_of_queries(client_as, city, cas
     with django_assert_max_num_queries(6):
         page = client.get(reverse("dashboard:quarterly")).content.decode()
     assert page.count("Lihat cetak A4") == 2
+
+
+@pytest.mark.django_db
+def test_a_future_day_for_the_official_count_is_refused_on_its_field_kept_as_typed_and_nothing_is_computed(client_as):
+    from jobs.models import Job
+
+    client = client_as("supervisor")
+    form = page_form(client.get(reverse("dashboard:quarterly")), containing="day")
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    form["day"] = tomorrow
+    response = form.submit(client)
+    assert response.status_code == 200  # the same page again, not a redirect to it with today filled in
+    assert response.context["form"].errors["day"] == [
+        "Tanggal ini tidak boleh di masa depan; isi tanggal hari ini atau sebelumnya."
+    ]
+    assert 'id="error_1_id_day"' in response.text  # shown under the date field
+    assert not list(response.context["messages"])  # not in the box at the top of the page
+    assert page_form(response, containing="day")["day"] == tomorrow  # what was typed is kept
+    assert not Job.objects.exists()  # nothing computed
