@@ -63,7 +63,8 @@ def claim(request: Request) -> IdempotencyRecord | None:
 def keep(record: IdempotencyRecord, response: Response) -> None:
     """Keep a successful answer with its claim; a refusal rolls the claim back with the rest of the request."""
     if not 200 <= response.status_code < 300:
-        record.delete()  # a refusal keeps no claim, even one answered without an exception
+        if not transaction.get_rollback():  # a refusal by exception rolls the claim back with the request
+            record.delete()  # one answered without an exception keeps no claim either
         return
     record.status_code = response.status_code
     record.body = _json(response.data)
