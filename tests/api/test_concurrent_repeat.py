@@ -15,7 +15,7 @@ from tests.api.conftest import Api
 from tests.factories import PersonFactory
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     # Two writers at once need a database that holds them: the suite's SQLite database lives in memory, where a
     # second writer fails at once ("table is locked") instead of waiting as the file database of `make run` does
     # (tests/test_sqlite_concurrency.py). CI runs the suite on PostgreSQL too.
