@@ -528,9 +528,10 @@ class DtsenProposal(models.Model):
         return None
 
     def needs_resulting_status(self, *, approve: bool, household_status: str) -> bool:
-        """Whether this decision leaves the household's status to the supervisor: an approved removal takes it out
-        of the register, and a rejected proposal leaves a household that waited as "proposed" without one."""
-        return (approve and self.kind == self.Kind.REMOVAL) or (
+        """Whether this decision leaves the household's status to the supervisor: an approved removal of the family
+        takes it out of the register, and a rejected proposal leaves a household that waited as "proposed" without
+        one. (An approved removal of one member changes that member, not the household: `dtsen_decide`.)"""
+        return (approve and self.kind == self.Kind.REMOVAL and self.person_id is None) or (
             not approve and household_status == Household.Status.PROPOSED
         )
 

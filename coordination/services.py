@@ -25,7 +25,7 @@ from coordination.models import (
 )
 from core.errors import DomainError
 from households.models import Household, Person, PovertyLine, Visit
-from households.services import ensure_open, household_change_status, visit_log
+from households.services import ensure_open, household_change_status, person_update, visit_log
 from interventions.models import Intervention, Program
 from interventions.services import intervention_record, intervention_transition
 
@@ -467,6 +467,9 @@ def dtsen_decide(
     log_change(
         actor=actor, instance=proposal, action=ChangeLog.Action.UPDATE, before=before, case_id=proposal.household_id
     )
+    if approve and proposal.kind == DtsenProposal.Kind.REMOVAL and proposal.person_id is not None:
+        _remove_member(proposal, actor)
+        return proposal
     status: str
     if approve and household.status == Household.Status.PROPOSED and proposal.kind != DtsenProposal.Kind.REMOVAL:
         status = Household.Status.EXTREME_POOR
@@ -487,6 +490,21 @@ def dtsen_decide(
         },
     )
     return proposal
+
+
+def _remove_member(proposal: DtsenProposal, actor: User) -> None:
+    """An approved removal of one member: one who died or moved leaves the family's active members; one removed
+    for another reason (no longer eligible, a duplicate) stays a member but is no longer counted extreme poor."""
+    person = Person.objects.select_for_update().get(pk=proposal.person_id)
+    changes: dict[str, Any]
+    if proposal.reason == DtsenProposal.Reason.DIED:
+        changes = {"status": Person.Status.DECEASED}
+    elif proposal.reason == DtsenProposal.Reason.MOVED:
+        changes = {"status": Person.Status.MOVED_OUT}
+    else:
+        changes = {"is_extreme_poor": False}
+    source = f"usulan DTSEN #{proposal.pk}"
+    person_update(person=person, actor=actor, expected_version=person.version, source=source, **changes)
 
 
 @case_write

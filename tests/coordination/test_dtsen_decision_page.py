@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.casework import case_scope
+from audit.models import ChangeLog
 from coordination.models import DtsenProposal
 from coordination.services import dtsen_propose, dtsen_record_muskel
 from core.errors import DomainError
@@ -129,10 +130,29 @@ def test_a_rejected_removal_needs_no_status_and_leaves_the_household_as_it_is(cl
     assert (proposal.state, household.status) == ("rejected", "extreme_poor")
 
 
-def test_a_removal_of_one_member_is_not_prefilled_as_the_whole_family_gone(client_as, cast):
+@pytest.mark.parametrize(
+    ("reason", "member_status", "still_extreme_poor"),
+    [("died", "deceased", True), ("moved", "moved_out", True), ("not_eligible", "active", False)],
+)
+def test_an_approved_removal_of_one_member_changes_that_member_not_the_household(
+    client_as, cast, reason, member_status, still_extreme_poor
+):
     person = PersonFactory()
-    proposal = deliberated(cast, person.household, kind="removal", reason="died", person=person)
-    assert page_form(decision_page(client_as("supervisor"), proposal))["resulting_status"] == ""
+    sibling = PersonFactory(household=person.household, relation="anak")
+    household = person.household
+    proposal = deliberated(cast, household, kind="removal", reason=reason, person=person)
+    supervisor = client_as("supervisor")
+    page = decision_page(supervisor, proposal)
+    assert "resulting_status" not in page_form(page).names()  # nothing to choose for the household
+    form = page_form(page)
+    form["decision"], form["note"] = "approve", "Sesuai berita acara"
+    assert form.submit(supervisor).status_code == 302
+    person.refresh_from_db()
+    household.refresh_from_db()
+    sibling.refresh_from_db()
+    assert (person.status, person.is_extreme_poor) == (member_status, still_extreme_poor)
+    assert household.status == "extreme_poor" and sibling.status == "active"
+    assert ChangeLog.objects.filter(case_id=household.pk, object_id=person.pk, source=f"usulan DTSEN #{proposal.pk}")
 
 
 def test_a_family_waiting_as_proposed_whose_meeting_disagreed_must_get_a_status_marked_required(client_as):
