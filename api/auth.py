@@ -13,6 +13,7 @@ from rest_framework.authentication import BaseAuthentication, SessionAuthenticat
 from rest_framework.request import Request
 
 from api.models import ApiToken, digest
+from core.roles import Role
 
 # The token's "last used" time is written at most this often, not on every request.
 LAST_USED_EVERY = datetime.timedelta(minutes=1)
@@ -36,7 +37,11 @@ class TokenAuthentication(BaseAuthentication):
             .filter(key_digest=digest(secret), revoked_at__isnull=True)
             .first()
         )
-        if token is None or not token.account.is_active or token.account.opd_id != token.opd_id:
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Token tidak dikenal atau sudah dicabut."))
+        account = token.account
+        # A token is a caseworker of its OPD: an account changed since (another role or OPD, deactivated) is refused.
+        if not account.is_active or account.opd_id != token.opd_id or account.role != Role.CASEWORKER:
             raise exceptions.AuthenticationFailed(_("Token tidak dikenal atau sudah dicabut."))
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_EVERY:

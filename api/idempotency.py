@@ -35,7 +35,9 @@ class Replay(Exception):  # noqa: N818 - control flow: the answer is already kno
 
 def fingerprint(request: Request) -> str:
     body = request._request.body  # read once here; the parser reads the same bytes again
-    return hashlib.sha256(b"\n".join([request.method.encode(), request.get_full_path().encode(), body])).hexdigest()
+    version = request.headers.get("If-Match", "").encode()  # the same change from another version is another request
+    parts = [request.method.encode(), request.get_full_path().encode(), version, body]
+    return hashlib.sha256(b"\n".join(parts)).hexdigest()
 
 
 def claim(request: Request) -> IdempotencyRecord | None:

@@ -5,6 +5,7 @@ the same service as the page, with `source="api"` in the change log."""
 from typing import Any
 
 from django.db.models import Model, Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
@@ -60,7 +61,7 @@ from coordination.models import Assessment, Referral
 from coordination.services import referral_accept, referral_decline, referral_fulfil
 from core import permissions
 from core.errors import StaleEditError
-from core.permissions import ACT, ADD, CHANGE, REVEAL, VIEW, get_object_for
+from core.permissions import ACT, ADD, CHANGE, REVEAL, VIEW, get_object_for, is_caseworker
 from households.forms import (
     HOUSEHOLD_FIELDS,
     PERSON_FIELDS,
@@ -98,10 +99,24 @@ class ApiViewSet(viewsets.GenericViewSet):
     def needs_version(cls, method: str, action_name: str | None) -> bool:
         return action_name in cls.versioned_actions
 
+    # Query parameters every read takes besides its filters.
+    COMMON_PARAMETERS = frozenset({"cursor", "page_size", "reveal"})
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         check_body_size(request)
         super().initial(request, *args, **kwargs)
+        self.refuse_unknown_parameters(request)
         request.idempotency_record = idempotency.claim(request)
+
+    def refuse_unknown_parameters(self, request: Request) -> None:
+        """A parameter no filter takes (a typo such as `kelurahn=`) is refused, never a silently wider list."""
+        filterset = getattr(self, "filterset_class", None)
+        known = self.COMMON_PARAMETERS | set(filterset.base_filters if filterset and self.action == "list" else ())
+        known -= {"sort"}  # the registry's order; the API's is the cursor's
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            message = _("Parameter ini tidak dikenal di sini; lihat skema API.")
+            raise exceptions.ValidationError(dict.fromkeys(unknown, [message]))
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, idempotency.Replay):
@@ -113,6 +128,18 @@ class ApiViewSet(viewsets.GenericViewSet):
         if record is not None and isinstance(response, Response):
             idempotency.keep(record, response)
         return super().finalize_response(request, response, *args, **kwargs)
+
+    def body(self, serializer_class: Any, *, partial: bool = False) -> dict[str, Any]:
+        """The request's values, typed by `serializer_class`; a field it does not know is refused (400), so a
+        caller never believes a change was made that was silently dropped."""
+        shape = serializer_class(data=self.request.data, partial=partial)
+        if isinstance(self.request.data, dict):
+            unknown = sorted(set(self.request.data) - set(shape.fields))
+            if unknown:
+                message = _("Isian ini tidak dikenal di sini; lihat skema API.")
+                raise exceptions.ValidationError(dict.fromkeys(unknown, [message]))
+        shape.is_valid(raise_exception=True)
+        return dict(shape.validated_data)
 
     def check_version(self, instance: Any, version: int) -> None:
         """409 before anything else when the record changed since the caller read it."""
@@ -231,9 +258,7 @@ class HouseholdViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not permissions.has_perm(request.user, ADD, Household):
             raise exceptions.PermissionDenied
-        shape = HouseholdCreateSerializer(data=request.data)
-        shape.is_valid(raise_exception=True)
-        values = dict(shape.validated_data)
+        values = self.body(HouseholdCreateSerializer)
         members = values.pop("members")
         form = HouseholdRegisterForm(form_data(values, model=Household, names=HOUSEHOLD_FIELDS))
         formset = member_formset(formset_data("members", members, model=Person, names=PERSON_FIELDS))
@@ -256,14 +281,15 @@ class HouseholdViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         household = self.find(Household, kwargs["pk"], CHANGE)
         version = expected_version(request)
         self.check_version(household, version)
-        shape = HouseholdUpdateSerializer(data=request.data, partial=True)
-        shape.is_valid(raise_exception=True)
-        values = dict(shape.validated_data)
+        values = self.body(HouseholdUpdateSerializer, partial=True)
         if not values.get("no_kk", True):
             values.pop("no_kk")  # empty: the stored number stays, as on the page
         cleaned = validated(HouseholdForm(form_data(values, household, HOUSEHOLD_FIELDS), instance=household))
         changes = {name: cleaned[name] for name in values if name in cleaned}
-        household_update(household=household, actor=request.user, expected_version=version, source=SOURCE, **changes)
+        if changes:  # nothing to change: the record (and its version) stay as they are
+            household_update(
+                household=household, actor=request.user, expected_version=version, source=SOURCE, **changes
+            )
         return self.versioned(_households().get(pk=household.pk), HouseholdSerializer)
 
     @action(detail=True, methods=["post"], url_path="members")
@@ -273,9 +299,8 @@ class HouseholdViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         if not permissions.has_perm(request.user, ADD, Person):
             raise exceptions.PermissionDenied
         require_open(household)
-        shape = PersonWriteSerializer(data=request.data)
-        shape.is_valid(raise_exception=True)
-        values = form_data(dict(shape.validated_data), model=Person, names=PERSON_FIELDS)
+        shape_values = self.body(PersonWriteSerializer)
+        values = form_data(shape_values, model=Person, names=PERSON_FIELDS)
         cleaned = validated(PersonAddForm(values, household=household))
         fields = {name: cleaned[name] for name in PERSON_FIELDS if name in cleaned}
         person = person_add(household=household, actor=request.user, source=SOURCE, **fields)
@@ -306,14 +331,15 @@ class PersonViewSet(ApiViewSet, mixins.RetrieveModelMixin):
         require_open(person.household)
         version = expected_version(request)
         self.check_version(person, version)
-        shape = PersonUpdateSerializer(data=request.data, partial=True)
-        shape.is_valid(raise_exception=True)
-        values = dict(shape.validated_data)
+        values = self.body(PersonUpdateSerializer, partial=True)
         if not values.get("nik", True):
             values.pop("nik")  # empty: the stored number stays, as on the page
         cleaned = validated(PersonForm(form_data(values, person, PERSON_FIELDS), instance=person))
         changes = {name: cleaned[name] for name in values if name in cleaned}
-        person = person_update(person=person, actor=request.user, expected_version=version, source=SOURCE, **changes)
+        if changes:  # nothing to change: the record (and its version) stay as they are
+            person = person_update(
+                person=person, actor=request.user, expected_version=version, source=SOURCE, **changes
+            )
         return self.versioned(Person.objects.get(pk=person.pk), PersonSerializer)
 
 
@@ -336,9 +362,7 @@ class VisitViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin)
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not permissions.has_perm(request.user, ADD, Visit):
             raise exceptions.PermissionDenied
-        shape = VisitWriteSerializer(data=request.data)
-        shape.is_valid(raise_exception=True)
-        values = dict(shape.validated_data)
+        values = self.body(VisitWriteSerializer)
         household = self.find(Household, values.pop("household"))
         require_open(household)
         cleaned = validated(VisitForm(form_data(values)))
@@ -380,6 +404,15 @@ class ReferralViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(self.get_serializer(self.find(self.get_queryset(), kwargs["pk"])).data)
 
+    def get_queryset(self) -> QuerySet[Referral]:
+        """A caseworker's list is their OPD's inbox, as on the page; with `household=` it is that household's
+        referrals, as its case file shows them to everyone."""
+        referrals = super().get_queryset()
+        user = self.request.user
+        if self.action == "list" and is_caseworker(user) and "household" not in self.request.query_params:
+            referrals = referrals.filter(opd_id=user.opd_id)
+        return referrals
+
     def _act(self, pk: Any) -> Referral:
         referral = self.find(Referral.objects.select_related("household", "opd"), pk, ACT)
         require_open(referral.household)
@@ -391,22 +424,21 @@ class ReferralViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: Any = None) -> Response:
         referral = self._act(pk)
-        return self._answer(referral_accept(referral=referral, actor=request.user))
+        return self._answer(referral_accept(referral=referral, actor=request.user, source=SOURCE))
 
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: Any = None) -> Response:
         referral = self._act(pk)
-        shape = DeclineSerializer(data=request.data)
-        shape.is_valid(raise_exception=True)
-        cleaned = validated(DeclineForm(form_data(dict(shape.validated_data))))
-        return self._answer(referral_decline(referral=referral, actor=request.user, reason=cleaned["reason"]))
+        shape_values = self.body(DeclineSerializer)
+        cleaned = validated(DeclineForm(form_data(shape_values)))
+        declined = referral_decline(referral=referral, actor=request.user, reason=cleaned["reason"], source=SOURCE)
+        return self._answer(declined)
 
     @action(detail=True, methods=["post"])
     def fulfil(self, request: Request, pk: Any = None) -> Response:
         referral = self._act(pk)
-        shape = FulfilSerializer(data=request.data)
-        shape.is_valid(raise_exception=True)
-        cleaned = validated(FulfilForm(form_data(dict(shape.validated_data)), referral=referral))
+        shape_values = self.body(FulfilSerializer)
+        cleaned = validated(FulfilForm(form_data(shape_values), referral=referral))
         program = cleaned["program"]
         if not permissions.has_perm(request.user, ADD, Intervention, obj=program):
             raise exceptions.PermissionDenied(_("Program ini milik OPD lain."))
@@ -417,6 +449,7 @@ class ReferralViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
             delivered_on=cleaned["delivered_on"],
             amount=cleaned.get("amount"),
             notes=cleaned.get("notes") or "",
+            source=SOURCE,
         )
         return self._answer(done)
 
@@ -448,9 +481,7 @@ class InterventionViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveMode
             raise exceptions.PermissionDenied(
                 _("Akun ini tidak mencatat intervensi: OPD-nya belum punya program aktif.")
             )
-        shape = InterventionWriteSerializer(data=request.data)
-        shape.is_valid(raise_exception=True)
-        values = dict(shape.validated_data)
+        values = self.body(InterventionWriteSerializer)
         household = self.find(Household.objects.select_related("kelurahan"), values.pop("household"))
         require_open(household)
         program = Program.objects.filter(pk=values["program"]).first()
@@ -459,10 +490,15 @@ class InterventionViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveMode
         if not permissions.has_perm(request.user, ADD, Intervention, obj=program):
             raise exceptions.PermissionDenied(_("Program ini milik OPD lain; catat hanya program OPD Anda."))
         delivered = "delivered_on" in values
+        if not delivered:
+            values.setdefault("planned_on", timezone.localdate())  # as the page's form starts
         values["recipient"] = values.pop("person", None) or WHOLE_HOUSEHOLD
         form_class = DeliveredInterventionForm if delivered else InterventionForm
         form = form_class(form_data(values), household=household, programs=programs_for(request.user))
-        cleaned = validated(form)
+        if not form.is_valid():  # the page's "recipient" is the API's "person"
+            errors = errors_of(form)
+            raise exceptions.ValidationError({"person" if k == "recipient" else k: v for k, v in errors.items()})
+        cleaned = form.cleaned_data
         common = {
             "program": cleaned["program"],
             "person": cleaned["person"],
@@ -486,9 +522,8 @@ class InterventionViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveMode
         require_open(intervention.household)
         version = expected_version(request)
         self.check_version(intervention, version)
-        shape = TransitionSerializer(data=request.data)
-        shape.is_valid(raise_exception=True)
-        values = {**shape.validated_data, "version": version}
+        shape_values = self.body(TransitionSerializer)
+        values = {**shape_values, "version": version}
         cleaned = validated(TransitionForm(form_data(values), intervention=intervention))
         moved = intervention_transition(
             intervention=intervention,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import ChangeLog
 from core.errors import StaleEditError
+from core.identity import mask_numbers_in
 
 
 def claim_version(model: type[models.Model], pk: int, expected_version: int | None) -> None:
@@ -31,9 +32,11 @@ def stale_summary(model: type[models.Model], pk: int) -> str:
     )
     message = _("Data ini sudah diubah oleh pengguna lain sejak Anda membukanya.")
     if latest is not None:
-        changed = ", ".join(
-            f"{_label(model, name)}: {new if new not in (None, '') else '—'}"
-            for name, (_old, new) in list(latest.changes.items())[:6]
+        changed = mask_numbers_in(  # who reads a refusal has not asked to see anyone's NIK or No. KK
+            ", ".join(
+                f"{_label(model, name)}: {new if new not in (None, '') else '—'}"
+                for name, (_old, new) in list(latest.changes.items())[:6]
+            )
         )
         message = _("Data ini sudah diubah oleh %(who)s pada %(when)s sejak Anda membukanya%(what)s.") % {
             "who": latest.actor or _("sistem"),

@@ -89,7 +89,9 @@ def assessment_record(
     return assessment, created, skipped
 
 
-def _move(referral: Referral, to_status: str, actor: User, note: str = "", **fields: Any) -> Referral:
+def _move(
+    referral: Referral, to_status: str, actor: User, note: str = "", source: str = "web", **fields: Any
+) -> Referral:
     if to_status not in Referral.TRANSITIONS[referral.status]:
         raise DomainError(
             _("Rujukan berstatus %(from)s tidak dapat menjadi %(to)s.")
@@ -113,6 +115,7 @@ def _move(referral: Referral, to_status: str, actor: User, note: str = "", **fie
         before=before,
         case_id=referral.household_id,
         note=note,
+        source=source,
     )
     return referral
 
@@ -127,19 +130,20 @@ def _locked(referral: Referral) -> Referral:
 
 
 @case_write
-def referral_accept(*, referral: Referral, actor: User, assignee: User | None = None) -> Referral:
+def referral_accept(*, referral: Referral, actor: User, assignee: User | None = None, source: str = "web") -> Referral:
     referral = _locked(referral)
-    return _move(referral, Referral.Status.ACCEPTED, actor, assigned_to=assignee or referral.assigned_to or actor)
+    assigned_to = assignee or referral.assigned_to or actor
+    return _move(referral, Referral.Status.ACCEPTED, actor, source=source, assigned_to=assigned_to)
 
 
 @case_write
-def referral_decline(*, referral: Referral, actor: User, reason: str) -> Referral:
+def referral_decline(*, referral: Referral, actor: User, reason: str, source: str = "web") -> Referral:
     """Not this OPD's to answer: it goes back to Dinsos to be reassigned."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Alasan penolakan wajib diisi."))
     referral = _locked(referral)
-    return _move(referral, Referral.Status.DECLINED, actor, note=reason, decline_reason=reason)
+    return _move(referral, Referral.Status.DECLINED, actor, note=reason, source=source, decline_reason=reason)
 
 
 @case_write
@@ -186,6 +190,7 @@ def referral_fulfil(
     delivered_on: datetime.date | None = None,
     amount: int | None = None,
     notes: str = "",
+    source: str = "web",
 ) -> Referral:
     """Close a referral with the intervention that met it: an existing one, or one recorded now."""
     referral = _locked(referral)
@@ -203,13 +208,25 @@ def referral_fulfil(
             amount=amount,
             notes=notes,
             recorded_by=actor,
+            source=source,
         )
         intervention = intervention_transition(
-            intervention=intervention, status=Intervention.Status.DELIVERED, delivered_on=delivered_on, actor=actor
+            intervention=intervention,
+            status=Intervention.Status.DELIVERED,
+            delivered_on=delivered_on,
+            actor=actor,
+            source=source,
         )
     elif intervention.household_id != referral.household_id:
         raise DomainError(_("Intervensi itu bukan untuk rumah tangga ini."))
-    return _move(referral, Referral.Status.FULFILLED, actor, intervention=intervention, fulfilled_at=timezone.now())
+    return _move(
+        referral,
+        Referral.Status.FULFILLED,
+        actor,
+        source=source,
+        intervention=intervention,
+        fulfilled_at=timezone.now(),
+    )
 
 
 class GraduationGrounds(TypedDict):

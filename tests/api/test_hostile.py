@@ -139,3 +139,19 @@ def test_numbers_are_masked_unless_asked_and_every_look_is_logged(api_token, hou
     assert logged == {("no_kk", household.pk), ("nik", person.pk)}
     listed = api.get(reverse("api:household-list") + "?reveal=1")
     assert listed.status_code == 200 and AccessLog.objects.count() == 4
+
+
+@pytest.mark.parametrize("query", ["?kelurahn=1", "?foo=1", "?sort=-id"])
+def test_an_unknown_parameter_is_400_not_a_wider_list(api_token, household, query):
+    response = api_token("Dinsos").get(reverse("api:household-list") + query)
+    assert response.status_code == 400
+    assert query[1:].split("=")[0] in response.json()["errors"]
+
+
+def test_the_same_key_from_another_version_is_another_request(api_token, household):
+    api = api_token("Dinsos")
+    url = reverse("api:household-detail", args=[household.pk])
+    first = api.patch(url, {"address": "Jl. Satu"}, **{"If-Match": f'"{household.version}"', "Idempotency-Key": "x"})
+    assert first.status_code == 200
+    other = api.patch(url, {"address": "Jl. Satu"}, **{"If-Match": first["ETag"], "Idempotency-Key": "x"})
+    assert other.status_code == 422

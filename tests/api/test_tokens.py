@@ -92,3 +92,12 @@ def test_an_empty_token_form_keeps_what_was_typed(client_as):
     assert response.status_code == 200
     assert 'value="Dapodik"' in response.content.decode()
     assert not ApiToken.objects.exists()
+
+
+def test_a_token_whose_account_was_given_another_role_stops_working(api_token, issue_token, client):
+    token, secret = issue_token("Disnaker")
+    api = Api(client, Authorization=f"Bearer {secret}")
+    assert api.get(reverse("api:opd-list")).status_code == 200
+    token.account.role = "supervisor"
+    token.account.save()
+    assert api.get(reverse("api:opd-list")).status_code == 401

@@ -197,3 +197,73 @@ def test_a_member_added_and_corrected(api_token):
     corrected = api.patch(url, {"occupation": "Pelajar"}, **{"If-Match": added["ETag"]})
     assert corrected.status_code == 200 and corrected.json()["occupation"] == "Pelajar"
     assert Person.objects.get(pk=added.json()["id"]).full_name == "Anak Baru"  # untouched fields stay
+
+
+def test_a_stale_answer_never_shows_an_identity_number(api_as, api_token):
+    person = PersonFactory()
+    url = reverse("api:person-detail", args=[person.pk])
+    supervisor = api_as("supervisor")
+    new_nik = person.nik[:-4] + ("0001" if person.nik[-4:] != "0001" else "0002")
+    saved = supervisor.patch(url, {"nik": new_nik}, **{"If-Match": f'"{person.version}"'})
+    assert saved.status_code == 200, saved.content
+    stale = api_token("Dinsos").patch(url, {"occupation": "Nelayan"}, **{"If-Match": f'"{person.version}"'})
+    assert stale.status_code == 409
+    assert new_nik not in stale.content.decode() and new_nik[-4:] in stale.json()["detail"]
+
+
+def test_an_unknown_field_is_refused_and_an_empty_change_changes_nothing(api_token):
+    household = PersonFactory().household
+    api = api_token("Dinsos")
+    url = reverse("api:household-detail", args=[household.pk])
+    refused = api.patch(url, {"status": "graduated"}, **{"If-Match": f'"{household.version}"'})
+    assert refused.status_code == 400 and "status" in refused.json()["errors"]
+    empty = api.patch(url, {}, **{"If-Match": f'"{household.version}"'})
+    assert empty.status_code == 200 and empty["ETag"] == f'"{household.version}"'
+    household.refresh_from_db()
+    assert household.status == "extreme_poor" and f'"{household.version}"' == empty["ETag"]
+
+
+def test_referral_work_through_the_api_is_logged_as_api(api_token, cast):
+    person = PersonFactory()
+    _assessment, (referral,), _ = assessment_record(
+        household=person.household, actor=cast["supervisor"], needs=[("no_work", person, "")]
+    )
+    api = api_token("Disnaker")
+    assert api.post(reverse("api:referral-accept", args=[referral.pk])).status_code == 200
+    program = ProgramFactory(opd=opd("Disnaker"), target="person")
+    url = reverse("api:referral-fulfil", args=[referral.pk])
+    assert api.post(url, {"program": program.pk, "delivered_on": str(TODAY())}).status_code == 200
+    sources = set(
+        ChangeLog.objects.filter(case_id=person.household_id, actor__username__startswith="api-").values_list(
+            "source", flat=True
+        )
+    )
+    assert sources == {"api"}
+
+
+def test_a_caseworkers_referral_list_is_their_opds_inbox_unless_a_household_is_asked(api_token, cast):
+    person = PersonFactory()
+    assessment_record(
+        household=person.household,
+        actor=cast["supervisor"],
+        needs=[("no_work", person, ""), ("no_documents", person, "")],
+    )
+    api = api_token("Disnaker")
+    listed = api.get(reverse("api:referral-list")).json()["results"]
+    assert {each["opd"] for each in listed} == {opd("Disnaker").pk}
+    of_household = api.get(reverse("api:referral-list") + f"?household={person.household_id}").json()["results"]
+    assert len(of_household) == 2
+
+
+def test_a_plan_without_a_date_is_planned_today_and_a_wrong_person_is_named_person(api_token):
+    person = PersonFactory()
+    program = ProgramFactory(opd=opd("Disnaker"), target="person")
+    api = api_token("Disnaker")
+    wrong = api.post(
+        reverse("api:intervention-list"), {"household": person.household_id, "program": program.pk, "person": 987654}
+    )
+    assert wrong.status_code == 400 and "person" in wrong.json()["errors"]
+    planned = api.post(
+        reverse("api:intervention-list"), {"household": person.household_id, "program": program.pk, "person": person.pk}
+    )
+    assert planned.status_code == 201 and planned.json()["planned_on"] == str(TODAY())
