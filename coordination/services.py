@@ -38,11 +38,13 @@ def assessment_record(
     needs: list[tuple[str, Person | None, str]],
     assessed_on: datetime.date | None = None,
     visit: Visit | None = None,
+    source: str = "web",
 ) -> tuple[Assessment, list[Referral], list[tuple[str, Person | None]]]:
     """Record ticked needs; each becomes a referral to the OPD responsible for it.
 
     Returns the assessment, the new referrals, and the needs skipped because an open referral
-    for the same need (and member) already exists.
+    for the same need (and member) already exists. The assessment itself is in the change log too, so one
+    whose needs were all skipped still leaves its trace (and, sent from a phone, when it was recorded offline).
     """
     if not needs:
         raise DomainError(_("Centang paling sedikit satu kebutuhan."))
@@ -52,6 +54,7 @@ def assessment_record(
     )
     assessment.full_clean()  # an assessment date in the future would set deadlines years ahead
     assessment.save()
+    log_change(actor=actor, instance=assessment, action=ChangeLog.Action.CREATE, case_id=household.pk, source=source)
     rules = {rule.need: rule for rule in ResponsibilityRule.objects.select_related("opd")}
     created: list[Referral] = []
     skipped: list[tuple[str, Person | None]] = []
@@ -84,12 +87,14 @@ def assessment_record(
         ReferralEvent.objects.create(
             referral=referral, from_status="", to_status=referral.status, opd=rule.opd, by=actor
         )
-        log_change(actor=actor, instance=referral, action=ChangeLog.Action.CREATE, case_id=household.pk)
+        log_change(actor=actor, instance=referral, action=ChangeLog.Action.CREATE, case_id=household.pk, source=source)
         created.append(referral)
     return assessment, created, skipped
 
 
-def _move(referral: Referral, to_status: str, actor: User, note: str = "", **fields: Any) -> Referral:
+def _move(
+    referral: Referral, to_status: str, actor: User, note: str = "", source: str = "web", **fields: Any
+) -> Referral:
     if to_status not in Referral.TRANSITIONS[referral.status]:
         raise DomainError(
             _("Rujukan berstatus %(from)s tidak dapat menjadi %(to)s.")
@@ -113,6 +118,7 @@ def _move(referral: Referral, to_status: str, actor: User, note: str = "", **fie
         before=before,
         case_id=referral.household_id,
         note=note,
+        source=source,
     )
     return referral
 
@@ -127,19 +133,25 @@ def _locked(referral: Referral) -> Referral:
 
 
 @case_write
-def referral_accept(*, referral: Referral, actor: User, assignee: User | None = None) -> Referral:
+def referral_accept(*, referral: Referral, actor: User, assignee: User | None = None, source: str = "web") -> Referral:
     referral = _locked(referral)
-    return _move(referral, Referral.Status.ACCEPTED, actor, assigned_to=assignee or referral.assigned_to or actor)
+    return _move(
+        referral,
+        Referral.Status.ACCEPTED,
+        actor,
+        source=source,
+        assigned_to=assignee or referral.assigned_to or actor,
+    )
 
 
 @case_write
-def referral_decline(*, referral: Referral, actor: User, reason: str) -> Referral:
+def referral_decline(*, referral: Referral, actor: User, reason: str, source: str = "web") -> Referral:
     """Not this OPD's to answer: it goes back to Dinsos to be reassigned."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Alasan penolakan wajib diisi."))
     referral = _locked(referral)
-    return _move(referral, Referral.Status.DECLINED, actor, note=reason, decline_reason=reason)
+    return _move(referral, Referral.Status.DECLINED, actor, note=reason, source=source, decline_reason=reason)
 
 
 @case_write
@@ -186,6 +198,7 @@ def referral_fulfil(
     delivered_on: datetime.date | None = None,
     amount: int | None = None,
     notes: str = "",
+    source: str = "web",
 ) -> Referral:
     """Close a referral with the intervention that met it: an existing one, or one recorded now."""
     referral = _locked(referral)
@@ -203,13 +216,25 @@ def referral_fulfil(
             amount=amount,
             notes=notes,
             recorded_by=actor,
+            source=source,
         )
         intervention = intervention_transition(
-            intervention=intervention, status=Intervention.Status.DELIVERED, delivered_on=delivered_on, actor=actor
+            intervention=intervention,
+            status=Intervention.Status.DELIVERED,
+            delivered_on=delivered_on,
+            actor=actor,
+            source=source,
         )
     elif intervention.household_id != referral.household_id:
         raise DomainError(_("Intervensi itu bukan untuk rumah tangga ini."))
-    return _move(referral, Referral.Status.FULFILLED, actor, intervention=intervention, fulfilled_at=timezone.now())
+    return _move(
+        referral,
+        Referral.Status.FULFILLED,
+        actor,
+        source=source,
+        intervention=intervention,
+        fulfilled_at=timezone.now(),
+    )
 
 
 class GraduationGrounds(TypedDict):
