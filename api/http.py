@@ -1,10 +1,13 @@
-"""The API's plumbing: body limits, JSON parsing, rate limits, paging, access and versions (ETag/If-Match)."""
+"""The API's plumbing: body limits, JSON parsing, rate limits, paging, access, versions (ETag/If-Match) and
+the provenance of a write recorded offline (X-Recorded-Offline-At)."""
 
+import datetime
 import json
 import re
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
@@ -119,3 +122,52 @@ def expected_version(request: Request) -> int:
     if version > 2**31 - 1:
         raise exceptions.ValidationError({"If-Match": [_("Versi ini tidak ada.")]})
     return version
+
+
+OFFLINE_HEADER = "X-Recorded-Offline-At"
+# How old an entry saved on a phone may be when it arrives, and how far ahead of the server a phone's clock may
+# run (a few minutes is common; more is a wrong clock, whose times the change log must not show as facts).
+OFFLINE_MAX_AGE = datetime.timedelta(days=30)
+OFFLINE_CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+def recorded_offline_at(request: Request) -> datetime.datetime | None:
+    """When the caseworker saved this write on the phone (the header, ISO 8601 with its offset), or None for a
+    write made online. A time without an offset, in the future or older than 30 days answers 400."""
+    value = request.headers.get(OFFLINE_HEADER)
+    if value is None:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(value.strip()) if len(value) <= 64 else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.utcoffset() is None:
+        raise exceptions.ValidationError(
+            {OFFLINE_HEADER: [_("Isi dengan waktu ISO 8601 beserta zona waktunya, mis. 2026-11-29T10:02:00+07:00.")]}
+        )
+    now = timezone.now()
+    if moment > now + OFFLINE_CLOCK_SKEW:
+        raise exceptions.ValidationError(
+            {OFFLINE_HEADER: [_("Waktu pencatatan ada di masa depan; periksa jam dan tanggal di ponsel.")]}
+        )
+    if moment < now - OFFLINE_MAX_AGE:
+        raise exceptions.ValidationError(
+            {
+                OFFLINE_HEADER: [
+                    _("Catatan ini dibuat lebih dari %(days)d hari lalu; catat ulang di aplikasi.")
+                    % {"days": OFFLINE_MAX_AGE.days}
+                ]
+            }
+        )
+    return moment
+
+
+def offline_source(recorded: datetime.datetime, sent: datetime.datetime) -> str:
+    """The change log's `source` of a write recorded offline, e.g. "offline · dicatat 29/11/2026 10:02 · dikirim
+    29/11/2026 14:31" (the city's time). Stored as data in the app's language, whatever the sender's language."""
+    zone = timezone.get_default_timezone()
+
+    def shown(moment: datetime.datetime) -> str:
+        return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M")
+
+    return f"offline · dicatat {shown(recorded)} · dikirim {shown(sent)}"

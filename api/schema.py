@@ -5,9 +5,11 @@ from typing import Any, Literal
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from api.http import OFFLINE_HEADER
 from api.problems import PROBLEM_JSON, TITLES
 
 
@@ -35,6 +37,16 @@ class ApiSchema(AutoSchema):
                     OpenApiParameter.HEADER,
                     description="Kunci unik per perubahan (mis. UUID). Permintaan ulang dengan kunci yang sama "
                     "mendapat jawaban pertama dan tidak mengubah apa pun.",
+                )
+            )
+            parameters.append(
+                OpenApiParameter(
+                    OFFLINE_HEADER,
+                    OpenApiTypes.DATETIME,
+                    OpenApiParameter.HEADER,
+                    description="Untuk catatan dari ponsel tanpa sinyal: saat petugas menyimpannya di ponsel "
+                    "(ISO 8601 dengan zona waktu, tidak di masa depan, paling lama 30 hari lalu). Riwayat perubahan "
+                    "mencatat sumber 'offline · dicatat … · dikirim …' sebagai ganti 'api'.",
                 )
             )
         if getattr(self.view, "needs_version", None) and self.view.needs_version(self.method, self.view.action):

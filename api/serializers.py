@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Opd
-from coordination.models import Assessment, Referral
+from coordination.models import Assessment, Need, Referral
 from core.identity import mask
 from households.forms import HOUSEHOLD_FIELDS, PERSON_FIELDS
 from households.models import Household, Kecamatan, Kelurahan, Person, Visit
@@ -314,3 +314,166 @@ class TransitionSerializer(serializers.Serializer):
     amount = serializers.IntegerField(min_value=0, max_value=2**63 - 1, required=False, allow_null=True)
     cancel_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     # (required when cancelling: the form says so)
+
+
+# Offline work (issue 17) -------------------------------------------------------------------------------------------
+
+
+class NeedEntrySerializer(serializers.Serializer):
+    need = serializers.ChoiceField(
+        choices=Need.choices, error_messages={"invalid_choice": _("Kebutuhan tidak dikenal.")}
+    )
+    person = _id(required=False, allow_null=True, help_text=_("Anggota; kosong untuk kebutuhan rumah tangga."))
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class AssessmentWriteSerializer(serializers.Serializer):
+    """The needs ticked at a visit, as the page's checklist: household needs without `person`, a member's with it."""
+
+    household = _id()
+    assessed_on = serializers.DateField()
+    needs = NeedEntrySerializer(many=True, max_length=200)
+
+
+class SkippedNeedSerializer(serializers.Serializer):
+    need = serializers.CharField()
+    need_label = serializers.CharField()
+    person = serializers.IntegerField(allow_null=True)
+
+
+class AssessmentCreatedSerializer(AssessmentSerializer):
+    """The assessment recorded, its new referrals, and the needs not sent again because a referral for them is
+    still open."""
+
+    skipped = SkippedNeedSerializer(many=True, read_only=True)
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "skipped"]
+        read_only_fields = fields
+
+
+class CaseloadQuerySerializer(serializers.Serializer):
+    kelurahan = _id(required=False, help_text=_("Rumah tangga kelurahan ini."))
+    mine = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Kasus saya: dikunjungi dalam 90 hari terakhir, tindak lanjut jatuh tempo dalam 7 hari, rujukan yang "
+            "ditugaskan kepada saya, atau intervensi terbuka OPD saya. Bersama kelurahan: keduanya."
+        ),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("kelurahan") is None and not attrs.get("mine"):
+            raise serializers.ValidationError(_("Pilih kelurahan (kelurahan=<id>) atau kasus saya (mine=1)."))
+        if attrs.get("kelurahan") is not None:
+            found = Kelurahan.objects.filter(pk=attrs["kelurahan"]).first()
+            if found is None:
+                raise serializers.ValidationError({"kelurahan": [_("Kelurahan tidak ditemukan.")]})
+            attrs["kelurahan"] = found
+        return attrs
+
+
+class CaseloadUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="__str__")
+    opd = serializers.CharField(source="opd.short_name", allow_null=True, default=None)
+
+
+class CaseloadProgramSerializer(serializers.ModelSerializer):
+    opd = serializers.CharField(source="opd.short_name")
+
+    class Meta:
+        model = Program
+        fields = ["id", "name", "target", "opd"]
+        read_only_fields = fields
+
+
+class CaseloadMemberSerializer(Stored):
+    nik = IdentityNumberField()
+    relation_label = serializers.CharField(source="get_relation_display")
+
+    class Meta:
+        model = Person
+        fields = ["id", "version", "full_name", "nik", "sex", "birth_date", "relation", "relation_label"]
+        read_only_fields = fields
+
+
+class CaseloadReferralSerializer(Stored):
+    need_label = serializers.CharField(source="get_need_display")
+    opd = serializers.CharField(source="opd.short_name")
+
+    class Meta:
+        model = Referral
+        fields = ["id", "need", "need_label", "person", "opd", "status", "due_on"]
+        read_only_fields = fields
+
+
+class CaseloadVisitSerializer(Stored):
+    purpose_label = serializers.CharField(source="get_purpose_display")
+    caseworker = serializers.StringRelatedField()
+
+    class Meta:
+        model = Visit
+        fields = ["id", "visited_on", "purpose", "purpose_label", "findings", "next_follow_up_on", "caseworker"]
+        read_only_fields = fields
+
+
+class CaseloadInterventionSerializer(Stored):
+    program_name = serializers.CharField(source="program.name")
+
+    class Meta:
+        model = Intervention
+        fields = ["id", "version", "program", "program_name", "person", "status", "planned_on"]
+        read_only_fields = fields
+
+
+class CaseloadHouseholdSerializer(Stored):
+    kelurahan = serializers.CharField(source="kelurahan.name")
+    no_kk = IdentityNumberField()
+    status_label = serializers.CharField(source="get_status_display")
+    members = CaseloadMemberSerializer(source="active_members", many=True, read_only=True)
+    open_referrals = CaseloadReferralSerializer(many=True, read_only=True)
+    last_visits = CaseloadVisitSerializer(many=True, read_only=True)
+    interventions = CaseloadInterventionSerializer(source="offline_interventions", many=True, read_only=True)
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "version",
+            "head_name",
+            "address",
+            "rt",
+            "rw",
+            "kelurahan",
+            "no_kk",
+            "status",
+            "status_label",
+            "members",
+            "open_referrals",
+            "last_visits",
+            "interventions",
+        ]
+        read_only_fields = fields
+
+
+class NeedScopeSerializer(serializers.Serializer):
+    household = serializers.BooleanField()
+    min_age = serializers.IntegerField(allow_null=True)
+    max_age = serializers.IntegerField(allow_null=True)
+    who = serializers.CharField()
+
+
+class CaseloadSerializer(serializers.Serializer):
+    """What the phone keeps for the field (numbers masked), until `expires_at`."""
+
+    generated_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    keep_days = serializers.IntegerField()
+    user = CaseloadUserSerializer()
+    purposes = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    needs = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    need_scopes = serializers.DictField(child=NeedScopeSerializer())
+    programs = CaseloadProgramSerializer(many=True)
+    households = CaseloadHouseholdSerializer(many=True)

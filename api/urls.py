@@ -17,6 +17,7 @@ router.register("visits", views.VisitViewSet, basename="visit")
 router.register("assessments", views.AssessmentViewSet, basename="assessment")
 router.register("referrals", views.ReferralViewSet, basename="referral")
 router.register("interventions", views.InterventionViewSet, basename="intervention")
+router.register("offline", views.OfflineViewSet, basename="offline")
 
 app_name = "api"
 urlpatterns = [

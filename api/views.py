@@ -1,6 +1,7 @@
 """The REST API, version 1. Thin: each endpoint finds the record through the rule table (404 for one the caller
 may not see, 403 for one they may not change), checks the values with the page's own form and writes through
-the same service as the page, with `source="api"` in the change log."""
+the same service as the page, with `source="api"` in the change log (or, for an entry recorded offline, when it
+was recorded and when it was sent: `ApiViewSet.source`)."""
 
 from typing import Any
 
@@ -30,9 +31,15 @@ from api.filters import (
     ReferralApiFilter,
     VisitApiFilter,
 )
-from api.http import NewestFirst, check_body_size, etag, expected_version
+from api.http import NewestFirst, check_body_size, etag, expected_version, offline_source, recorded_offline_at
+from api.rules import may_take_offline
+from api.selectors import offline_caseload
 from api.serializers import (
+    AssessmentCreatedSerializer,
     AssessmentSerializer,
+    AssessmentWriteSerializer,
+    CaseloadQuerySerializer,
+    CaseloadSerializer,
     DeclineSerializer,
     FulfilSerializer,
     HouseholdCreateSerializer,
@@ -55,10 +62,10 @@ from api.serializers import (
 from api.validation import errors_of, form_data, formset_data, validated
 from audit.locking import stale_summary
 from audit.models import AccessLog
-from audit.services import log_access_many
-from coordination.forms import DeclineForm, FulfilForm
-from coordination.models import Assessment, Referral
-from coordination.services import referral_accept, referral_decline, referral_fulfil
+from audit.services import log_access, log_access_many
+from coordination.forms import AssessmentForm, DeclineForm, FulfilForm
+from coordination.models import Assessment, Need, Referral, need_refusal
+from coordination.services import assessment_record, referral_accept, referral_decline, referral_fulfil
 from core import permissions
 from core.errors import StaleEditError
 from core.permissions import ACT, ADD, CHANGE, REVEAL, VIEW, get_object_for, is_caseworker
@@ -107,6 +114,14 @@ class ApiViewSet(viewsets.GenericViewSet):
         super().initial(request, *args, **kwargs)
         self.refuse_unknown_parameters(request)
         request.idempotency_record = idempotency.claim(request)
+        # After the claim: a resend of an entry already applied gets its first answer, however old the entry.
+        self._source = SOURCE
+        if request.method in idempotency.WRITES and (recorded := recorded_offline_at(request)) is not None:
+            self._source = offline_source(recorded, timezone.now())
+
+    def source(self) -> str:
+        """The change log's `source` of this write: "api", or when it was recorded offline and when it was sent."""
+        return getattr(self, "_source", SOURCE)
 
     def refuse_unknown_parameters(self, request: Request) -> None:
         """A parameter no filter takes (a typo such as `kelurahn=`) is refused, never a silently wider list."""
@@ -274,7 +289,7 @@ class HouseholdViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         head = next((m["full_name"] for m in kept if m["relation"] == Relation.HEAD), "")
         if same := registered_already(kelurahan=fields["kelurahan"], address=fields["address"], head_name=head):
             raise exceptions.ValidationError({"non_field_errors": [already_registered_message(same)]})
-        household = household_register_proposed(actor=request.user, members=kept, source=SOURCE, **fields)
+        household = household_register_proposed(actor=request.user, members=kept, source=self.source(), **fields)
         return self.versioned(_households().get(pk=household.pk), HouseholdSerializer, status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -288,7 +303,7 @@ class HouseholdViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         changes = {name: cleaned[name] for name in values if name in cleaned}
         if changes:  # nothing to change: the record (and its version) stay as they are
             household_update(
-                household=household, actor=request.user, expected_version=version, source=SOURCE, **changes
+                household=household, actor=request.user, expected_version=version, source=self.source(), **changes
             )
         return self.versioned(_households().get(pk=household.pk), HouseholdSerializer)
 
@@ -303,7 +318,7 @@ class HouseholdViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         values = form_data(shape_values, model=Person, names=PERSON_FIELDS)
         cleaned = validated(PersonAddForm(values, household=household))
         fields = {name: cleaned[name] for name in PERSON_FIELDS if name in cleaned}
-        person = person_add(household=household, actor=request.user, source=SOURCE, **fields)
+        person = person_add(household=household, actor=request.user, source=self.source(), **fields)
         return self.versioned(person, PersonSerializer, status.HTTP_201_CREATED)
 
 
@@ -338,7 +353,7 @@ class PersonViewSet(ApiViewSet, mixins.RetrieveModelMixin):
         changes = {name: cleaned[name] for name in values if name in cleaned}
         if changes:  # nothing to change: the record (and its version) stay as they are
             person = person_update(
-                person=person, actor=request.user, expected_version=version, source=SOURCE, **changes
+                person=person, actor=request.user, expected_version=version, source=self.source(), **changes
             )
         return self.versioned(Person.objects.get(pk=person.pk), PersonSerializer)
 
@@ -369,14 +384,18 @@ class VisitViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin)
         visit = visit_log(
             household=household,
             caseworker=request.user,
-            source=SOURCE,
+            source=self.source(),
             **{name: cleaned[name] for name in ("visited_on", "purpose", "findings", "next_follow_up_on")},
         )
         return self.versioned(visit, VisitSerializer, status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    create=extend_schema(request=AssessmentWriteSerializer, responses={201: AssessmentCreatedSerializer})
+)
 class AssessmentViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    """Needs assessments; `?household=<id>`. Each ticked need became a referral (see /referrals/)."""
+    """Needs assessments; `?household=<id>`. Each ticked need becomes a referral to the OPD responsible (see
+    /referrals/); a need with a referral still open is not sent again (`skipped`)."""
 
     serializer_class = AssessmentSerializer
     queryset = Assessment.objects.select_related("assessed_by").prefetch_related("referrals")
@@ -385,6 +404,58 @@ class AssessmentViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelM
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(self.get_serializer(self.find(self.get_queryset(), kwargs["pk"])).data)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Record the needs ticked at a visit, checked as the page's checklist checks them."""
+        if not permissions.has_perm(request.user, ADD, Assessment):
+            raise exceptions.PermissionDenied
+        values = self.body(AssessmentWriteSerializer)
+        household = self.find(Household, values["household"])
+        require_open(household)
+        form = _assessment_form(household, values["assessed_on"], values["needs"])
+        cleaned = validated(form)
+        assessment, _created, skipped = assessment_record(
+            household=household,
+            actor=request.user,
+            needs=form.ticked(),
+            assessed_on=cleaned["assessed_on"],
+            source=self.source(),
+        )
+        recorded = self.get_queryset().get(pk=assessment.pk)
+        recorded.skipped = [
+            {"need": need, "need_label": Need(need).label, "person": person.pk if person else None}
+            for need, person in skipped
+        ]
+        return Response(AssessmentCreatedSerializer(recorded).data, status=status.HTTP_201_CREATED)
+
+
+def _assessment_form(household: Household, assessed_on: Any, needs: list[dict[str, Any]]) -> AssessmentForm:
+    """The page's checklist bound to what the API was sent (`need_<code>` for the household, `need_<code>_<member
+    id>` for a member, each with its note); an entry the checklist would not offer is refused on its own line."""
+    data: dict[str, Any] = {"assessed_on": assessed_on}
+    for entry in needs:
+        key = f"{entry['need']}_{entry['person']}" if entry.get("person") is not None else entry["need"]
+        data[f"need_{key}"] = "on"
+        data[f"note_{key}"] = entry.get("note") or ""
+    form = AssessmentForm(data, household=household)
+    members = {person.pk: person for person in form.members}
+    errors: dict[str, list[str]] = {}
+    seen: set[tuple[str, int | None]] = set()
+    for index, entry in enumerate(needs):
+        need, pk = entry["need"], entry.get("person")
+        if pk is not None and pk not in members:
+            errors[f"needs[{index}].person"] = [_("Anggota bukan bagian dari rumah tangga ini atau sudah tidak aktif.")]
+        elif refusal := need_refusal(need, members.get(pk) if pk is not None else None, form.on):
+            errors[f"needs[{index}].need"] = [refusal]
+        elif (need, pk) in seen:
+            errors[f"needs[{index}]"] = [_("Kebutuhan ini sudah disebut sebelumnya untuk orang yang sama.")]
+        seen.add((need, pk))
+    if errors:
+        # The entries' own refusals; the form's field errors (the date) alongside, not its repeats of them.
+        if not form.is_valid():
+            errors.update({k: v for k, v in errors_of(form).items() if k != "non_field_errors"})
+        raise exceptions.ValidationError(errors)
+    return form
 
 
 @extend_schema_view(
@@ -424,14 +495,16 @@ class ReferralViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: Any = None) -> Response:
         referral = self._act(pk)
-        return self._answer(referral_accept(referral=referral, actor=request.user, source=SOURCE))
+        return self._answer(referral_accept(referral=referral, actor=request.user, source=self.source()))
 
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: Any = None) -> Response:
         referral = self._act(pk)
         shape_values = self.body(DeclineSerializer)
         cleaned = validated(DeclineForm(form_data(shape_values)))
-        declined = referral_decline(referral=referral, actor=request.user, reason=cleaned["reason"], source=SOURCE)
+        declined = referral_decline(
+            referral=referral, actor=request.user, reason=cleaned["reason"], source=self.source()
+        )
         return self._answer(declined)
 
     @action(detail=True, methods=["post"])
@@ -449,9 +522,48 @@ class ReferralViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveModelMix
             delivered_on=cleaned["delivered_on"],
             amount=cleaned.get("amount"),
             notes=cleaned.get("notes") or "",
-            source=SOURCE,
+            source=self.source(),
         )
         return self._answer(done)
+
+
+# Offline work -----------------------------------------------------------------------------------------------------
+
+
+class OfflineViewSet(ApiViewSet):
+    """What the offline client (the phone in the field) reads; its entries are sent to the endpoints above."""
+
+    serializer_class = CaseloadSerializer
+    queryset = Household.objects.none()  # for the schema; the households are the selector's
+    pagination_class = None
+
+    @extend_schema(parameters=[CaseloadQuerySerializer], responses={200: CaseloadSerializer})
+    @action(detail=False, methods=["get"])
+    def caseload(self, request: Request) -> Response:
+        """The households a caseworker takes to the field: `?kelurahan=<id>` or `?mine=1` (or both). NIK and No.
+        KK masked; at most OFFLINE_MAX_HOUSEHOLDS households (more: 400, choose a kelurahan or narrow it)."""
+        if not may_take_offline(request.user):
+            raise exceptions.PermissionDenied(_("Hanya petugas dan supervisor yang membawa data kasus ke lapangan."))
+        query = CaseloadQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        kelurahan, mine = query.validated_data.get("kelurahan"), query.validated_data["mine"]
+        caseload = offline_caseload(
+            user=request.user, kelurahan=kelurahan, mine=mine, now=timezone.now(), today=timezone.localdate()
+        )
+        # One export row for the list carried off (masked numbers: no reveal per record).
+        log_access(
+            request=request._request,
+            kind=AccessLog.Kind.EXPORT,
+            detail={
+                "list": "offline_caseload",
+                "kelurahan": kelurahan.pk if kelurahan else None,
+                "mine": mine,
+                "rows": len(caseload.households),
+            },
+        )
+        response = Response(CaseloadSerializer(caseload).data)
+        response["Cache-Control"] = "no-store"  # personal data: kept by the offline page in IndexedDB only
+        return response
 
 
 # Interventions ----------------------------------------------------------------------------------------------------
@@ -507,7 +619,7 @@ class InterventionViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveMode
             "quantity": cleaned.get("quantity"),
             "notes": cleaned.get("notes") or "",
             "recorded_by": request.user,
-            "source": SOURCE,
+            "source": self.source(),
         }
         if delivered:
             intervention = intervention_record_delivered(delivered_on=cleaned["delivered_on"], **common)
@@ -533,7 +645,7 @@ class InterventionViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveMode
             cancel_reason=cleaned.get("cancel_reason") or "",
             actor=request.user,
             expected_version=version,
-            source=SOURCE,
+            source=self.source(),
         )
         return self.versioned(moved, InterventionSerializer)
 

@@ -38,11 +38,13 @@ def assessment_record(
     needs: list[tuple[str, Person | None, str]],
     assessed_on: datetime.date | None = None,
     visit: Visit | None = None,
+    source: str = "web",
 ) -> tuple[Assessment, list[Referral], list[tuple[str, Person | None]]]:
     """Record ticked needs; each becomes a referral to the OPD responsible for it.
 
     Returns the assessment, the new referrals, and the needs skipped because an open referral
-    for the same need (and member) already exists.
+    for the same need (and member) already exists. The assessment itself is in the change log too, so one
+    whose needs were all skipped still leaves its trace (and, sent from a phone, when it was recorded offline).
     """
     if not needs:
         raise DomainError(_("Centang paling sedikit satu kebutuhan."))
@@ -52,6 +54,7 @@ def assessment_record(
     )
     assessment.full_clean()  # an assessment date in the future would set deadlines years ahead
     assessment.save()
+    log_change(actor=actor, instance=assessment, action=ChangeLog.Action.CREATE, case_id=household.pk, source=source)
     rules = {rule.need: rule for rule in ResponsibilityRule.objects.select_related("opd")}
     created: list[Referral] = []
     skipped: list[tuple[str, Person | None]] = []
@@ -84,7 +87,7 @@ def assessment_record(
         ReferralEvent.objects.create(
             referral=referral, from_status="", to_status=referral.status, opd=rule.opd, by=actor
         )
-        log_change(actor=actor, instance=referral, action=ChangeLog.Action.CREATE, case_id=household.pk)
+        log_change(actor=actor, instance=referral, action=ChangeLog.Action.CREATE, case_id=household.pk, source=source)
         created.append(referral)
     return assessment, created, skipped
 
@@ -132,8 +135,13 @@ def _locked(referral: Referral) -> Referral:
 @case_write
 def referral_accept(*, referral: Referral, actor: User, assignee: User | None = None, source: str = "web") -> Referral:
     referral = _locked(referral)
-    assigned_to = assignee or referral.assigned_to or actor
-    return _move(referral, Referral.Status.ACCEPTED, actor, source=source, assigned_to=assigned_to)
+    return _move(
+        referral,
+        Referral.Status.ACCEPTED,
+        actor,
+        source=source,
+        assigned_to=assignee or referral.assigned_to or actor,
+    )
 
 
 @case_write

@@ -259,6 +259,10 @@ REST_FRAMEWORK = {
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(1024 * 1024)))
 # Requests per minute of a signed-in browser session (a token has its own limit, set on the token screen).
 API_SESSION_RATE_PER_MINUTE = int(os.environ.get("API_SESSION_RATE_PER_MINUTE", "600"))
+# Offline work (docs/API.md "Offline"): at most this many households in one caseload a phone takes to the field
+# (more is refused, never cut short), and the days the phone keeps it before wiping it.
+OFFLINE_MAX_HOUSEHOLDS = int(os.environ.get("OFFLINE_MAX_HOUSEHOLDS", "300"))
+OFFLINE_KEEP_DAYS = int(os.environ.get("OFFLINE_KEEP_DAYS", "7"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Sistem Kasus Kemiskinan Ekstrem — Kota Palangka Raya",
     "DESCRIPTION": "Data rumah tangga, kunjungan, rujukan dan intervensi untuk sistem OPD. Panduan: docs/API.md.",
