@@ -125,8 +125,11 @@ class ApiViewSet(viewsets.GenericViewSet):
 
     def refuse_unknown_parameters(self, request: Request) -> None:
         """A parameter no filter takes (a typo such as `kelurahn=`) is refused, never a silently wider list."""
+        if request.method not in ("GET", "HEAD"):
+            return
         filterset = getattr(self, "filterset_class", None)
         known = self.COMMON_PARAMETERS | set(filterset.base_filters if filterset and self.action == "list" else ())
+        known |= getattr(self, "query_parameters", frozenset())
         known -= {"sort"}  # the registry's order; the API's is the cursor's
         unknown = sorted(set(request.query_params) - known)
         if unknown:
@@ -536,6 +539,7 @@ class OfflineViewSet(ApiViewSet):
     serializer_class = CaseloadSerializer
     queryset = Household.objects.none()  # for the schema; the households are the selector's
     pagination_class = None
+    query_parameters = frozenset({"kelurahan", "mine"})
 
     @extend_schema(parameters=[CaseloadQuerySerializer], responses={200: CaseloadSerializer})
     @action(detail=False, methods=["get"])
