@@ -139,7 +139,7 @@ def texts() -> dict[str, str]:
         "choose_intervention": _("Pilih intervensi yang disalurkan."),
         "choose_program": _("Pilih program."),
         "conflict_stale": _(
-            "Data ini sudah diubah orang lain sejak diambil ke ponsel. Bandingkan kedua versi, lalu putuskan."
+            "Bandingkan kedua versi di bawah, lalu putuskan: kirim ulang dari versi terbaru, ubah, atau buang."
         ),
         "conflict_landed": _(
             "Versi sebelum diubah sudah diterima server (jawabannya sempat tidak sampai ke ponsel). Perubahan Anda "

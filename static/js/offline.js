@@ -270,7 +270,7 @@
   }
 
   function takeCaseload(event) {
-    event.preventDefault();
+    keepHere(event);
     if (!navigator.onLine) { notice(T.take_needs_signal, "warning"); return; }
     var form = event.target;
     var mine = form.elements.scope.value === "mine";
@@ -699,6 +699,7 @@
     if (waiting) parts.push(say("queue_pending", { count: waiting }));
     if (conflicts) parts.push(say("queue_conflicts", { count: conflicts }));
     $("#queue-summary").textContent = parts.length ? parts.join(" · ") : T.queue_empty;
+    $("#queue-card").classList.toggle("has-unsent", Boolean(parts.length));
     var list = $("#queue-list");
     list.replaceChildren();
     var shown = state.entries.filter(function (e) { return e.status !== "sent"; })
@@ -1033,8 +1034,14 @@
     return "";
   }
 
-  function submitForm(event) {
+  // This page's forms stay on the page and are used again: app.js's submit-once lock is for forms that leave it.
+  function keepHere(event) {
     event.preventDefault();
+    event.stopPropagation();
+  }
+
+  function submitForm(event) {
+    keepHere(event);
     var form = event.target;
     var kind = form.dataset.kind;
     var household = formHousehold(form);
@@ -1188,6 +1195,8 @@
       entry.data.confirm_duplicate = true;
     } else if (name === "as-new") {
       entry.uuid = newKey();
+      history.replaceState(null, "", "#/entri/" + entry.uuid);
+      current.key = location.hash;
     }
     entry.status = "queued";
     entry.problem = null;

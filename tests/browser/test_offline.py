@@ -296,6 +296,93 @@ def test_an_entry_for_another_opds_programme_is_refused_and_kept_until_discarded
     expect(page.get_by_test_id("queue-summary")).to_have_text("Tidak ada catatan yang menunggu dikirim.")
 
 
+def test_an_entry_edited_after_a_send_whose_answer_was_lost_keeps_both_versions(demo, new_page):
+    """The first send reached the server but its answer did not come back; the caseworker then edited the entry.
+    The phone asks again with the first key: the server has that version, so the edit is not sent as if it were
+    the same entry (which would be refused, or lost). Both versions are shown; the edit goes as a new record."""
+    household = kameloh_household()
+    visits_before = household.visits.count()
+    page = new_page(PHONE)
+    sign_in(page, "dinsos", PASSWORD)
+    open_field_page(page)
+    take_kelurahan(page)
+    go_offline(page)
+    open_household(page, household)
+    page.get_by_role("link", name="Catat kunjungan").click()
+    page.get_by_label("Tujuan").select_option(label="Pemantauan")
+    page.get_by_label("Temuan").fill("Versi pertama.")
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(page.get_by_text("Disimpan di ponsel.")).to_be_visible()
+
+    def lose_answer(route):
+        route.fetch()
+        route.abort("connectionreset")
+
+    page.route("**/api/v1/visits/", lose_answer)
+    go_online(page)
+    expect(page.get_by_test_id("sync-status")).to_contain_text("Server tidak terjangkau")
+    page.unroute("**/api/v1/visits/")
+    assert household.visits.count() == visits_before + 1
+
+    # Edited while the first send's fate is unknown to the phone.
+    go_offline(page)
+    page.get_by_test_id("hh-entries").get_by_role("link", name="Lihat atau ubah").click()
+    page.get_by_role("link", name="Ubah").click()
+    page.get_by_label("Temuan").fill("Versi kedua, diperbaiki.")
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(page.get_by_text("Perubahan disimpan di ponsel.")).to_be_visible()
+
+    go_online(page)
+    page.get_by_test_id("hh-entries").get_by_role("link", name="Periksa").click()
+    expect(page.get_by_test_id("entry-problem")).to_contain_text("sudah diterima server")
+    findings = page.get_by_test_id("entry-compare").locator("tr", has=page.get_by_role("rowheader", name="Temuan"))
+    expect(findings).to_contain_text("Versi kedua, diperbaiki.")
+    expect(findings).to_contain_text("Versi pertama.")
+    assert household.visits.count() == visits_before + 1
+
+    page.get_by_role("button", name="Kirim perubahan sebagai catatan baru").click()
+    expect(page.locator("#entry-state")).to_contain_text("Terkirim")
+    assert sorted(household.visits.filter(findings__startswith="Versi").values_list("findings", flat=True)) == [
+        "Versi kedua, diperbaiki.",
+        "Versi pertama.",
+    ]
+
+
+def test_a_delivery_refused_as_already_given_in_its_period_is_recorded_once_confirmed(demo, new_page):
+    given = (
+        Intervention.objects.filter(
+            household__kelurahan__name="Kameloh Baru",
+            program__name="Pendaftaran PBI-JK (BPJS Kesehatan)",
+            person__isnull=False,
+            household__archived_at__isnull=True,
+        )
+        .exclude(status=Intervention.Status.CANCELLED)
+        .select_related("person", "household")
+        .first()
+    )
+    before = Intervention.objects.filter(person=given.person, program=given.program).count()
+    page = new_page(PHONE)
+    sign_in(page, "dinsos", PASSWORD)
+    open_field_page(page)
+    take_kelurahan(page)
+    go_offline(page)
+    open_household(page, given.household)
+    page.get_by_role("link", name="Catat penyaluran").click()
+    page.get_by_label("Program OPD saya yang belum direncanakan").check()
+    page.get_by_label("Program", exact=True).select_option(label=given.program.name)
+    page.get_by_label("Penerima").select_option(label=given.person.full_name)
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(page.get_by_text("Disimpan di ponsel.")).to_be_visible()
+
+    go_online(page)
+    page.get_by_test_id("hh-entries").get_by_role("link", name="Periksa").click()
+    expect(page.get_by_test_id("entry-problem")).to_contain_text("sudah pernah dicatat")
+    assert Intervention.objects.filter(person=given.person, program=given.program).count() == before
+    page.get_by_role("button", name="Kirim ulang: catat walaupun sudah ada pada periode ini").click()
+    expect(page.locator("#entry-state")).to_contain_text("Terkirim")
+    assert Intervention.objects.filter(person=given.person, program=given.program).count() == before + 1
+
+
 def test_signing_out_wipes_the_caseload_and_the_stored_shell_after_warning_of_unsent_entries(demo, new_page):
     household = kameloh_household()
     page = new_page(PHONE)
@@ -329,6 +416,26 @@ def test_signing_out_wipes_the_caseload_and_the_stored_shell_after_warning_of_un
     assert stored == {"databases": [], "caches": []}
     assert page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0
     assert not Visit.objects.filter(findings__startswith="Keluarga pindah sementara").exists()
+
+
+def test_the_sign_out_answer_alone_clears_the_browser(demo, new_page):
+    """Clear-Site-Data from the server, without the page's script (say it failed): the same empty browser."""
+    page = new_page(PHONE)
+    sign_in(page, "dinsos", PASSWORD)
+    open_field_page(page)
+    take_kelurahan(page)
+    assert page.evaluate(STORED)["databases"] == ["pkr-offline"]
+    with page.expect_navigation(url="**/accounts/login/"):
+        page.evaluate(
+            """() => {
+              const form = document.querySelector('form[data-sign-out]');
+              form.dataset.wiped = 'yes';  // the script steps aside
+              HTMLFormElement.prototype.submit.call(form);
+            }"""
+        )
+    expect(page.get_by_role("button", name="Masuk")).to_be_visible()
+    assert page.evaluate(STORED) == {"databases": [], "caches": []}
+    assert page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0
 
 
 def test_a_deactivated_account_finds_its_phone_wiped_at_the_next_contact(demo, new_page):

@@ -5,6 +5,8 @@ import json
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Opd, User
@@ -98,3 +100,18 @@ def test_the_session_check_tells_a_closed_opds_staff_and_an_admin_their_casework
 def test_page_config_words_are_all_filled_in(dinsos_caseworker):
     config = page_config(dinsos_caseworker)
     assert all(isinstance(text, str) and text for text in config["text"].values())
+
+
+def test_the_field_page_reads_in_a_fixed_number_of_queries(client_as):
+    client = client_as("dinsos_caseworker")
+    client.get(PAGE)  # the session's first-minute refresh out of the way
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(PAGE).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for _ in range(3):
+        PersonFactory()  # case data is not on this page, whatever its size
+    assert queries() == few <= 8
