@@ -8,6 +8,7 @@ These tests need the server part of the contract (notes: OFFLINE_CONTRACT.md): t
 """
 
 import datetime
+import re
 import tempfile
 from pathlib import Path
 
@@ -162,6 +163,11 @@ def test_visit_assessment_and_delivery_recorded_offline_land_once_after_a_reload
     page.goto("/offline/#/")
     expect(page.get_by_test_id("queue-summary")).to_have_text("3 catatan menunggu dikirim")
     assert page.get_by_test_id("queue-list").locator("li").count() == 3
+    # Any other page asked for without signal: the field page answers, under its own address.
+    page.goto("/my-work/")
+    expect(page.locator("[data-offline-app][data-ready=yes]")).to_be_attached()
+    expect(page).to_have_url(re.compile(r"/offline/$"))
+    expect(page.get_by_test_id("queue-summary")).to_have_text("3 catatan menunggu dikirim")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert page.evaluate(SMALL_TARGETS) == []
     shot(page, "queue-360")
