@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -166,6 +166,17 @@ def user_unlock_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     user_unlock(actor=request.user, user=account)
     messages.success(request, _("Kunci masuk %(username)s dibuka.") % {"username": account.username})
     return redirect("accounts:user_edit", pk=account.pk)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signing out also empties this browser of what the field app keeps (issue 17): the households taken
+    offline and unsent entries (IndexedDB), the stored app shell (Cache Storage) and its service worker. The
+    page's script clears them too, after asking about unsent entries; this header covers every other way out."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
 
 
 # Session key: the password just replaced was a temporary one.

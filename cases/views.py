@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.http import HttpResponse
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases import offline as field
 from cases import selectors
 from cases.filters import HouseholdFilter
 from cases.jobs import REGISTRY_EXPORT
@@ -72,6 +76,37 @@ def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A caseworker's day: follow-ups due, my OPD's open interventions, households I visited."""
     today = timezone.localdate()
     return render(request, "cases/my_work.html", {**vars(selectors.my_work(request.user, today)), "today": today})
+
+
+@role_required(_casework)
+@require_GET
+def offline(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Field work without signal: take households onto the phone, record there, send when back in range. The
+    service worker keeps a copy of this page (no personal data in it) for when there is no signal."""
+    context = {
+        "config": field.page_config(request.user),
+        "kelurahan_groups": field.kelurahan_choices(),
+        "today": timezone.localdate(),
+        # This page is stored for offline use: it must not take the flash messages meant for the next page.
+        "messages": (),
+    }
+    return render(request, "cases/offline.html", context)
+
+
+def offline_session(request: HttpRequest) -> HttpResponse:
+    """The field page asks before sending: may this browser still send casework, and with which CSRF token
+    (the one in a page cached hours ago may be stale)? Signed out: to the sign-in page, as every page. A
+    session whose account can no longer do casework (deactivated, its OPD closed, no longer a caseworker):
+    403 `ended`, and the phone wipes what it carries."""
+    if not _casework(request.user):
+        if not request.user.is_authenticated and request.session.get(SESSION_KEY) is None:
+            return redirect_to_login(request.get_full_path())
+        return JsonResponse({"state": "ended"}, status=403)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    response = JsonResponse({"state": "ok", "user": request.user.pk, "csrf": get_token(request)})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @signed_in

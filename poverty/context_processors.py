@@ -18,7 +18,7 @@ def navigation(request: HttpRequest) -> dict:
     must be changed: the middleware would send every one back to the password page)."""
     user = getattr(request, "user", None)
     if user is None or not permissions.has_role(user) or getattr(user, "must_change_password", False):
-        return {"nav_items": []}
+        return {"nav_items": [], "works_offline": False}
     items: list[tuple[StrOrPromise, str]] = [
         (_("Beranda"), fixed_path("home")),
         (_("Dasbor"), fixed_path("dashboard:index")),
@@ -42,4 +42,6 @@ def navigation(request: HttpRequest) -> dict:
     if user.is_superuser:
         # Django's own admin site, named for what it is next to the app's "Administrasi" (as on that page).
         items.append((_("Data mentah (Django admin)"), fixed_path("admin:index")))
-    return {"nav_items": items}
+    # Casework roles get the field app: its manifest, service worker and the offline copy's wipe on sign-out.
+    works_offline = permissions.is_caseworker(user) or permissions.is_supervisor(user)
+    return {"nav_items": items, "works_offline": works_offline}

@@ -47,6 +47,9 @@ URLS = [
     ("cases:registry", None, EVERYONE, SEARCH_REDIRECT),
     ("cases:detail", "household", EVERYONE, GET_ONLY),
     ("cases:my_work", None, CASEWORK, {**GET_ONLY, "admin": 403}),
+    # The field app (issue 17): its page, and the check it makes before sending (an admin's casework "ended").
+    ("cases:offline", None, CASEWORK, {**GET_ONLY, "admin": 403}),
+    ("cases:offline_session", None, CASEWORK, {**GET_ONLY, "admin": 403}),
     ("households:create", None, CASEWORK, CASEWORK),
     ("households:edit", "household", CASEWORK, CASEWORK),
     ("households:status", "household", CASEWORK, CASEWORK),
