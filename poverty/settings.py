@@ -200,6 +200,8 @@ STORAGES = {
 }
 # Served from the app folders while developing (`make run`, DEBUG on), where collectstatic has not run.
 WHITENOISE_USE_FINDERS = DEBUG
+# The field app's manifest (issue 17), with the media type browsers expect of it.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 
 # Long work (large exports, imports, recounts, reminders) runs on django-tasks' database backend: the queue is a
 # table in the app's own database, so `make run` needs no other service and production adds worker processes
