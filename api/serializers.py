@@ -401,11 +401,12 @@ class CaseloadMemberSerializer(Stored):
 
 class CaseloadReferralSerializer(Stored):
     need_label = serializers.CharField(source="get_need_display")
+    status_label = serializers.CharField(source="get_status_display")
     opd = serializers.CharField(source="opd.short_name")
 
     class Meta:
         model = Referral
-        fields = ["id", "need", "need_label", "person", "opd", "status", "due_on"]
+        fields = ["id", "need", "need_label", "person", "opd", "status", "status_label", "due_on"]
         read_only_fields = fields
 
 

@@ -156,6 +156,12 @@
     if (!form.hasAttribute || !form.hasAttribute("data-sign-out") || form.dataset.wiped === "yes") return;
     event.preventDefault();
     event.stopImmediatePropagation();
+    // Without signal the sign-out cannot reach the server: nothing is wiped, the user stays signed in (and the
+    // field page keeps working) until there is signal again.
+    if (!navigator.onLine) {
+      window.alert(script.dataset.offlineWarning);
+      return;
+    }
     unsentCount().catch(function () { return 0; }).then(function (count) {
       if (count > 0 && !window.confirm(script.dataset.unsentWarning)) return;
       return wipe().then(function () {

@@ -40,6 +40,13 @@
 
   // One request at a time from this page: its sends keep their order, and the server is not asked twice at once.
   var queueTail = Promise.resolve();
+  // The API's advice to programs after a 409 ("read again, send with If-Match"), left out: the phone shows both
+  // versions instead. Cut from its first sentence on, whatever follows it.
+  function cutAdvice(detail) {
+    var start = detail.indexOf(T.api_stale_advice.split(". ")[0]);
+    return (start >= 0 ? detail.slice(0, start) : detail).trim();
+  }
+
   function serial(work) {
     var run = queueTail.then(work);
     queueTail = run.catch(function () {});
@@ -1096,7 +1103,7 @@
     errors.replaceChildren();
     if (problem) {
       $("[data-problem-detail]", box).textContent = problem.status === 409
-        ? (problem.detail || "").replace(T.api_stale_advice, "").trim() + " " + T.conflict_stale
+        ? cutAdvice(problem.detail || "") + " " + T.conflict_stale
         : problem.detail || problem.title || "";
       Object.keys(problem.errors || {}).forEach(function (field) {
         (problem.errors[field] || []).forEach(function (message) { errors.append(make("li", "", message)); });

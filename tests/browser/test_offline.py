@@ -404,6 +404,14 @@ def test_signing_out_wipes_the_caseload_and_the_stored_shell_after_warning_of_un
     stored = page.evaluate(STORED)
     assert stored["databases"] == ["pkr-offline"] and stored["caches"]
 
+    # Without signal the sign-out cannot reach the server: it is put off, and nothing on the phone is wiped.
+    with page.expect_event("dialog") as told:
+        page.once("dialog", lambda dialog: dialog.accept())
+        sign_out(page)
+    assert "Tidak ada sinyal" in told.value.message
+    expect(page.locator("[data-offline-app][data-ready=yes]")).to_be_attached()
+    assert page.evaluate(STORED) == stored
+
     # Signing out asks first: the note has not been sent. "Stay" keeps everything.
     page.route("**/offline/session/", lambda route: route.abort())  # keep the note unsent for this test
     page.context.set_offline(False)
