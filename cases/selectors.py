@@ -130,7 +130,7 @@ class CaseFile:
     household: Household
     member_rows: list[MemberRow]
     household_interventions: list[Intervention]
-    visits: QuerySet[Visit]
+    visits: list[Visit]  # each with `offline_note`: when and how it came from the field app, or ""
     status_changes: QuerySet[HouseholdStatusChange]
     rankings: QuerySet[Ranking]  # national lists, newest first
     history: QuerySet[ChangeLog]
@@ -150,6 +150,23 @@ class CaseFile:
 
 
 HISTORY_ROWS = 30
+# The change log's source of a write the field app sent (api.http.offline_source): "offline · dicatat … · dikirim …".
+OFFLINE_SOURCE = "offline · "
+
+
+def _offline_notes(household_id: int) -> dict[tuple[str, int], str]:
+    """(model, id) -> "dicatat … · dikirim …" for this case's visits and interventions written from the field app
+    without signal (the latest write of each), in one query."""
+    notes: dict[tuple[str, int], str] = {}
+    rows = (
+        ChangeLog.objects.for_case(household_id)
+        .filter(source__startswith=OFFLINE_SOURCE, content_type__model__in=("visit", "intervention"))
+        .order_by("at", "id")
+        .values_list("content_type__model", "object_id", "source")
+    )
+    for model, object_id, source in rows:
+        notes[(model, object_id)] = source.removeprefix(OFFLINE_SOURCE)
+    return notes
 
 
 def case_file_households() -> QuerySet[Household]:
@@ -195,11 +212,17 @@ def case_file(household: Household, user: User) -> CaseFile:
         for member in members
     ]
     has_programs = programs_for(user).exists()
+    offline = _offline_notes(household.pk)
+    for intervention in (each for items in received.values() for each in items):
+        intervention.offline_note = offline.get(("intervention", intervention.pk), "")  # type: ignore[attr-defined]
+    visits = list(household.visits.select_related("caseworker__opd").order_by("-visited_on", "-id"))
+    for visit in visits:
+        visit.offline_note = offline.get(("visit", visit.pk), "")  # type: ignore[attr-defined]
     return CaseFile(
         household=household,
         member_rows=member_rows,
         household_interventions=received[None],
-        visits=household.visits.select_related("caseworker__opd").order_by("-visited_on", "-id"),
+        visits=visits,
         status_changes=household.status_changes.select_related("changed_by"),
         rankings=household.rankings.order_by("-as_of", "-id")[:RANKING_ROWS],
         history=ChangeLog.objects.for_case(household.pk).select_related("actor", "content_type")[:HISTORY_ROWS],

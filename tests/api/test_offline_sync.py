@@ -403,7 +403,10 @@ def test_what_the_phone_recorded_offline_says_so_in_the_history_and_on_the_case_
     assert "api" in _sources(household)
 
     page = client_as("supervisor").get(reverse("cases:detail", args=[household.pk]))
-    assert source in page.content.decode()
+    assert source in page.content.decode()  # the history
+    # ... and on the visit itself, not only in the folded history.
+    visit_item = page.content.decode().split(f'data-testid="visit-{visit.json()["id"]}"')[1].split("</li>")[0]
+    assert "Dicatat di lapangan tanpa sinyal: " + source.removeprefix("offline · ") in visit_item
 
 
 def test_referrals_and_interventions_moved_offline_carry_the_provenance_too(api_as, cast):

@@ -109,5 +109,5 @@ def test_my_work_reads_in_a_fixed_number_of_queries(cast):
 # programmes the user may record; then visits, status changes, national rankings, history, referrals. (A pending
 # graduation proposal, which the household's own query tells of, is read only when there is one.) And its DTSEN
 # proposals (usulan), newest first.
-CASE_FILE_QUERIES = 9
+CASE_FILE_QUERIES = 10  # the tenth: which visits and interventions came from the field app
 MY_WORK_QUERIES = 4  # follow-ups due, open interventions of my OPD, my recent visits, has my OPD a programme
