@@ -173,5 +173,21 @@ def texts() -> dict[str, str]:
         "iv_cancelled": _("Dibatalkan"),
         "delivered_from_planned": _("{program}: tersalurkan {date}"),
         "open_case_file": _("Buka berkas kasus"),
+        # A delivery of a planned intervention that was closed on the server meanwhile: it cannot be sent again.
+        "closed_cancelled": _("Intervensi ini sudah dibatalkan di server pada {when}."),
+        "closed_delivered": _("Intervensi ini sudah dicatat tersalurkan di server pada {when}."),
+        "closed_choice": _(
+            "Penyaluran ini tidak bisa lagi dicatat pada intervensi itu. Catat sebagai penyaluran baru (program dan "
+            "penerima yang sama), atau buang."
+        ),
+        "conflict_no_resend": _("Bandingkan kedua versi di bawah, lalu putuskan: ubah atau buang."),
+        "conflicts_notice": _("{count} catatan tidak bisa dikirim dan perlu diperiksa di daftar catatan."),
+        "replace_caseload_confirm": _(
+            "Ponsel ini sudah membawa {count} rumah tangga ({label}). Ganti dengan {new}? Rumah tangga itu hilang "
+            "dari ponsel; {unsent} catatan yang belum terkirim tetap disimpan dan tetap dikirim."
+        ),
+        "required": _("Isian ini wajib diisi."),
+        "note_blank": _("Catatan tidak boleh kosong atau hanya spasi."),
+        "note_edit_title": _("Ubah catatan"),
         "discard_confirm": _("Yakin membuang catatan ini? Catatan yang dibuang tidak bisa dikembalikan."),
     }

@@ -285,6 +285,13 @@
     var query = mine ? "mine=1" : "kelurahan=" + encodeURIComponent(select.value);
     var label = mine ? T.carried_scope_mine : select.options[select.selectedIndex].text;
     var kelurahan = mine ? null : select.value;
+    var scope = state.meta && state.meta.scope;
+    var same = scope && (mine ? scope.mine : !scope.mine && String(scope.kelurahan) === String(kelurahan));
+    if (state.households.size && !same) {
+      var question = say("replace_caseload_confirm", { count: state.households.size,
+        label: (scope && scope.label) || "—", "new": label, unsent: unsent().length });
+      if (!window.confirm(question)) return;
+    }
     var button = $("#take-button");
     button.disabled = true;
     notice(T.taking);
@@ -538,6 +545,25 @@
       .catch(function () { return null; });
   }
 
+  // The phone's copy of a planned intervention, brought up to the server's record (a 409 fetched it, or a delivery
+  // was sent): still open, its new version and status; closed, it leaves the household's open interventions.
+  function refreshCarried(entry, record) {
+    var id = entry.kind === "delivery" && entry.data && entry.data.intervention;
+    var household = id && state.households.get(entry.household.id);
+    if (!household || !record || record.id !== id) return Promise.resolve();
+    var list = household.interventions || [];
+    var found = list.filter(function (iv) { return iv.id === id; })[0];
+    if (!found) return Promise.resolve();
+    if (OPEN_STATUSES.indexOf(record.status) === -1) {
+      household.interventions = list.filter(function (iv) { return iv !== found; });
+    } else {
+      found.version = record.version;
+      found.status = record.status;
+      if (record.planned_on !== undefined) found.planned_on = record.planned_on;
+    }
+    return store.put("households", household).catch(function () {});
+  }
+
   function markSent(entry, answer) {
     entry.status = "sent";
     entry.sent = { at: withOffset(new Date()), id: answer.body && answer.body.id, replayed: Boolean(answer.replayed),
@@ -587,10 +613,15 @@
   }
 
   function settle(entry, answer, retried) {
-    if (answer.kind === "ok") return markSent(entry, answer).then(function () { return "sent"; });
+    if (answer.kind === "ok") {
+      var carried = refreshCarried(entry, answer.body);
+      return carried.then(function () { return markSent(entry, answer); }).then(function () { return "sent"; });
+    }
     if (answer.kind === "refused") {
       var keep = answer.status === 409 ? fetchServerRecord(entry) : Promise.resolve(null);
-      return keep.then(function (server) { return markConflict(entry, answer.body, server); })
+      return keep.then(function (server) {
+        return markConflict(entry, answer.body, server).then(function () { return refreshCarried(entry, server); });
+      })
         .then(function () { return "next"; });
     }
     // No answer, or not read (busy, signed out, a stale token): kept as it is, with the attempt it made.
@@ -651,6 +682,12 @@
     var locked = navigator.locks ? navigator.locks.request("pkr-offline-sync", run) : run();
     return locked.catch(function () { syncStatus(T.network_failed); }).then(loadEntries).then(function () {
       state.syncing = false;
+      // "Sent when there is signal" is no longer true of an entry the server refused: the notice says so instead.
+      var conflicts = state.entries.filter(function (e) { return e.status === "conflict"; }).length;
+      var box = document.getElementById("offline-notice");
+      if (conflicts && !box.hidden && (box.textContent === T.saved || box.textContent === T.saved_edit)) {
+        notice(say("conflicts_notice", { count: conflicts }), "danger", state.noticeKept);
+      }
       renderAll();
       routeRefresh();
     });
@@ -952,6 +989,51 @@
     form.elements.program.required = isNew;
   }
 
+  // A message beside the field (the browser's own bubble vanishes, and is not read out on every phone).
+  function fieldError(field, text, quiet) {
+    var anchor = field.type === "radio" ? field.closest("fieldset") || field : field;
+    var id = (field.type === "radio" ? "radio-" + field.name : field.id) + "-error";
+    var box = document.getElementById(id);
+    if (!text) {
+      if (box) box.remove();
+      field.classList.remove("is-invalid");
+      if (field.getAttribute("aria-describedby") === id) field.removeAttribute("aria-describedby");
+      return;
+    }
+    if (!box) {
+      box = make("div", "invalid-feedback d-block field-error");
+      box.id = id;
+      box.dataset.fieldError = "";
+      anchor.insertAdjacentElement(field.type === "radio" ? "beforeend" : "afterend", box);
+    }
+    box.textContent = text;
+    field.classList.add("is-invalid");
+    field.setAttribute("aria-describedby", id);
+    if (!quiet) field.focus();
+  }
+
+  function clearFieldErrors(form) {
+    $all("[data-field-error]", form).forEach(function (box) { box.remove(); });
+    $all(".is-invalid", form).forEach(function (field) {
+      field.classList.remove("is-invalid");
+      field.removeAttribute("aria-describedby");
+    });
+  }
+
+  function fieldInvalid(event) {
+    var field = event.target;
+    fieldError(field, field.validity.valueMissing ? T.required : field.validationMessage, true);
+  }
+
+  function fieldChanged(event) {
+    var field = event.target;
+    if (field.name && field.classList.contains("is-invalid") && field.checkValidity()) fieldError(field, "");
+    if (field.type === "radio") {
+      var box = document.getElementById("radio-" + field.name + "-error");
+      if (box) box.remove();
+    }
+  }
+
   function formError(form, text) {
     var box = $("[data-form-error]", form);
     box.textContent = text || "";
@@ -968,6 +1050,10 @@
     var form = $("form", view);
     form.reset();
     formError(form, "");
+    clearFieldErrors(form);
+    var title = $("h2", view);
+    if (!title.dataset.newTitle) title.dataset.newTitle = title.textContent;
+    title.textContent = entry && T[kind + "_edit_title"] ? T[kind + "_edit_title"] : title.dataset.newTitle;
     form.dataset.household = String(household.id);
     form.dataset.editing = entry ? entry.uuid : "";
     $("[data-form-household]", view).textContent =
@@ -1032,6 +1118,7 @@
   }
 
   function checkForm(kind, form, data) {
+    if (kind === "note" && !data.note) return T.note_blank;
     if (kind === "visit" && data.next_follow_up_on && data.next_follow_up_on < data.visited_on) {
       return form.elements.next_follow_up_on.validationMessage || T.follow_up_before_visit;
     }
@@ -1055,7 +1142,11 @@
     if (!household) { notice(T.household_gone, "warning"); location.hash = "#/"; return; }
     var data = readForm(kind, form, household);
     var problem = checkForm(kind, form, data);
-    if (problem) { formError(form, problem); return; }
+    if (problem) {
+      if (kind === "note" && !data.note) { fieldError(form.elements.note, problem); return; }
+      formError(form, problem);
+      return;
+    }
     var editing = form.dataset.editing ? entryByKey(form.dataset.editing) : null;
     var entry = editing || {
       uuid: newKey(),
@@ -1101,9 +1192,13 @@
     box.hidden = !problem;
     var errors = $("[data-problem-errors]", box);
     errors.replaceChildren();
+    var open = entry.status !== "sent";
+    var stale = problem && problem.status === 409;
+    var serverOpen = stale && entry.server && OPEN_STATUSES.indexOf(entry.server.status) !== -1;
+    var closed = stale && entry.kind === "delivery" && entry.server && !serverOpen;
     if (problem) {
-      $("[data-problem-detail]", box).textContent = problem.status === 409
-        ? cutAdvice(problem.detail || "") + " " + T.conflict_stale
+      $("[data-problem-detail]", box).textContent = closed ? closedText(entry.server)
+        : stale ? cutAdvice(problem.detail || "") + " " + (serverOpen ? T.conflict_stale : T.conflict_no_resend)
         : problem.detail || problem.title || "";
       Object.keys(problem.errors || {}).forEach(function (field) {
         (problem.errors[field] || []).forEach(function (message) { errors.append(make("li", "", message)); });
@@ -1119,21 +1214,27 @@
     } else {
       phoneFields(entry).forEach(function (row) { fields.append(make("dt", "", row[0]), make("dd", "", row[1])); });
     }
-    var open = entry.status !== "sent";
-    var stale = problem && problem.status === 409;
-    var serverOpen = stale && entry.server && OPEN_STATUSES.indexOf(entry.server.status) !== -1;
     var duplicate = problem && problem.status === 400 && entry.kind === "delivery" && !entry.data.intervention &&
       !entry.data.confirm_duplicate && problem.errors && problem.errors.non_field_errors;
     action("resend").hidden = !serverOpen;
     action("confirm-duplicate").hidden = !duplicate;
     action("as-new").hidden = !(problem && problem.landed);
-    action("edit").hidden = !open;
+    action("as-delivery").hidden = !closed;
+    action("edit").hidden = !open || closed; // an edit would meet the same closed record
     action("edit").href = "#/entri/" + entry.uuid + "/ubah";
     action("discard").hidden = !open;
     action("case-file").hidden = open;
     action("case-file").href = address("case_file", entry.household.id);
     $("#discard-confirm").hidden = true;
     $("#entry-actions").dataset.entry = entry.uuid;
+  }
+
+  // The server's record is closed (cancelled, or delivered by someone else): said plainly, with when.
+  function closedText(server) {
+    var when = showDateTime(server.status_changed_at || server.updated_at);
+    var said = say(server.status === "cancelled" ? "closed_cancelled" : "closed_delivered", { when: when });
+    return said + (server.cancel_reason ? " " + T.field_cancel_reason + ": " + server.cancel_reason + "." : "") +
+      " " + T.closed_choice;
   }
 
   function action(name) { return $('[data-entry-action="' + name + '"]'); }
@@ -1200,6 +1301,14 @@
       entry.base.version = entry.server.version; // the person decided, having seen the server's version
     } else if (name === "confirm-duplicate") {
       entry.data.confirm_duplicate = true;
+    } else if (name === "as-delivery") {
+      // A new one-step delivery of the same programme for the same recipient, under a key of its own.
+      entry.data.intervention = null;
+      entry.data.base_version = null;
+      entry.base = null;
+      entry.uuid = newKey();
+      history.replaceState(null, "", "#/entri/" + entry.uuid);
+      current.key = location.hash;
     } else if (name === "as-new") {
       entry.uuid = newKey();
       history.replaceState(null, "", "#/entri/" + entry.uuid);
@@ -1291,7 +1400,12 @@
       if (!window.confirm(T.wipe_caseload_confirm)) return;
       dropCaseload().then(function () { renderAll(); notice(T.wiped_caseload, "info"); });
     });
-    $all("form.offline-form").forEach(function (form) { form.addEventListener("submit", submitForm); });
+    $all("form.offline-form").forEach(function (form) {
+      form.addEventListener("submit", submitForm);
+      form.addEventListener("invalid", fieldInvalid, true);
+      form.addEventListener("input", fieldChanged);
+      form.addEventListener("change", fieldChanged);
+    });
     var assessment = document.getElementById("form-assessment");
     assessment.addEventListener("change", function (event) {
       if (event.target.name === "assessed_on") {

@@ -263,6 +263,101 @@ def test_a_delivery_of_an_intervention_a_supervisor_changed_meanwhile_is_a_confl
     assert all("status" in change.changes for change in history)
 
 
+def test_a_delivery_of_an_intervention_cancelled_meanwhile_is_said_plainly_and_can_become_a_new_delivery(
+    demo, new_page
+):
+    target = planned_intervention("Dinsos", statuses=[Intervention.Status.PLANNED])
+    household = target.household
+    page = new_page(PHONE)
+    sign_in(page, "dinsos", PASSWORD)
+    open_field_page(page)
+    take_kelurahan(page)
+    go_offline(page)
+    open_household(page, household)
+    record_delivery_of(page, target, amount="250000")
+    # Meanwhile, at the office, the supervisor cancels it.
+    intervention_transition(
+        intervention=target,
+        status=Intervention.Status.CANCELLED,
+        actor=User.objects.get(username="supervisor"),
+        cancel_reason="Penerima pindah domisili.",
+    )
+
+    go_online(page)
+    # The green "sent when there is signal" gives way to the conflict.
+    notice = page.locator("#offline-notice")
+    expect(notice).to_contain_text("perlu diperiksa")
+    expect(notice).not_to_contain_text("Dikirim otomatis")
+    # The phone's copy of the household now knows it is closed: it is no longer offered for a delivery.
+    page.get_by_role("link", name="Catat penyaluran").click()
+    expect(page.get_by_role("heading", name="Catat penyaluran")).to_be_visible()
+    expect(page.locator(f"#delivery-iv-{target.pk}")).to_have_count(0)
+    page.go_back()
+    page.get_by_test_id("hh-entries").get_by_role("link", name="Periksa").click()
+    problem = page.get_by_test_id("entry-problem")
+    expect(problem).to_contain_text("Intervensi ini sudah dibatalkan di server pada")
+    expect(problem).to_contain_text("Penerima pindah domisili.")
+    expect(problem).not_to_contain_text("versi terbaru")
+    expect(page.get_by_role("button", name="Kirim ulang dengan versi terbaru")).to_be_hidden()
+    expect(page.get_by_role("link", name="Ubah")).to_be_hidden()
+    expect(page.get_by_role("button", name="Buang")).to_be_visible()
+
+    before = Intervention.objects.filter(household=household, program=target.program).count()
+    page.get_by_role("button", name="Catat sebagai penyaluran baru").click()
+    expect(page.locator("#entry-state")).to_contain_text("Terkirim")
+    target.refresh_from_db()
+    assert target.status == Intervention.Status.CANCELLED
+    created = Intervention.objects.filter(household=household, program=target.program).exclude(pk=target.pk)
+    assert created.count() == before  # one more besides the cancelled one
+    new = created.order_by("-id").first()
+    assert new.status == Intervention.Status.DELIVERED and new.person_id == target.person_id
+    assert new.amount == 250000 and new.delivered_on == timezone.localdate()
+
+
+def test_taking_another_kelurahan_asks_first_and_keeps_unsent_entries(demo, new_page):
+    household = kameloh_household()
+    carried = Household.objects.filter(kelurahan__name="Kameloh Baru").count()
+    page = new_page(PHONE)
+    sign_in(page, "dinsos", PASSWORD)
+    open_field_page(page)
+    take_kelurahan(page)
+    go_offline(page)
+    open_household(page, household)
+    page.get_by_role("link", name="Tambah catatan").click()
+    expect(page.get_by_role("heading", name="Tambah catatan")).to_be_visible()
+    # Spaces only: refused on the page, beside the field.
+    page.get_by_label("Catatan", exact=True).fill("   ")
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(page.locator("#note-text-error")).to_have_text("Catatan tidak boleh kosong atau hanya spasi.")
+    # Empty: the browser's bubble, and a message beside the field too.
+    page.get_by_label("Catatan", exact=True).fill("")
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(page.locator("#note-text-error")).to_have_text("Isian ini wajib diisi.")
+    assert page.get_by_label("Catatan", exact=True).get_attribute("required") is not None
+    page.get_by_label("Catatan", exact=True).fill("Ibu sedang ke ladang.")
+    expect(page.locator("#note-text-error")).to_have_count(0)
+    page.get_by_role("button", name="Simpan di ponsel").click()
+    expect(page.get_by_text("Disimpan di ponsel.")).to_be_visible()
+    # Editing it: the title says so.
+    page.get_by_test_id("hh-entries").get_by_role("link", name="Lihat atau ubah").click()
+    page.get_by_role("link", name="Ubah").click()
+    expect(page.get_by_role("heading", name="Ubah catatan")).to_be_visible()
+    page.goto("/offline/#/")
+
+    page.route("**/offline/session/", lambda route: route.abort())  # keep the note unsent for this test
+    go_online(page)
+    page.get_by_label("Kelurahan", exact=True).select_option(label="Menteng")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Bawa ke ponsel").click()
+    expect(page.get_by_test_id("carried-summary")).to_contain_text("(Kameloh Baru)")
+    assert asked and f"{carried} rumah tangga" in asked[0] and "1 catatan yang belum terkirim" in asked[0]
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Bawa ke ponsel").click()
+    expect(page.get_by_test_id("carried-summary")).to_contain_text("(Menteng)")
+    expect(page.get_by_test_id("queue-summary")).to_have_text("1 catatan menunggu dikirim")
+
+
 def test_an_entry_for_another_opds_programme_is_refused_and_kept_until_discarded(demo, new_page):
     household = kameloh_household()
     program = Program.objects.get(name="Pendaftaran PBI-JK (BPJS Kesehatan)")
