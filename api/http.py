@@ -19,6 +19,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import ApiToken
 from api.problems import PayloadTooLarge, PreconditionRequired
+from cases.selectors import OFFLINE_SOURCE
 from core.permissions import has_role
 
 
@@ -170,4 +171,4 @@ def offline_source(recorded: datetime.datetime, sent: datetime.datetime) -> str:
     def shown(moment: datetime.datetime) -> str:
         return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M")
 
-    return f"offline · dicatat {shown(recorded)} · dikirim {shown(sent)}"
+    return f"{OFFLINE_SOURCE}dicatat {shown(recorded)} · dikirim {shown(sent)}"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from core.errors import DomainError, StaleEditError
+from core.errors import STALE_API_ADVICE, DomainError, StaleEditError
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -100,13 +100,7 @@ def handle(exc: Exception, context: dict[str, Any]) -> Response | None:
 
     if isinstance(exc, StaleEditError):
         set_rollback()
-        stale = "%s %s" % (  # noqa: UP031 - two translated sentences
-            exc.summary,
-            _(
-                "Perubahan Anda belum disimpan. Baca data ini lagi (ETag baru), periksa, lalu kirim dengan "
-                "If-Match itu."
-            ),
-        )
+        stale = "%s %s" % (exc.summary, STALE_API_ADVICE)  # noqa: UP031 - two translated sentences
         return problem(409, stale, current_version=exc.current_version)
     if isinstance(exc, DomainError):
         set_rollback()

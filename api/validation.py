@@ -56,10 +56,12 @@ def form_data(
     return data
 
 
-def validated(form: forms.Form) -> dict[str, Any]:
-    """The form's cleaned data, or a 400 with its messages on the API's field names."""
+def validated(form: forms.Form, renamed: dict[str, str] | None = None) -> dict[str, Any]:
+    """The form's cleaned data, or a 400 with its messages on the API's field names (`renamed`: the form's name ->
+    the API's, where they differ)."""
     if not form.is_valid():
-        raise serializers.ValidationError(errors_of(form))
+        errors = errors_of(form)
+        raise serializers.ValidationError({(renamed or {}).get(key, key): value for key, value in errors.items()})
     return form.cleaned_data
 
 

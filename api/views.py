@@ -611,10 +611,7 @@ class InterventionViewSet(ApiViewSet, mixins.ListModelMixin, mixins.RetrieveMode
         values["recipient"] = values.pop("person", None) or WHOLE_HOUSEHOLD
         form_class = DeliveredInterventionForm if delivered else InterventionForm
         form = form_class(form_data(values), household=household, programs=programs_for(request.user))
-        if not form.is_valid():  # the page's "recipient" is the API's "person"
-            errors = errors_of(form)
-            raise exceptions.ValidationError({"person" if k == "recipient" else k: v for k, v in errors.items()})
-        cleaned = form.cleaned_data
+        cleaned = validated(form, renamed={"recipient": "person"})  # the page's "recipient" is the API's "person"
         common = {
             "program": cleaned["program"],
             "person": cleaned["person"],

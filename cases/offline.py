@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from coordination.models import NEED_SCOPE, Need
 from core.dates import EARLIEST, PLANNING_YEARS
+from core.errors import STALE_API_ADVICE
 from households.models import Kelurahan, Visit
 
 if TYPE_CHECKING:
@@ -163,9 +164,7 @@ def texts() -> dict[str, str]:
         "field_note": _("Catatan"),
         "field_household": _("Rumah tangga"),
         # The API's advice to programs after a 409 (api/problems.py), left out on the phone: it shows both versions.
-        "api_stale_advice": _(
-            "Perubahan Anda belum disimpan. Baca data ini lagi (ETag baru), periksa, lalu kirim dengan If-Match itu."
-        ),
+        "api_stale_advice": str(STALE_API_ADVICE),
         "server_unreadable": _("Versi di server tidak bisa dibaca sekarang."),
         "iv_planned": _("Direncanakan"),
         "iv_in_progress": _("Sedang berjalan"),

@@ -1,5 +1,13 @@
 """Domain errors raised by services and shown to users as messages."""
 
+from django.utils.translation import gettext_lazy as _
+
+# What the API adds to a refusal of a stale version (api/problems.py); the field app leaves it out, as it shows both
+# versions instead (cases/offline.py).
+STALE_API_ADVICE = _(
+    "Perubahan Anda belum disimpan. Baca data ini lagi (ETag baru), periksa, lalu kirim dengan If-Match itu."
+)
+
 
 class DomainError(Exception):
     """A rule of the domain refused the change; the message is for the user."""

@@ -5,11 +5,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from api.services import token_issue
 from coordination.services import assessment_record
 from households.services import person_update
 from imports.models import ImportBatch
 from jobs.models import Job
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, UserFactory, opd
 from tests.recorded import once
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,7 @@ def add_rows(cast, count: int) -> None:
         UserFactory()
         ImportBatch.objects.create(file_name="p3ke.xlsx", uploaded_by=cast["supervisor"], summary={"rows": 1})
         Job.objects.create(owner=cast["supervisor"], kind="export_registry", title="Registri (CSV)")
+        token_issue(actor=cast["admin"], name="Sistem OPD", opd=opd("Disnaker"), scope="read")
 
 
 def queries(client, url: str) -> int:
@@ -45,6 +47,7 @@ def queries(client, url: str) -> int:
         ("admin", "interventions:program_list"),
         ("supervisor", "coordination:graduations"),
         ("supervisor", "jobs:list"),
+        ("admin", "api:token_list"),
     ],
 )
 def test_list_query_count_does_not_grow_with_rows(client_as, cast, role, name):
